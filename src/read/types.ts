@@ -1,0 +1,50 @@
+// The contract between vendor readers (CSV, Excel, JSON) and the rest of the pipeline.
+// A reader turns a file into a stream of mapped rows: each either a canonical period with
+// the source location of every field (lineage), or a quarantined row with its reasons.
+// A problem with the file as a whole is thrown as FileRejectedError before or while streaming.
+import type { CanonicalPeriod } from '../domain/canonical.ts';
+import type { SourceLocation } from '../domain/errors.ts';
+
+export interface RowProblem {
+  /** Canonical field concerned, when there is one. */
+  field?: string;
+  /** Source column header or JSON path as the vendor wrote it. */
+  column?: string;
+  /** The raw value found. */
+  value?: string | null;
+  reason: string;
+}
+
+export interface MappedPeriod {
+  ok: true;
+  record: CanonicalPeriod;
+  /** Where the row is: file, sheet, row or JSON path. */
+  location: SourceLocation;
+  /** Canonical field name -> source column or JSON path it was read from. */
+  fieldSources: Record<string, string>;
+  warnings: string[];
+}
+
+export interface QuarantinedRow {
+  ok: false;
+  location: SourceLocation;
+  /** The raw values as read, keyed by source column or JSON path. */
+  raw: Record<string, unknown>;
+  problems: RowProblem[];
+}
+
+export type MappedRow = MappedPeriod | QuarantinedRow;
+
+/** Progress reporting for long files (bytes read of total). */
+export type ProgressCallback = (bytesRead: number, totalBytes: number) => void;
+
+/**
+ * One data row as a format reader found it, before mapping: values keyed by the source
+ * header (CSV, Excel) or by the flattened JSON path (`accounts[].periods[].values.begin`).
+ * Values are strings as written, or numbers/booleans/null where the format is typed
+ * (Excel cached values, JSON).
+ */
+export interface RawRecord {
+  location: SourceLocation;
+  values: Record<string, string | number | boolean | null>;
+}
