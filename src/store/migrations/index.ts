@@ -1,0 +1,15 @@
+// The ordered, append-only list of migrations. Kysely's Migrator runs the pending ones in
+// one transaction under an advisory lock and refuses a database that has migrations this
+// code does not know (a newer version ran against it).
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001-canonical-model.ts';
+
+const migrations: Record<string, Migration> = {
+  '0001-canonical-model': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

@@ -1,0 +1,138 @@
+// Kysely's view of the tables (see src/store/migrations). NUMERIC and DATE columns are read
+// as strings (see db/database.ts).
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { SourceLocation } from '../domain/errors.ts';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Numeric = ColumnType<string, string | number, string | number>;
+type NullableNumeric = ColumnType<string | null, string | number | null, string | number | null>;
+
+export interface VendorsTable {
+  code: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface VendorConfigVersionsTable {
+  vendor_code: string;
+  version: string;
+  config: JSONColumnType<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export type FileStatus = 'RECEIVED' | 'PROCESSING' | 'SUCCEEDED' | 'QUARANTINED' | 'REJECTED' | 'FAILED';
+
+export interface FilesTable {
+  id: Generated<number>;
+  sha256: string;
+  name: string;
+  size_bytes: number;
+  vendor_code: string | null;
+  config_version: string | null;
+  received_at: Timestamp;
+  status: FileStatus;
+  status_changed_at: Timestamp;
+  rows_read: number | null;
+  rows_stored: number | null;
+  rows_quarantined: number | null;
+  header: JSONColumnType<string[]> | null;
+  stored_path: string | null;
+  error: string | null;
+}
+
+export interface ProcessingLogTable {
+  id: Generated<number>;
+  file_id: number;
+  at: Timestamp;
+  status: string;
+  step: string;
+  attempt: number;
+  worker: string | null;
+  rows_read: number | null;
+  rows_stored: number | null;
+  rows_updated: number | null;
+  rows_quarantined: number | null;
+  duration_ms: number | null;
+  message: string | null;
+  error: string | null;
+}
+
+export interface AccountsTable {
+  account_id: string;
+  currency: string;
+  first_seen_at: Timestamp;
+}
+
+export interface PerformancePeriodsTable {
+  account_id: string;
+  vendor_code: string;
+  period_start: string;
+  period_end: string;
+  currency: string;
+  begin_market_value: Numeric;
+  end_market_value: Numeric;
+  income: NullableNumeric;
+  fees: NullableNumeric;
+  vendor_return: NullableNumeric;
+  return_basis: 'gross' | 'net';
+  calculated_return: NullableNumeric;
+  return_undefined_reason: string | null;
+  calculation_method: string | null;
+  calculation_conventions: JSONColumnType<Record<string, unknown>> | null;
+  calculation_version: string | null;
+  calculation_warnings: JSONColumnType<{ code: string; message: string }[]> | null;
+  file_id: number;
+  config_version: string;
+  source_location: JSONColumnType<SourceLocation>;
+  field_sources: JSONColumnType<Record<string, string>>;
+  updated_at: Timestamp;
+}
+
+export interface PeriodFlowsTable {
+  account_id: string;
+  vendor_code: string;
+  period_start: string;
+  period_end: string;
+  seq: number;
+  flow_date: string;
+  amount: Numeric;
+  timing: 'end_of_day' | 'start_of_day';
+}
+
+export interface QuarantinedRowsTable {
+  id: Generated<number>;
+  file_id: number;
+  location: JSONColumnType<SourceLocation>;
+  raw: JSONColumnType<Record<string, unknown>>;
+  problems: JSONColumnType<{ field?: string; column?: string; value?: string | null; reason: string }[]>;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  table_name: string;
+  row_key: JSONColumnType<Record<string, unknown>>;
+  action: string;
+  old_values: JSONColumnType<Record<string, unknown>> | null;
+  new_values: JSONColumnType<Record<string, unknown>> | null;
+  actor: string;
+  at: Timestamp;
+}
+
+/** Only load_id is read through Kysely; rows arrive by bulk load. */
+export interface StagingPeriodsTable {
+  load_id: string;
+}
+
+export interface DB {
+  staging_periods: StagingPeriodsTable;
+  vendors: VendorsTable;
+  vendor_config_versions: VendorConfigVersionsTable;
+  files: FilesTable;
+  etl_processing_log: ProcessingLogTable;
+  accounts: AccountsTable;
+  performance_periods: PerformancePeriodsTable;
+  period_flows: PeriodFlowsTable;
+  quarantined_rows: QuarantinedRowsTable;
+  audit_log: AuditLogTable;
+}
