@@ -1,0 +1,37 @@
+// The one notification interface the pipeline and reconciliation emit through. Channels
+// (log, webhook, e-mail) sit behind it and are routed by severity.
+import type { Logger } from '../observe/logger.ts';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export type AlertKind =
+  | 'file_succeeded'
+  | 'file_quarantined'
+  | 'validation_failed'
+  | 'dead_lettered'
+  | 'tolerance_violation'
+  | 'run_summary'
+  | 'break_digest'
+  | 'alarm';
+
+export interface AlertEvent {
+  kind: AlertKind;
+  severity: Severity;
+  title: string;
+  details: Record<string, unknown>;
+  /** Identical alerts (same key) within the de-duplication window are sent once. */
+  dedupeKey?: string;
+}
+
+export interface Notifier {
+  notify(event: AlertEvent): Promise<void>;
+}
+
+export function logNotifier(logger: Logger): Notifier {
+  const levels = { info: 'info', warning: 'warn', critical: 'error' } as const;
+  return {
+    async notify(event) {
+      logger[levels[event.severity]]({ alert: event.kind, ...event.details }, event.title);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Composition root: configuration, database, vendors, logging and notifications, opened once
+// per process and handed to the use cases that need them.
+import { type Notifier, logNotifier } from './alert/notifier.ts';
+import { type AppConfig, loadAppConfig } from './config/app-config.ts';
+import { loadVendorConfigs } from './config/vendor-config.ts';
+import type { VendorConfig } from './config/vendor-types.ts';
+import { createLogger, type Logger } from './observe/logger.ts';
+import { type Database, openDatabase } from './store/db/database.ts';
+import { migrateToLatest } from './store/migrate.ts';
+
+export interface App {
+  config: AppConfig;
+  database: Database;
+  vendors: VendorConfig[];
+  logger: Logger;
+  notifier: Notifier;
+  close(): Promise<void>;
+}
+
+export interface OpenAppOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Apply pending migrations (the CLI migrates on first use). */
+  migrate?: boolean;
+  maxConnections?: number;
+  applicationName?: string;
+}
+
+export async function openApp(options: OpenAppOptions = {}): Promise<App> {
+  const config = loadAppConfig(options.env);
+  const logger = createLogger(config.logLevel);
+  const vendors = await loadVendorConfigs(config.vendorConfigPath);
+  const database = await openDatabase(config, {
+    maxConnections: options.maxConnections,
+    applicationName: options.applicationName,
+  });
+  try {
+    if (options.migrate !== false) {
+      const applied = await migrateToLatest(database.db);
+      if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return {
+    config,
+    database,
+    vendors,
+    logger,
+    notifier: logNotifier(logger),
+    close: () => database.close(),
+  };
+}

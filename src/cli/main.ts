@@ -1,0 +1,42 @@
+// `perfrecon`: one command per capability. Domain errors are mapped to messages and exit
+// codes here, once.
+import { Command, CommanderError } from 'commander';
+import { DomainError } from '../domain/errors.ts';
+import { registerDbCommands } from './commands/db.ts';
+import { registerIngestCommand } from './commands/ingest.ts';
+import { registerReturnsCommand } from './commands/returns.ts';
+import { registerSamplesCommand } from './commands/samples.ts';
+
+const program = new Command('perfrecon')
+  .description(
+    'Performance-data ingest, time-weighted returns and reconciliation.\n\n' +
+      'Data lives in the embedded PostgreSQL under $PERFRECON_HOME (default ./.perfrecon) unless\n' +
+      'DATABASE_URL names a PostgreSQL server. Set REDIS_URL to share the cache between processes.',
+  )
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerIngestCommand(program);
+registerReturnsCommand(program);
+registerSamplesCommand(program);
+registerDbCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof DomainError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error.hint !== undefined) process.stderr.write(`what to do: ${error.hint}\n`);
+    return 2;
+  }
+  const err = error as Error;
+  process.stderr.write(`error: ${err.message}\n`);
+  if (process.env.PERFRECON_LOG_LEVEL === 'debug') process.stderr.write(`${err.stack}\n`);
+  return 1;
+}

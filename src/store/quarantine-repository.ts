@@ -1,0 +1,24 @@
+import type { QuarantinedRow } from '../read/types.ts';
+import type { Executor } from './file-repository.ts';
+
+const BATCH = 500;
+
+export async function insertQuarantined(db: Executor, fileId: number, rows: readonly QuarantinedRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await db
+      .insertInto('quarantined_rows')
+      .values(
+        rows.slice(i, i + BATCH).map((row) => ({
+          file_id: fileId,
+          location: JSON.stringify(row.location),
+          raw: JSON.stringify(row.raw),
+          problems: JSON.stringify(row.problems),
+        })),
+      )
+      .execute();
+  }
+}
+
+export function quarantinedRows(db: Executor, fileId: number, limit = 1000) {
+  return db.selectFrom('quarantined_rows').selectAll().where('file_id', '=', fileId).orderBy('id').limit(limit).execute();
+}

@@ -1,0 +1,304 @@
+// The ingest use case for one file: intake → validate → read and map → quality → calculate →
+// stage → merge. Data becomes visible all at once, in one transaction with the file's status
+// and log, or not at all. Callers (CLI, durable worker) decide what a transient failure means.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { resolveVendor, vendorConfigVersion } from '../config/vendor-config.ts';
+import type { VendorConfig } from '../config/vendor-types.ts';
+import type { AlertEvent, Notifier } from '../alert/notifier.ts';
+import type { CanonicalPeriod } from '../domain/canonical.ts';
+import { FileRejectedError, formatLocation } from '../domain/errors.ts';
+import { fingerprintFile } from '../intake/fingerprint.ts';
+import { readVendorFile } from '../read/index.ts';
+import { describeSchemaDrift } from '../read/schema-drift.ts';
+import type { ProgressCallback, QuarantinedRow } from '../read/types.ts';
+import { validateFile } from '../read/validate-file.ts';
+import type { Database } from '../store/db/database.ts';
+import {
+  appendLog,
+  findFileBySha,
+  lastGoodHeader,
+  recordFile,
+  setFileStatus,
+} from '../store/file-repository.ts';
+import { discardStaged, mergeStaged, type StagedPeriod, stagePeriods } from '../store/period-repository.ts';
+import { insertQuarantined } from '../store/quarantine-repository.ts';
+import type { FileStatus } from '../store/schema.ts';
+import { ensureVendorVersion, setAuditActor } from '../store/vendor-repository.ts';
+import { createQualityCheck } from '../validate/quality.ts';
+import { calculatePeriod } from './calculation.ts';
+
+export interface IngestContext {
+  database: Database;
+  vendors: VendorConfig[];
+  notifier: Notifier;
+  /** Recorded in the audit log for every change this ingest makes. */
+  actor: string;
+  worker?: string;
+  maxFileBytes: number;
+}
+
+export interface IngestRequest {
+  filePath: string;
+  /** The name the file arrived with, when the path is a landing copy. */
+  displayName?: string;
+  vendorCode?: string;
+  dryRun?: boolean;
+  /** Mapped rows to return as a preview (dry run). */
+  previewRows?: number;
+  attempt?: number;
+  onProgress?: ProgressCallback;
+}
+
+export type IngestOutcome = FileStatus | 'ALREADY_INGESTED' | 'DRY_RUN';
+
+export interface IngestSummary {
+  file: string;
+  sha256: string;
+  fileId: number | null;
+  vendor: string | null;
+  outcome: IngestOutcome;
+  /** For ALREADY_INGESTED: the status the first ingest reached. */
+  previousStatus?: FileStatus;
+  rowsRead: number;
+  rowsStored: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsQuarantined: number;
+  durationMs: number;
+  warnings: string[];
+  /** The first quarantined rows with their location and reasons. */
+  quarantine: { location: string; problems: string[] }[];
+  preview: CanonicalPeriod[];
+  error: { message: string; hint: string | null } | null;
+}
+
+const STAGE_BATCH = 20_000;
+const QUARANTINE_SAMPLE = 50;
+const TERMINAL: readonly FileStatus[] = ['SUCCEEDED', 'QUARANTINED', 'REJECTED'];
+
+function describeQuarantine(row: QuarantinedRow) {
+  return {
+    location: formatLocation(row.location),
+    problems: row.problems.map((p) =>
+      [p.column ?? p.field, p.value != null ? `"${p.value}"` : undefined, p.reason].filter(Boolean).join(': '),
+    ),
+  };
+}
+
+export async function ingestFile(context: IngestContext, request: IngestRequest): Promise<IngestSummary> {
+  const started = Date.now();
+  const { database, notifier } = context;
+  const db = database.db;
+  const name = request.displayName ?? path.basename(request.filePath);
+  const dryRun = request.dryRun === true;
+  const attempt = request.attempt ?? 1;
+  const { sha256, sizeBytes } = await fingerprintFile(request.filePath);
+  const summary: IngestSummary = {
+    file: name,
+    sha256,
+    fileId: null,
+    vendor: null,
+    outcome: 'DRY_RUN',
+    rowsRead: 0,
+    rowsStored: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0,
+    rowsQuarantined: 0,
+    durationMs: 0,
+    warnings: [],
+    quarantine: [],
+    preview: [],
+    error: null,
+  };
+  const finish = (outcome: IngestOutcome) => {
+    summary.outcome = outcome;
+    summary.durationMs = Date.now() - started;
+    return summary;
+  };
+
+  const vendor =
+    request.vendorCode !== undefined
+      ? context.vendors.find((v) => v.code === request.vendorCode)
+      : resolveVendor(name, context.vendors);
+  summary.vendor = vendor?.code ?? null;
+  const configVersion = vendor === undefined ? null : vendorConfigVersion(vendor);
+
+  let fileId: number | null = null;
+  if (!dryRun) {
+    const existing = await findFileBySha(db, sha256);
+    if (existing !== undefined && TERMINAL.includes(existing.status)) {
+      summary.fileId = existing.id;
+      summary.previousStatus = existing.status;
+      summary.vendor = existing.vendor_code;
+      return finish('ALREADY_INGESTED');
+    }
+    if (vendor !== undefined && configVersion !== null) await ensureVendorVersion(db, vendor, configVersion);
+    ({ id: fileId } = await recordFile(db, {
+      sha256,
+      name,
+      sizeBytes,
+      vendorCode: vendor?.code ?? null,
+      configVersion,
+      storedPath: request.filePath,
+    }));
+    summary.fileId = fileId;
+    await setFileStatus(db, fileId, { status: 'PROCESSING', step: 'validate', attempt, worker: context.worker ?? null });
+  }
+
+  const loadId = randomUUID();
+  let staged = 0;
+  try {
+    if (vendor === undefined) {
+      throw new FileRejectedError(
+        request.vendorCode === undefined
+          ? 'no vendor configuration matches this file name'
+          : `there is no vendor "${request.vendorCode}"`,
+        { file: name },
+        `Name the vendor with --vendor (known: ${context.vendors.map((v) => v.code).join(', ')}), or add a file-name pattern to its configuration.`,
+      );
+    }
+    await validateFile(request.filePath, vendor, { maxBytes: context.maxFileBytes, displayName: name });
+
+    let header: string[] | undefined;
+    const quarantined: QuarantinedRow[] = [];
+    const quality = createQualityCheck();
+    let batch: StagedPeriod[] = [];
+    const previewRows = request.previewRows ?? 0;
+    for await (const row of readVendorFile(request.filePath, vendor, {
+      displayName: name,
+      onProgress: request.onProgress,
+      onHeader: (found) => {
+        header = found;
+      },
+    })) {
+      summary.rowsRead++;
+      if (!row.ok) {
+        quarantined.push(row);
+        continue;
+      }
+      const problems = quality(row);
+      if (problems.length > 0) {
+        quarantined.push({ ok: false, location: row.location, raw: { ...row.record }, problems });
+        continue;
+      }
+      for (const warning of row.warnings) summary.warnings.push(`${formatLocation(row.location)}: ${warning}`);
+      if (summary.preview.length < previewRows) summary.preview.push(row.record);
+      batch.push({
+        vendorCode: vendor.code,
+        record: row.record,
+        calculation: calculatePeriod(vendor, row.record),
+        location: row.location,
+        fieldSources: row.fieldSources,
+      });
+      if (batch.length >= STAGE_BATCH) {
+        if (!dryRun) staged += await stagePeriods(database.bulk, loadId, batch);
+        summary.rowsStored += batch.length;
+        batch = [];
+      }
+    }
+    if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, loadId, batch);
+    summary.rowsStored += batch.length;
+    summary.rowsQuarantined = quarantined.length;
+    summary.quarantine = quarantined.slice(0, QUARANTINE_SAMPLE).map(describeQuarantine);
+
+    if (header !== undefined && !dryRun) {
+      const previous = await lastGoodHeader(db, vendor.code);
+      if (previous !== undefined) {
+        const drift = describeSchemaDrift(previous, header);
+        if (drift.changed) summary.warnings.unshift(`schema drift against the last good file: ${drift.message}`);
+      }
+    }
+    if (dryRun || fileId === null) return finish('DRY_RUN');
+
+    const status: FileStatus = summary.rowsStored === 0 && summary.rowsQuarantined > 0 ? 'QUARANTINED' : 'SUCCEEDED';
+    const id = fileId;
+    const counts = await db.transaction().execute(async (trx) => {
+      await setAuditActor(trx, context.actor);
+      const merged = await mergeStaged(trx, loadId, staged, id, configVersion ?? '');
+      await insertQuarantined(trx, id, quarantined);
+      await setFileStatus(trx, id, {
+        status,
+        step: 'store',
+        attempt,
+        worker: context.worker ?? null,
+        rowsRead: summary.rowsRead,
+        rowsStored: summary.rowsStored,
+        rowsUpdated: merged.updated,
+        rowsQuarantined: summary.rowsQuarantined,
+        durationMs: Date.now() - started,
+        header: header ?? null,
+        message: summary.warnings.length > 0 ? summary.warnings.slice(0, 5).join('; ') : null,
+      });
+      return merged;
+    });
+    summary.rowsInserted = counts.inserted;
+    summary.rowsUpdated = counts.updated;
+    await notifier.notify(successEvent(summary, status));
+    return finish(status);
+  } catch (error) {
+    if (staged > 0) await discardStaged(db, loadId).catch(() => {});
+    if (!(error instanceof FileRejectedError)) {
+      if (fileId !== null) {
+        await appendLog(db, fileId, {
+          status: 'ERROR',
+          step: 'process',
+          attempt,
+          worker: context.worker ?? null,
+          error: (error as Error).message,
+        }).catch(() => {});
+      }
+      throw error;
+    }
+    summary.error = { message: error.message, hint: error.hint ?? null };
+    summary.rowsStored = 0;
+    if (fileId !== null) {
+      await setFileStatus(db, fileId, {
+        status: 'REJECTED',
+        step: 'validate',
+        attempt,
+        worker: context.worker ?? null,
+        rowsRead: summary.rowsRead,
+        error: error.hint === undefined ? error.message : `${error.message} — ${error.hint}`,
+      });
+    }
+    await notifier.notify({
+      kind: 'validation_failed',
+      severity: 'warning',
+      title: `File ${name} rejected`,
+      details: { file: name, sha256, vendor: summary.vendor, reason: error.message, hint: error.hint },
+      dedupeKey: `rejected:${sha256}`,
+    });
+    return finish(dryRun ? 'DRY_RUN' : 'REJECTED');
+  }
+}
+
+function successEvent(summary: IngestSummary, status: FileStatus): AlertEvent {
+  const quarantinedOnly = status === 'QUARANTINED';
+  return {
+    kind: quarantinedOnly ? 'file_quarantined' : 'file_succeeded',
+    severity: quarantinedOnly || summary.rowsQuarantined > 0 ? 'warning' : 'info',
+    title: quarantinedOnly
+      ? `File ${summary.file}: every row quarantined`
+      : `File ${summary.file} stored: ${summary.rowsStored} periods, ${summary.rowsQuarantined} quarantined`,
+    details: {
+      file: summary.file,
+      sha256: summary.sha256,
+      vendor: summary.vendor,
+      rowsRead: summary.rowsRead,
+      rowsStored: summary.rowsStored,
+      rowsQuarantined: summary.rowsQuarantined,
+    },
+  };
+}
+
+/** Mark a file FAILED after its retries are spent (or on a direct CLI ingest). */
+export async function markFileFailed(database: Database, fileId: number, error: Error, attempt: number, worker?: string) {
+  await setFileStatus(database.db, fileId, {
+    status: 'FAILED',
+    step: 'process',
+    attempt,
+    worker: worker ?? null,
+    error: error.message,
+  });
+}
