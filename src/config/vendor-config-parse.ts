@@ -1,0 +1,439 @@
+// YAML text -> validated VendorConfig[]. Every problem names the file, line, column and key,
+// and all problems of a file are reported together so a person fixes them in one pass.
+import { Ajv, type ErrorObject } from 'ajv';
+import { type Document, isMap, isNode, LineCounter, parseDocument } from 'yaml';
+import { ConfigError } from '../domain/errors.ts';
+import { isPathUnder } from '../map/json-path.ts';
+import { parseDecimal } from '../map/number.ts';
+import { compileGlob } from './glob.ts';
+import { vendorSchema } from './vendor-config-schema.ts';
+import {
+  type CanonicalField,
+  type CsvOptions,
+  type DateFormat,
+  type FieldMapping,
+  type FlowArrayMapping,
+  type JsonOptions,
+  REQUIRED_FIELDS,
+  type VendorConfig,
+  type VendorFormat,
+  type VendorSource,
+  type XlsxOptions,
+} from './vendor-types.ts';
+
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted key path, e.g. `vendors[0].sources[0].csv.delimiter`. */
+  key: string;
+  message: string;
+}
+
+/** A vendor configuration file is invalid; `issues` lists every problem with its line. */
+export class VendorConfigError extends ConfigError {
+  readonly issues: ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
+    const lines = issues.map(
+      (i) => `${i.file}:${i.line}:${i.column}: ${i.key ? `${i.key}: ` : ''}${i.message}`,
+    );
+    super(
+      `invalid vendor configuration:\n  ${lines.join('\n  ')}`,
+      'Fix the keys named above; vendors/README.md documents every key.',
+    );
+    this.issues = issues;
+  }
+}
+
+/** The default list of footer/total rows that are skipped (and counted) below the header. */
+export const DEFAULT_FOOTER_PATTERNS = [
+  '^(grand\\s+)?totals?\\b',
+  '^sub-?totals?\\b',
+  '^gesamtsumme\\b',
+  '^summe\\b',
+  '^notes?\\b',
+  '^\\*',
+  '^source:',
+  '^end of (report|file)\\b',
+];
+
+type Path = (string | number)[];
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateVendor = ajv.compile(vendorSchema);
+
+function keyPath(path: Path): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out;
+}
+
+class IssueCollector {
+  readonly issues: ConfigIssue[] = [];
+  private readonly file: string;
+  private readonly doc: Document;
+  private readonly lines: LineCounter;
+  constructor(file: string, doc: Document, lines: LineCounter) {
+    this.file = file;
+    this.doc = doc;
+    this.lines = lines;
+  }
+
+  private at(offset: number): { line: number; column: number } {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** Position of the node at `path`, or of its key when `atKey`, or of the nearest parent. */
+  private position(path: Path, atKey: boolean): { line: number; column: number } {
+    for (let n = path.length; n >= 0; n--) {
+      const sub = path.slice(0, n);
+      if (atKey && n === path.length && n > 0) {
+        const parent = this.doc.getIn(sub.slice(0, -1), true);
+        if (isMap(parent)) {
+          const pair = parent.items.find(
+            (p) => isNode(p.key) && (p.key as { value?: unknown }).value === sub.at(-1),
+          );
+          const range = pair && isNode(pair.key) ? pair.key.range : undefined;
+          if (range) return this.at(range[0]);
+        }
+        continue;
+      }
+      const node = n === 0 ? this.doc.contents : this.doc.getIn(sub, true);
+      if (isNode(node) && node.range) return this.at(node.range[0]);
+    }
+    return { line: 1, column: 1 };
+  }
+
+  add(path: Path, message: string, atKey = false): void {
+    const { line, column } = this.position(path, atKey);
+    this.issues.push({ file: this.file, line, column, key: keyPath(path), message });
+  }
+}
+
+function ajvMessage(e: ErrorObject): { sub: Path; message: string; atKey: boolean } {
+  const sub: Path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      return { sub: [...sub, key], message: 'unknown key', atKey: true };
+    }
+    case 'required':
+      return { sub, message: `missing required key "${String(e.params.missingProperty)}"`, atKey: false };
+    case 'enum':
+      return {
+        sub,
+        message: `must be one of: ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+        atKey: false,
+      };
+    default:
+      return { sub, message: e.message ?? 'invalid', atKey: false };
+  }
+}
+
+/** Ajv reports every branch of an anyOf; keep the most specific errors per location. */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'anyOf') continue;
+    // A type mismatch against one branch of an anyOf is noise when another branch went deeper.
+    if (anyOfPaths.has(e.instancePath) && e.keyword === 'type') {
+      const deeper = errors.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`));
+      if (deeper) continue;
+      if (!out.some((o) => o.instancePath === e.instancePath)) {
+        out.push({ ...e, message: 'has the wrong type (see vendors/README.md for the accepted forms)' });
+      }
+      continue;
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+const toList = (v: unknown): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
+
+function normalizeField(raw: unknown): FieldMapping {
+  if (typeof raw === 'string' || Array.isArray(raw)) return { sources: toList(raw) };
+  const o = raw as Record<string, unknown>;
+  const m: FieldMapping = { sources: toList(o.from) };
+  if (o.value !== undefined) m.value = String(o.value);
+  if (o.default !== undefined) m.default = String(o.default);
+  if (o.unit !== undefined) m.unit = o.unit as FieldMapping['unit'];
+  if (o.negate !== undefined) m.negate = Boolean(o.negate);
+  if (o.date_format !== undefined) m.dateFormats = toList(o.date_format) as DateFormat[];
+  if (o.values !== undefined) {
+    m.values = Object.fromEntries(
+      Object.entries(o.values as Record<string, string>).map(([k, v]) => [k.trim().toLowerCase(), v]),
+    );
+  }
+  return m;
+}
+
+function normalizeFields(raw: unknown): Partial<Record<CanonicalField, FieldMapping>> {
+  const out: Partial<Record<CanonicalField, FieldMapping>> = {};
+  for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    out[k as CanonicalField] = normalizeField(v);
+  }
+  return out;
+}
+
+const THOUSANDS_DEFAULT: Record<string, string[]> = { '.': [], ',': [] };
+
+function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, path: Path): VendorSource {
+  const format = raw.format as VendorFormat;
+  const fields = normalizeFields(raw.fields);
+  const decimal = (raw.decimal as '.' | ',' | undefined) ?? '.';
+  const thousands = raw.thousands === undefined ? (THOUSANDS_DEFAULT[decimal] ?? []) : toList(raw.thousands);
+  if (thousands.includes(decimal)) {
+    issues.add(
+      [...path, 'thousands'],
+      `the thousands separator cannot be the decimal separator "${decimal}"`,
+    );
+  }
+  const source: VendorSource = {
+    format,
+    filePatterns: toList(raw.file_patterns),
+    numberFormat: { decimal, thousands: thousands.filter((t) => t !== '') },
+    dateFormats: raw.date_format === undefined ? ['ISO'] : (toList(raw.date_format) as DateFormat[]),
+    fields,
+    flowArrays: ((raw.flows ?? []) as Record<string, unknown>[]).map((f) => {
+      const m: FlowArrayMapping = { array: String(f.array), amount: String(f.amount) };
+      if (f.date !== undefined) m.date = String(f.date);
+      if (f.timing !== undefined) m.timing = String(f.timing);
+      if (f.negate !== undefined) m.negate = Boolean(f.negate);
+      return m;
+    }),
+  };
+  for (const [i, pattern] of source.filePatterns.entries()) {
+    try {
+      compileGlob(pattern);
+    } catch (e) {
+      issues.add([...path, 'file_patterns', i], (e as Error).message);
+    }
+  }
+  for (const other of ['csv', 'json', 'xlsx'] as const) {
+    if (other !== format && raw[other] !== undefined) {
+      issues.add([...path, other], `"${other}" options given but the format is "${format}"`, true);
+    }
+  }
+  const footer = (list: unknown, at: Path): string[] => {
+    const patterns = list === undefined ? DEFAULT_FOOTER_PATTERNS : toList(list);
+    for (const [i, p] of patterns.entries()) {
+      try {
+        new RegExp(p, 'i');
+      } catch (e) {
+        issues.add([...at, i], `not a valid regular expression: ${(e as Error).message}`);
+      }
+    }
+    return patterns;
+  };
+  if (format === 'csv') {
+    const o = (raw.csv ?? {}) as Record<string, unknown>;
+    const csv: CsvOptions = {
+      delimiter: o.delimiter === 'tab' ? '\t' : ((o.delimiter as string | undefined) ?? 'auto'),
+      quote: (o.quote as string | undefined) ?? '"',
+      encoding: (o.encoding as string | undefined) ?? 'auto',
+      headerScanRows: (o.header_scan_rows as number | undefined) ?? 50,
+      footerPatterns: footer(o.footer_patterns, [...path, 'csv', 'footer_patterns']),
+    };
+    source.csv = csv;
+  } else if (format === 'json') {
+    const o = (raw.json ?? {}) as Record<string, unknown>;
+    if (raw.json === undefined)
+      issues.add([...path, 'format'], 'a json source needs "json: { record_path: ... }"');
+    const json: JsonOptions = {
+      recordPath: String(o.record_path ?? 'records[]'),
+      encoding: (o.encoding as string | undefined) ?? 'auto',
+    };
+    if (o.schema !== undefined) {
+      json.schema = o.schema as Record<string, unknown>;
+      try {
+        ajv.compile(json.schema);
+      } catch (e) {
+        issues.add([...path, 'json', 'schema'], `not a valid JSON Schema: ${(e as Error).message}`);
+      }
+    }
+    source.json = json;
+    for (const [name, m] of Object.entries(fields)) {
+      for (const [i, p] of m.sources.entries()) {
+        if (!isPathUnder(p, json.recordPath)) {
+          issues.add(
+            [...path, 'fields', name, ...(typeof m === 'object' && m.sources.length > 1 ? [i] : [])],
+            `path "${p}" is not inside the records at "${json.recordPath}" (nor one of their parents)`,
+          );
+        }
+      }
+    }
+    for (const [i, f] of source.flowArrays.entries()) {
+      if (!f.array.startsWith(json.recordPath)) {
+        issues.add(
+          [...path, 'flows', i, 'array'],
+          `flow array "${f.array}" is not inside "${json.recordPath}"`,
+        );
+      }
+    }
+  } else {
+    const o = (raw.xlsx ?? {}) as Record<string, unknown>;
+    const xlsx: XlsxOptions = {
+      footerPatterns: footer(o.footer_patterns, [...path, 'xlsx', 'footer_patterns']),
+      headerScanRows: (o.header_scan_rows as number | undefined) ?? 50,
+    };
+    if (o.sheet !== undefined) xlsx.sheet = String(o.sheet);
+    if (o.sheet_pattern !== undefined) xlsx.sheetPattern = String(o.sheet_pattern);
+    if (o.flow_sheet !== undefined) xlsx.flowSheet = String(o.flow_sheet);
+    if (o.flow_sheet_pattern !== undefined) xlsx.flowSheetPattern = String(o.flow_sheet_pattern);
+    if (o.flow_fields !== undefined) xlsx.flowFields = normalizeFields(o.flow_fields);
+    source.xlsx = xlsx;
+  }
+  if (format !== 'json' && source.flowArrays.length > 0) {
+    issues.add(
+      [...path, 'flows'],
+      'flow arrays are for JSON sources; CSV/Excel use flow_amount/flow_date fields',
+    );
+  }
+  for (const field of REQUIRED_FIELDS) {
+    const m = fields[field];
+    if (!m) {
+      issues.add([...path, 'fields'], `required field "${field}" is not mapped`);
+    } else if (m.sources.length === 0 && m.value === undefined) {
+      issues.add([...path, 'fields', field], 'needs "from" (where to read it) or "value" (a constant)');
+    }
+  }
+  for (const [name, m] of Object.entries(fields)) {
+    if (m.unit !== undefined && name !== 'vendor_return') {
+      issues.add([...path, 'fields', name, 'unit'], '"unit" applies to vendor_return only', true);
+    }
+    if (m.sources.length === 0 && m.value === undefined && m.default === undefined) {
+      issues.add([...path, 'fields', name], 'needs "from", "value" or "default"');
+    }
+  }
+  return source;
+}
+
+function normalizeVendor(
+  raw: Record<string, unknown>,
+  issues: IssueCollector,
+  path: Path,
+  origin: VendorConfig['origin'],
+) {
+  let sources: VendorSource[];
+  const inlineKeys = [
+    'format',
+    'file_patterns',
+    'csv',
+    'json',
+    'xlsx',
+    'decimal',
+    'thousands',
+    'date_format',
+    'fields',
+    'flows',
+  ];
+  if (raw.sources !== undefined) {
+    for (const k of inlineKeys) {
+      if (raw[k] !== undefined)
+        issues.add([...path, k], 'give either "sources" or the single-source keys, not both', true);
+    }
+    sources = (raw.sources as Record<string, unknown>[]).map((s, i) =>
+      normalizeSource(s, issues, [...path, 'sources', i]),
+    );
+  } else if (raw.format === undefined) {
+    issues.add(path, 'missing "format" (or "sources" for a vendor that sends several formats)');
+    return undefined;
+  } else {
+    if (raw.fields === undefined) issues.add(path, 'missing required key "fields"');
+    const inline = Object.fromEntries(inlineKeys.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]));
+    sources = [normalizeSource(inline, issues, path)];
+  }
+  const tolerancesRaw = (raw.tolerances ?? {}) as Record<string, unknown>;
+  const tolerances: VendorConfig['tolerances'] = {};
+  if (tolerancesRaw.return_bps !== undefined) tolerances.returnBps = Number(tolerancesRaw.return_bps);
+  if (tolerancesRaw.market_value_rel !== undefined)
+    tolerances.marketValueRel = Number(tolerancesRaw.market_value_rel);
+  if (tolerancesRaw.market_value_abs !== undefined) {
+    const parsed = parseDecimal(String(tolerancesRaw.market_value_abs), { decimal: '.', thousands: [] });
+    if (parsed.ok && !parsed.value.startsWith('-')) tolerances.marketValueAbs = parsed.value;
+    else issues.add([...path, 'tolerances', 'market_value_abs'], 'must be a non-negative decimal number');
+  }
+  const vendor: VendorConfig = {
+    code: String(raw.code),
+    name: String(raw.name),
+    sources,
+    flowTiming: (raw.flow_timing as VendorConfig['flowTiming'] | undefined) ?? 'end_of_day',
+    returnBasis: (raw.return_basis as VendorConfig['returnBasis'] | undefined) ?? 'gross',
+    largeFlowThreshold: (raw.large_flow_threshold as number | undefined) ?? 0.1,
+    tolerances,
+    origin,
+  };
+  if (raw.description !== undefined) vendor.description = String(raw.description);
+  if (raw.reported_precision !== undefined) {
+    const rp = raw.reported_precision as NonNullable<VendorConfig['reportedPrecision']>;
+    vendor.reportedPrecision = { decimals: rp.decimals, unit: rp.unit };
+  }
+  return vendor;
+}
+
+/**
+ * Parse one YAML file holding either a single vendor (a map with `code`) or `vendors:` (a list).
+ * Other top-level keys of a `vendors:` file belong to other parts of perfrecon and are ignored.
+ */
+export function parseVendorYaml(text: string, file: string, builtIn: boolean): VendorConfig[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const issues = new IssueCollector(file, doc, lines);
+  if (doc.errors.length > 0) {
+    // Later syntax errors are mostly echoes of the first; report the first only.
+    for (const e of doc.errors.slice(0, 1)) {
+      const pos = lines.linePos(e.pos[0]);
+      issues.issues.push({
+        file,
+        line: pos.line,
+        column: pos.col,
+        key: '',
+        message: e.message.split('\n')[0] ?? e.message,
+      });
+    }
+    throw new VendorConfigError(issues.issues);
+  }
+  const data = doc.toJS() as unknown;
+  if (data === null || data === undefined) return [];
+  let entries: { raw: unknown; path: Path }[];
+  if (typeof data === 'object' && !Array.isArray(data) && 'vendors' in data) {
+    const list = (data as { vendors: unknown }).vendors;
+    if (!Array.isArray(list)) {
+      issues.add(['vendors'], 'must be a list of vendors');
+      throw new VendorConfigError(issues.issues);
+    }
+    entries = list.map((raw, i) => ({ raw, path: ['vendors', i] }));
+  } else if (typeof data === 'object' && !Array.isArray(data) && 'code' in data) {
+    entries = [{ raw: data, path: [] }];
+  } else {
+    issues.add([], 'expected a vendor (a map with "code") or a "vendors:" list');
+    throw new VendorConfigError(issues.issues);
+  }
+  const vendors: VendorConfig[] = [];
+  const seen = new Map<string, Path>();
+  for (const { raw, path } of entries) {
+    if (!validateVendor(raw)) {
+      for (const e of relevantErrors(validateVendor.errors ?? [])) {
+        const { sub, message, atKey } = ajvMessage(e);
+        issues.add([...path, ...sub], message, atKey);
+      }
+      continue;
+    }
+    const vendor = normalizeVendor(raw as Record<string, unknown>, issues, path, { file, builtIn });
+    if (!vendor) continue;
+    if (seen.has(vendor.code))
+      issues.add([...path, 'code'], `vendor code "${vendor.code}" is defined twice in this file`);
+    seen.set(vendor.code, path);
+    vendors.push(vendor);
+  }
+  if (issues.issues.length > 0) throw new VendorConfigError(issues.issues);
+  return vendors;
+}

@@ -1,0 +1,151 @@
+// JSON Schema of a vendor configuration as written in YAML (snake_case keys). Ajv checks the
+// structure; vendor-config-parse.ts adds the checks a schema cannot express and the line numbers.
+import { CANONICAL_FIELDS, DATE_FORMATS } from './vendor-types.ts';
+
+const stringOrList = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+  ],
+};
+
+const dateFormat = {
+  anyOf: [{ enum: [...DATE_FORMATS] }, { type: 'array', items: { enum: [...DATE_FORMATS] }, minItems: 1 }],
+};
+
+const scalar = { type: ['string', 'number'] };
+
+const fieldMapping = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        from: stringOrList,
+        value: scalar,
+        default: scalar,
+        unit: { enum: ['fraction', 'percent', 'bps'] },
+        negate: { type: 'boolean' },
+        date_format: dateFormat,
+        values: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
+  ],
+};
+
+const fields = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, fieldMapping])),
+};
+
+const flowArray = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['array', 'amount'],
+  properties: {
+    array: { type: 'string', pattern: '\\[\\]$' },
+    amount: { type: 'string', minLength: 1 },
+    date: { type: 'string', minLength: 1 },
+    timing: { type: 'string', minLength: 1 },
+    negate: { type: 'boolean' },
+  },
+};
+
+const csvOptions = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    delimiter: { enum: ['auto', ',', ';', '\t', '|', 'tab'] },
+    quote: { type: 'string', minLength: 1, maxLength: 1 },
+    encoding: { type: 'string', minLength: 1 },
+    header_scan_rows: { type: 'integer', minimum: 1 },
+    footer_patterns: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+const jsonOptions = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['record_path'],
+  properties: {
+    record_path: { type: 'string', pattern: '\\[\\]$' },
+    encoding: { type: 'string', minLength: 1 },
+    schema: { type: 'object' },
+  },
+};
+
+const xlsxOptions = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sheet: { type: 'string', minLength: 1 },
+    sheet_pattern: { type: 'string', minLength: 1 },
+    flow_sheet: { type: 'string', minLength: 1 },
+    flow_sheet_pattern: { type: 'string', minLength: 1 },
+    flow_fields: fields,
+    footer_patterns: { type: 'array', items: { type: 'string' } },
+    header_scan_rows: { type: 'integer', minimum: 1 },
+  },
+};
+
+const sourceProperties = {
+  format: { enum: ['csv', 'xlsx', 'json'] },
+  file_patterns: stringOrList,
+  csv: csvOptions,
+  json: jsonOptions,
+  xlsx: xlsxOptions,
+  decimal: { enum: ['.', ','] },
+  thousands: {
+    anyOf: [
+      { type: 'string', maxLength: 1 },
+      { type: 'array', items: { type: 'string', maxLength: 1 } },
+    ],
+  },
+  date_format: dateFormat,
+  fields,
+  flows: { type: 'array', items: flowArray },
+};
+
+export const sourceSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['format', 'fields'],
+  properties: sourceProperties,
+};
+
+export const vendorSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'name'],
+  properties: {
+    code: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    flow_timing: { enum: ['end_of_day', 'start_of_day', 'mixed'] },
+    return_basis: { enum: ['gross', 'net'] },
+    reported_precision: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['decimals', 'unit'],
+      properties: {
+        decimals: { type: 'integer', minimum: 0, maximum: 12 },
+        unit: { enum: ['fraction', 'percent', 'bps'] },
+      },
+    },
+    large_flow_threshold: { type: 'number', exclusiveMinimum: 0 },
+    tolerances: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        return_bps: { type: 'number', minimum: 0 },
+        market_value_abs: { type: ['number', 'string'] },
+        market_value_rel: { type: 'number', minimum: 0 },
+      },
+    },
+    sources: { type: 'array', minItems: 1, items: sourceSchema },
+    ...sourceProperties,
+  },
+};

@@ -1,0 +1,100 @@
+// Calendar dates in the formats vendors use, to ISO `YYYY-MM-DD`. ISO is always accepted (it
+// cannot be mistaken for another format); the vendor's configured formats are tried after it.
+// Dates are calendar dates: no time zones, no Date objects holding local time.
+import type { DateFormat } from '../config/vendor-types.ts';
+import type { IsoDate } from '../domain/canonical.ts';
+
+export type DateResult = { ok: true; value: IsoDate } | { ok: false; reason: string };
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function iso(year: number, month: number, day: number): IsoDate | undefined {
+  if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return undefined;
+  }
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Add whole days to an ISO date. */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/**
+ * Excel's serial day numbers (1900 date system): 1 is 1900-01-01 and Excel counts a
+ * 29 February 1900 that never was (serial 60), so later serials are offset from 1899-12-30.
+ * A fractional part is a time of day and is dropped.
+ */
+export function excelSerialToIso(serial: number): IsoDate | undefined {
+  if (!Number.isFinite(serial) || serial < 1 || serial >= 2958466) return undefined;
+  const whole = Math.floor(serial);
+  if (whole === 60) return undefined;
+  return addDays(whole < 60 ? '1899-12-31' : '1899-12-30', whole);
+}
+
+type Parser = (text: string) => IsoDate | undefined;
+
+const PARSERS: Record<DateFormat, Parser> = {
+  ISO: (t) => {
+    const m =
+      /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
+    return m ? iso(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+  },
+  'MM/DD/YYYY': (t) => {
+    const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+    return m ? iso(Number(m[3]), Number(m[1]), Number(m[2])) : undefined;
+  },
+  'DD/MM/YYYY': (t) => {
+    const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+    return m ? iso(Number(m[3]), Number(m[2]), Number(m[1])) : undefined;
+  },
+  'DD.MM.YYYY': (t) => {
+    const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(t);
+    return m ? iso(Number(m[3]), Number(m[2]), Number(m[1])) : undefined;
+  },
+  YYYYMMDD: (t) => {
+    const m = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+    return m ? iso(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+  },
+  EXCEL_SERIAL: (t) => (/^\d+(\.\d+)?$/.test(t) ? excelSerialToIso(Number(t)) : undefined),
+  'DD-Mon-YYYY': (t) => {
+    const m = /^(\d{1,2})[- ]([A-Za-z]{3})[- ](\d{4})$/.exec(t);
+    if (!m) return undefined;
+    const month = MONTHS.indexOf((m[2] as string).toLowerCase()) + 1;
+    return month > 0 ? iso(Number(m[3]), month, Number(m[1])) : undefined;
+  },
+};
+
+export function parseDate(input: string | number, formats: readonly DateFormat[]): DateResult {
+  const text = typeof input === 'number' ? String(input) : input.trim();
+  const tried = formats.includes('ISO') ? formats : (['ISO', ...formats] as DateFormat[]);
+  for (const format of tried) {
+    const value = PARSERS[format](text);
+    if (value !== undefined) return { ok: true, value };
+  }
+  const shapeMatches = tried.some((f) => f !== 'EXCEL_SERIAL' && looksLike(f, text));
+  return {
+    ok: false,
+    reason: shapeMatches
+      ? `"${text}" is not a real calendar date`
+      : `"${text}" is not a date in the format ${tried.map((f) => (f === 'EXCEL_SERIAL' ? 'Excel serial number' : f)).join(' or ')}`,
+  };
+}
+
+function looksLike(format: DateFormat, text: string): boolean {
+  const shapes: Record<DateFormat, RegExp> = {
+    ISO: /^\d{4}-\d{2}-\d{2}/,
+    'MM/DD/YYYY': /^\d{1,2}\/\d{1,2}\/\d{4}$/,
+    'DD/MM/YYYY': /^\d{1,2}\/\d{1,2}\/\d{4}$/,
+    'DD.MM.YYYY': /^\d{1,2}\.\d{1,2}\.\d{4}$/,
+    YYYYMMDD: /^\d{8}$/,
+    EXCEL_SERIAL: /^\d+$/,
+    'DD-Mon-YYYY': /^\d{1,2}[- ][A-Za-z]{3}[- ]\d{4}$/,
+  };
+  return shapes[format].test(text);
+}

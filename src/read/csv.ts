@@ -1,0 +1,230 @@
+// CSV (and delimited text) -> raw records, streamed. papaparse runs in array mode (rows as
+// string arrays, not header objects: about 5x faster on 1M rows) behind a streaming decoder,
+// so a file of any size is read in bounded memory. The header row is found by content (title
+// rows above it are skipped), and blank, total and footer rows below it are skipped and
+// reported, never silently dropped.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import Papa from 'papaparse';
+import type { VendorSource } from '../config/vendor-types.ts';
+import { FileRejectedError } from '../domain/errors.ts';
+import { normalizeHeader, type ReadRecord } from '../map/map-record.ts';
+import { createDecoder, decodeBuffer, detectEncoding, REPLACEMENT_CHAR, readSample } from './decode.ts';
+import {
+  findHeader,
+  type HeaderMatch,
+  missingColumnsMessage,
+  type RequiredHeader,
+  requiredHeaders,
+} from './header.ts';
+import type { ReaderHooks } from './hooks.ts';
+
+const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
+
+function parseSample(text: string, delimiter: string, quoteChar: string): string[][] {
+  // Drop the last line: the sample may end in the middle of it.
+  const cut = text.lastIndexOf('\n');
+  const body = cut > 0 ? text.slice(0, cut) : text;
+  return Papa.parse<string[]>(body, { delimiter, quoteChar, skipEmptyLines: false }).data;
+}
+
+/** Pick the delimiter under which a row holds the required headers; else the most regular one. */
+export function detectDelimiter(
+  text: string,
+  quoteChar: string,
+  required: RequiredHeader[],
+  scanRows: number,
+): { delimiter: string; header: HeaderMatch | undefined } {
+  let best: { delimiter: string; header: HeaderMatch | undefined; score: number } | undefined;
+  for (const delimiter of CANDIDATE_DELIMITERS) {
+    const rows = parseSample(text, delimiter, quoteChar);
+    const header = findHeader(rows.slice(0, scanRows), required);
+    let score: number;
+    if (header.found) {
+      score = 1e9 + (rows[header.index]?.length ?? 0);
+    } else {
+      // Most rows sharing one field count (> 1) wins.
+      const counts = new Map<number, number>();
+      for (const r of rows.slice(0, 200))
+        if (r.length > 1) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+      score = Math.max(0, ...counts.values());
+    }
+    if (!best || score > best.score) best = { delimiter, header: header.found ? header : undefined, score };
+  }
+  return { delimiter: best?.delimiter ?? ',', header: best?.header };
+}
+
+const footerCache = new WeakMap<VendorSource, RegExp[]>();
+function footerRegexes(source: VendorSource): RegExp[] {
+  let list = footerCache.get(source);
+  if (!list) {
+    list = (source.csv?.footerPatterns ?? []).map((p) => new RegExp(p, 'i'));
+    footerCache.set(source, list);
+  }
+  return list;
+}
+
+/** Unique keys for the record: duplicates get ` (2)`, empty headers `(column N)`. */
+export function headerKeys(header: string[]): string[] {
+  const seen = new Map<string, number>();
+  return header.map((h, i) => {
+    const name = h.replace(/^\uFEFF/, '').trim() || `(column ${i + 1})`;
+    const norm = normalizeHeader(name);
+    const n = (seen.get(norm) ?? 0) + 1;
+    seen.set(norm, n);
+    return n === 1 ? name : `${name} (${n})`;
+  });
+}
+
+export async function* readCsvRecords(
+  filePath: string,
+  source: VendorSource,
+  hooks: ReaderHooks = {},
+): AsyncGenerator<ReadRecord> {
+  const options = source.csv;
+  if (!options) throw new Error('readCsvRecords needs a csv source');
+  const file = path.basename(filePath);
+  const totalBytes = (await stat(filePath)).size;
+  if (totalBytes === 0) {
+    throw new FileRejectedError(
+      'the file is empty (0 bytes)',
+      { file },
+      'Ask the vendor to resend the file.',
+    );
+  }
+  const sample = await readSample(filePath);
+  const encoding = detectEncoding(sample, options.encoding);
+  const required = requiredHeaders(source);
+  let delimiter = options.delimiter;
+  if (delimiter === 'auto') {
+    delimiter = detectDelimiter(
+      decodeBuffer(sample, encoding),
+      options.quote,
+      required,
+      options.headerScanRows,
+    ).delimiter;
+  }
+  const footers = footerRegexes(source);
+  const checkBytes = encoding.name === 'utf8';
+
+  const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
+  let bytesRead = 0;
+  input.on('data', (chunk) => {
+    bytesRead += chunk.length;
+    hooks.onProgress?.(bytesRead, totalBytes);
+  });
+  const decoder = createDecoder(encoding);
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, {
+    delimiter,
+    quoteChar: options.quote,
+    skipEmptyLines: false,
+  }) as unknown as NodeJS.ReadWriteStream & AsyncIterable<string[]>;
+  input.on('error', (e) => parser.emit('error', e));
+  input.pipe(decoder).pipe(parser);
+
+  let keys: string[] | undefined;
+  let headerRow = 0;
+  let headerWidth = 0;
+  let rowNumber = 0;
+  let dataRows = 0;
+  const scanned: string[][] = [];
+  try {
+    for await (const row of parser) {
+      rowNumber++;
+      const blank = row.every((c) => c.trim() === '');
+      if (!keys) {
+        scanned.push(row);
+        const match = findHeader([row], required);
+        if (match.found) {
+          keys = headerKeys(row);
+          headerWidth = row.length;
+          // Trailing empty header cells (Excel pads rows with delimiters) are not columns.
+          while (keys.length > 0 && /^\(column \d+\)$/.test(keys[keys.length - 1] as string)) keys.pop();
+          headerRow = rowNumber;
+          hooks.onHeader?.(keys);
+          continue;
+        }
+        if (rowNumber >= options.headerScanRows) break;
+        hooks.onSkippedRow?.({
+          location: { file, row: rowNumber },
+          reason: blank ? 'blank row above the header' : 'title row above the header',
+          text: row.join(delimiter).slice(0, 200),
+        });
+        continue;
+      }
+      if (blank) {
+        hooks.onSkippedRow?.({ location: { file, row: rowNumber }, reason: 'blank row', text: '' });
+        continue;
+      }
+      const first = row.find((c) => c.trim() !== '')?.trim() ?? '';
+      if (footers.some((re) => re.test(first))) {
+        hooks.onSkippedRow?.({
+          location: { file, row: rowNumber },
+          reason: 'total or footer row',
+          text: row.join(delimiter).slice(0, 200),
+        });
+        continue;
+      }
+      dataRows++;
+      const values: Record<string, string> = {};
+      for (let i = 0; i < keys.length; i++) values[keys[i] as string] = row[i] ?? '';
+      const record: ReadRecord = { location: { file, row: rowNumber }, values };
+      const extra = row.slice(keys.length);
+      // Extra empty cells are padding only where the header row was padded the same way.
+      if (
+        row.length < keys.length ||
+        (extra.length > 0 && (row.length > headerWidth || extra.some((c) => c.trim() !== '')))
+      ) {
+        for (let i = keys.length; i < row.length; i++) values[`(column ${i + 1})`] = row[i] as string;
+        const multiline = row.some((c) => c.includes('\n'));
+        record.problems = [
+          {
+            reason:
+              `row has ${row.length} fields but the header (row ${headerRow}) has ${keys.length}` +
+              (multiline ? '; a field runs over several lines (an unclosed quote?)' : ''),
+          },
+        ];
+      }
+      if (checkBytes) {
+        for (let i = 0; i < keys.length; i++) {
+          const v = row[i];
+          if (v?.includes(REPLACEMENT_CHAR)) {
+            record.problems ??= [];
+            record.problems.push({
+              column: keys[i] as string,
+              value: v,
+              reason: `bytes that are not valid UTF-8 (the file is read as ${encoding.how === 'configured' ? 'UTF-8 as configured' : 'UTF-8'}; save it as UTF-8 or set csv.encoding, e.g. windows-1252)`,
+            });
+          }
+        }
+      }
+      yield record;
+    }
+  } finally {
+    input.destroy();
+    (parser as unknown as { destroy(): void }).destroy();
+  }
+  if (!keys) {
+    if (scanned.every((r) => r.every((c) => c.trim() === ''))) {
+      throw new FileRejectedError(
+        'the file has no rows (only blank lines)',
+        { file },
+        'Ask the vendor to resend the file.',
+      );
+    }
+    const best = findHeader(scanned, required);
+    throw new FileRejectedError(
+      missingColumnsMessage(best, scanned),
+      { file, row: best.found ? undefined : best.index + 1 },
+      `Check that this is a ${source.format.toUpperCase()} file of this vendor, or add the header names as aliases in the vendor configuration.`,
+    );
+  }
+  if (dataRows === 0) {
+    throw new FileRejectedError(
+      `the file has a header (row ${headerRow}) but no data rows`,
+      { file, row: headerRow },
+      'Ask the vendor whether the file was cut off; an empty delivery needs no ingest.',
+    );
+  }
+}

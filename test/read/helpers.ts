@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBuiltInVendors } from '../../src/config/vendor-config.ts';
+import type { VendorConfig } from '../../src/config/vendor-types.ts';
+import type { SkippedRow } from '../../src/read/hooks.ts';
+import { readVendorFile } from '../../src/read/index.ts';
+import type { MappedRow } from '../../src/read/types.ts';
+
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+export function fixture(...parts: string[]): string {
+  return path.join(FIXTURES, ...parts);
+}
+
+let builtIns: Promise<VendorConfig[]> | undefined;
+export async function builtInVendor(code: string): Promise<VendorConfig> {
+  builtIns ??= loadBuiltInVendors();
+  const vendor = (await builtIns).find((v) => v.code === code);
+  if (!vendor) throw new Error(`no built-in vendor ${code}`);
+  return vendor;
+}
+
+export async function readAll(
+  file: string,
+  vendor: VendorConfig,
+): Promise<{ rows: MappedRow[]; skipped: SkippedRow[]; header: string[] | undefined }> {
+  const rows: MappedRow[] = [];
+  const skipped: SkippedRow[] = [];
+  let header: string[] | undefined;
+  for await (const row of readVendorFile(file, vendor, {
+    onSkippedRow: (s) => skipped.push(s),
+    onHeader: (h) => {
+      header = h;
+    },
+  })) {
+    rows.push(row);
+  }
+  return { rows, skipped, header };
+}
+
+/** The error a read throws, for asserting its message and location. */
+export async function readError(
+  file: string,
+  vendor: VendorConfig,
+): Promise<Error & { location?: unknown; hint?: string }> {
+  try {
+    await readAll(file, vendor);
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error(`reading ${file} did not fail`);
+}
