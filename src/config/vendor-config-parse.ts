@@ -45,16 +45,21 @@ export class VendorConfigError extends ConfigError {
   }
 }
 
-/** The default list of footer/total rows that are skipped (and counted) below the header. */
+/**
+ * Total, subtotal and footnote rows skipped (and reported) below the header: a row whose first
+ * non-empty cell starts with one of these words (case-insensitive; `total` matches "Total EUR"
+ * but not "Totally"). The same rule as the Excel reader's.
+ */
 export const DEFAULT_FOOTER_PATTERNS = [
-  '^(grand\\s+)?totals?\\b',
-  '^sub-?totals?\\b',
-  '^gesamtsumme\\b',
-  '^summe\\b',
-  '^notes?\\b',
-  '^\\*',
-  '^source:',
-  '^end of (report|file)\\b',
+  'total',
+  'grand total',
+  'subtotal',
+  'gesamtsumme',
+  'summe',
+  'note',
+  'notes',
+  'source:',
+  '*',
 ];
 
 type Path = (string | number)[];
@@ -222,17 +227,7 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
       issues.add([...path, other], `"${other}" options given but the format is "${format}"`, true);
     }
   }
-  const footer = (list: unknown, at: Path): string[] => {
-    const patterns = list === undefined ? DEFAULT_FOOTER_PATTERNS : toList(list);
-    for (const [i, p] of patterns.entries()) {
-      try {
-        new RegExp(p, 'i');
-      } catch (e) {
-        issues.add([...at, i], `not a valid regular expression: ${(e as Error).message}`);
-      }
-    }
-    return patterns;
-  };
+  const footer = (list: unknown): string[] => (list === undefined ? DEFAULT_FOOTER_PATTERNS : toList(list));
   if (format === 'csv') {
     const o = (raw.csv ?? {}) as Record<string, unknown>;
     const csv: CsvOptions = {
@@ -240,7 +235,7 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
       quote: (o.quote as string | undefined) ?? '"',
       encoding: (o.encoding as string | undefined) ?? 'auto',
       headerScanRows: (o.header_scan_rows as number | undefined) ?? 50,
-      footerPatterns: footer(o.footer_patterns, [...path, 'csv', 'footer_patterns']),
+      footerPatterns: footer(o.footer_patterns),
     };
     source.csv = csv;
   } else if (format === 'json') {
@@ -281,7 +276,7 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
   } else {
     const o = (raw.xlsx ?? {}) as Record<string, unknown>;
     const xlsx: XlsxOptions = {
-      footerPatterns: footer(o.footer_patterns, [...path, 'xlsx', 'footer_patterns']),
+      footerPatterns: footer(o.footer_patterns),
       headerScanRows: (o.header_scan_rows as number | undefined) ?? 50,
     };
     if (o.sheet !== undefined) xlsx.sheet = String(o.sheet);

@@ -30,14 +30,16 @@ export function addDays(date: IsoDate, days: number): IsoDate {
  * 29 February 1900 that never was (serial 60), so later serials are offset from 1899-12-30.
  * A fractional part is a time of day and is dropped.
  */
-export function excelSerialToIso(serial: number): IsoDate | undefined {
-  if (!Number.isFinite(serial) || serial < 1 || serial >= 2958466) return undefined;
+export function excelSerialToIso(serial: number, date1904 = false): IsoDate | undefined {
+  if (!Number.isFinite(serial) || serial < (date1904 ? 0 : 1) || serial >= 2958466) return undefined;
   const whole = Math.floor(serial);
+  // Old Mac workbooks count from 1904-01-01 (serial 0), without the 1900 leap-year bug.
+  if (date1904) return addDays('1904-01-01', whole);
   if (whole === 60) return undefined;
   return addDays(whole < 60 ? '1899-12-31' : '1899-12-30', whole);
 }
 
-type Parser = (text: string) => IsoDate | undefined;
+type Parser = (text: string, date1904: boolean) => IsoDate | undefined;
 
 const PARSERS: Record<DateFormat, Parser> = {
   ISO: (t) => {
@@ -61,7 +63,8 @@ const PARSERS: Record<DateFormat, Parser> = {
     const m = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
     return m ? iso(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
   },
-  EXCEL_SERIAL: (t) => (/^\d+(\.\d+)?$/.test(t) ? excelSerialToIso(Number(t)) : undefined),
+  EXCEL_SERIAL: (t, date1904) =>
+    /^\d+(\.\d+)?$/.test(t) ? excelSerialToIso(Number(t), date1904) : undefined,
   'DD-Mon-YYYY': (t) => {
     const m = /^(\d{1,2})[- ]([A-Za-z]{3})[- ](\d{4})$/.exec(t);
     if (!m) return undefined;
@@ -70,11 +73,15 @@ const PARSERS: Record<DateFormat, Parser> = {
   },
 };
 
-export function parseDate(input: string | number, formats: readonly DateFormat[]): DateResult {
+export function parseDate(
+  input: string | number,
+  formats: readonly DateFormat[],
+  options: { date1904?: boolean } = {},
+): DateResult {
   const text = typeof input === 'number' ? String(input) : input.trim();
   const tried = formats.includes('ISO') ? formats : (['ISO', ...formats] as DateFormat[]);
   for (const format of tried) {
-    const value = PARSERS[format](text);
+    const value = PARSERS[format](text, options.date1904 === true);
     if (value !== undefined) return { ok: true, value };
   }
   const shapeMatches = tried.some((f) => f !== 'EXCEL_SERIAL' && looksLike(f, text));

@@ -21,6 +21,8 @@ type RawValue = string | number | boolean | null | undefined;
 /** A raw record that a reader already found problems with (wrong field count, bad bytes). */
 export interface ReadRecord extends RawRecord {
   problems?: RowProblem[];
+  /** Excel serial dates of this record count from 1904-01-01 (old Mac workbooks). */
+  date1904?: boolean;
 }
 
 interface Found {
@@ -175,7 +177,9 @@ export function mapRecord(
       problem(field, found, `${field} is not a date`);
       return undefined;
     }
-    const parsed = parseDate(v, mapping?.dateFormats ?? source.dateFormats);
+    const parsed = parseDate(v, mapping?.dateFormats ?? source.dateFormats, {
+      date1904: raw.date1904 === true,
+    });
     if (!parsed.ok) {
       problem(field, found, parsed.reason);
       return undefined;
@@ -341,7 +345,7 @@ export function mapRecord(
       if (!isEmpty(d.value)) {
         const parsedDate =
           typeof d.value === 'string' || typeof d.value === 'number'
-            ? parseDate(d.value, source.dateFormats)
+            ? parseDate(d.value, source.dateFormats, { date1904: raw.date1904 === true })
             : ({ ok: false, reason: 'flow date is not a date' } as const);
         if (!parsedDate.ok) {
           problem('flows', d, parsedDate.reason);

@@ -11,6 +11,7 @@ import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
 import { normalizeHeader, type ReadRecord } from '../map/map-record.ts';
 import { createDecoder, decodeBuffer, detectEncoding, REPLACEMENT_CHAR, readSample } from './decode.ts';
+import { matchesFooterPattern } from './footer.ts';
 import {
   findHeader,
   type HeaderMatch,
@@ -55,16 +56,6 @@ export function detectDelimiter(
   return { delimiter: best?.delimiter ?? ',', header: best?.header };
 }
 
-const footerCache = new WeakMap<VendorSource, RegExp[]>();
-function footerRegexes(source: VendorSource): RegExp[] {
-  let list = footerCache.get(source);
-  if (!list) {
-    list = (source.csv?.footerPatterns ?? []).map((p) => new RegExp(p, 'i'));
-    footerCache.set(source, list);
-  }
-  return list;
-}
-
 /** Unique keys for the record: duplicates get ` (2)`, empty headers `(column N)`. */
 export function headerKeys(header: string[]): string[] {
   const seen = new Map<string, number>();
@@ -105,7 +96,7 @@ export async function* readCsvRecords(
       options.headerScanRows,
     ).delimiter;
   }
-  const footers = footerRegexes(source);
+  const footers = options.footerPatterns;
   const checkBytes = encoding.name === 'utf8';
 
   const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
@@ -158,7 +149,7 @@ export async function* readCsvRecords(
         continue;
       }
       const first = row.find((c) => c.trim() !== '')?.trim() ?? '';
-      if (footers.some((re) => re.test(first))) {
+      if (footers.some((p) => matchesFooterPattern(first, p))) {
         hooks.onSkippedRow?.({
           location: { file, row: rowNumber },
           reason: 'total or footer row',

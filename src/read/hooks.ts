@@ -14,4 +14,6 @@ export interface ReaderHooks {
   /** The header row as found (CSV/Excel) or the field paths (JSON); for schema-drift checks. */
   onHeader?: (header: string[]) => void;
   onSkippedRow?: (row: SkippedRow) => void;
+  /** Something a person should know that does not stop a row (duplicate header, 1904 dates). */
+  onWarning?: (location: SourceLocation, message: string) => void;
 }

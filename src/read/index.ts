@@ -5,12 +5,13 @@ import path from 'node:path';
 import { compileGlob } from '../config/glob.ts';
 import type { VendorConfig, VendorFormat, VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
+import { type MappedFlow, mapFlowRecord } from '../map/map-flow.ts';
 import { mapRecord, type ReadRecord } from '../map/map-record.ts';
 import { readCsvRecords } from './csv.ts';
 import type { ReaderHooks } from './hooks.ts';
 import { readJsonRecords } from './json.ts';
 import type { MappedRow } from './types.ts';
-import { readXlsxRecords } from './xlsx-source.ts';
+import { readXlsxRecords, readXlsxSheet } from './xlsx-source.ts';
 
 export type { ReaderHooks, SkippedRow } from './hooks.ts';
 
@@ -66,7 +67,93 @@ export async function* readVendorFile(
   options: ReaderHooks = {},
 ): AsyncGenerator<MappedRow> {
   const source = resolveVendorSource(filePath, vendor);
+  if (
+    source.format === 'xlsx' &&
+    (source.xlsx?.flowSheet !== undefined || source.xlsx?.flowSheetPattern !== undefined)
+  ) {
+    yield* readWorkbookWithFlowSheet(filePath, vendor, source, options);
+    return;
+  }
   for await (const raw of readRecords(filePath, source, options)) {
     yield mapRecord(raw, vendor, source);
   }
+}
+
+/**
+ * A workbook with dated flows on their own sheet: the flows are read first (held in memory;
+ * flow sheets are small beside the periods), then each period takes the flows of its account
+ * dated after period_start up to and including period_end. A flow that fits no period, or a
+ * bad flow row, is quarantined with its own sheet and row.
+ */
+async function* readWorkbookWithFlowSheet(
+  filePath: string,
+  vendor: VendorConfig,
+  source: VendorSource,
+  options: ReaderHooks,
+): AsyncGenerator<MappedRow> {
+  const xlsx = source.xlsx;
+  const flowFields = xlsx?.flowFields ?? {};
+  const required = (['account_id', 'flow_date', 'flow_amount'] as const)
+    .map((f) => flowFields[f])
+    .filter((m) => m !== undefined && m.value === undefined)
+    .map((m) => m?.sources ?? []);
+  const flowsByAccount = new Map<string, { flow: MappedFlow; used: boolean }[]>();
+  const flowRecords = readXlsxSheet(
+    filePath,
+    source,
+    { sheet: xlsx?.flowSheet, sheetPattern: xlsx?.flowSheetPattern, required },
+    { ...options, onHeader: undefined, onProgress: undefined },
+  );
+  for await (const raw of flowRecords) {
+    const mapped = mapFlowRecord(raw, vendor, source);
+    if (mapped === undefined) continue;
+    if (!mapped.ok) {
+      yield mapped;
+      continue;
+    }
+    const list = flowsByAccount.get(mapped.accountId) ?? [];
+    list.push({ flow: mapped, used: false });
+    flowsByAccount.set(mapped.accountId, list);
+  }
+  for await (const raw of readRecords(filePath, source, options)) {
+    const row = mapRecord(raw, vendor, source);
+    if (row.ok) {
+      const { accountId, periodStart, periodEnd } = row.record;
+      const candidates = flowsByAccount.get(accountId) ?? [];
+      const joined = candidates.filter(
+        (c) => !c.used && c.flow.flow.date > periodStart && c.flow.flow.date <= periodEnd,
+      );
+      for (const c of joined) {
+        c.used = true;
+        row.record.flows.push(c.flow.flow);
+      }
+      if (joined.length > 0) {
+        row.record.flows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+        row.fieldSources.flows = joined.map((c) => formatFlowLocation(c.flow)).join('; ');
+      }
+    }
+    yield row;
+  }
+  for (const [accountId, list] of flowsByAccount) {
+    for (const c of list) {
+      if (c.used) continue;
+      yield {
+        ok: false,
+        location: c.flow.location,
+        raw: { account_id: accountId, flow_date: c.flow.flow.date, flow_amount: c.flow.flow.amount },
+        problems: [
+          {
+            field: 'flow_date',
+            value: c.flow.flow.date,
+            reason: `flow of account ${accountId} on ${c.flow.flow.date} falls in no period of this file`,
+          },
+        ],
+      };
+    }
+  }
+}
+
+function formatFlowLocation(flow: MappedFlow): string {
+  const { sheet, row } = flow.location;
+  return `sheet "${sheet ?? ''}" row ${row ?? '?'}`;
 }

@@ -1,14 +1,56 @@
-// Excel sources: the Excel reader (src/read/excel.ts, owned by the Excel work) is integrated here.
+// Excel sources: the workbook reader (excel.ts) driven by the vendor's xlsx options.
 import type { VendorSource } from '../config/vendor-types.ts';
-import { FileRejectedError } from '../domain/errors.ts';
 import type { ReadRecord } from '../map/map-record.ts';
+import { readExcelRecords } from './excel.ts';
+import { requiredHeaders } from './header.ts';
 import type { ReaderHooks } from './hooks.ts';
+import type { RawRecord } from './types.ts';
 
-export async function* readXlsxRecords(
+export interface XlsxSheetRequest {
+  sheet?: string | undefined;
+  sheetPattern?: string | undefined;
+  required: string[][];
+}
+
+export async function* readXlsxSheet(
   filePath: string,
-  _source: VendorSource,
-  _hooks: ReaderHooks,
+  source: VendorSource,
+  request: XlsxSheetRequest,
+  hooks: ReaderHooks,
 ): AsyncGenerator<ReadRecord> {
-  yield* [];
-  throw new FileRejectedError('reading Excel workbooks is not available yet', { file: filePath });
+  const options = source.xlsx;
+  let date1904 = false;
+  const records: AsyncGenerator<RawRecord> = readExcelRecords(filePath, {
+    ...(request.sheet !== undefined ? { sheet: request.sheet } : {}),
+    ...(request.sheetPattern !== undefined ? { sheetPattern: request.sheetPattern } : {}),
+    requiredHeaders: request.required,
+    ...(options ? { footerPatterns: options.footerPatterns, maxHeaderRow: options.headerScanRows } : {}),
+    onSkipped: (location, reason) => hooks.onSkippedRow?.({ location, reason, text: '' }),
+    onHeader: (header) => {
+      date1904 = header.date1904;
+      hooks.onHeader?.(header.columns);
+    },
+    onWarning: (location, message) => hooks.onWarning?.(location, message),
+  });
+  for await (const raw of records) {
+    yield date1904 ? { ...raw, date1904 } : raw;
+  }
+}
+
+/** The periods sheet of a vendor's workbook. */
+export function readXlsxRecords(
+  filePath: string,
+  source: VendorSource,
+  hooks: ReaderHooks,
+): AsyncGenerator<ReadRecord> {
+  return readXlsxSheet(
+    filePath,
+    source,
+    {
+      sheet: source.xlsx?.sheet,
+      sheetPattern: source.xlsx?.sheetPattern,
+      required: requiredHeaders(source).map((r) => r.aliases),
+    },
+    hooks,
+  );
 }
