@@ -15,6 +15,7 @@ import { matchesFooterPattern } from './footer.ts';
 import {
   findHeader,
   type HeaderMatch,
+  MissingColumnsError,
   missingColumnsMessage,
   type RequiredHeader,
   requiredHeaders,
@@ -205,10 +206,12 @@ export async function* readCsvRecords(
       );
     }
     const best = findHeader(scanned, required);
-    throw new FileRejectedError(
+    throw new MissingColumnsError(
       missingColumnsMessage(best, scanned),
-      { file, row: best.found ? undefined : best.index + 1 },
+      { file, row: best.index + 1 },
       `Check that this is a ${source.format.toUpperCase()} file of this vendor, or add the header names as aliases in the vendor configuration.`,
+      best.missing,
+      (scanned[best.index] ?? []).map((c) => c.trim()),
     );
   }
   if (dataRows === 0) {

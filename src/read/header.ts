@@ -1,7 +1,26 @@
 // Finding the header row by content: the first row that holds, for every required field, one
 // of its accepted header names. Title rows, logos and blank rows above it do not matter.
 import { REQUIRED_FIELDS, type VendorSource } from '../config/vendor-types.ts';
+import { FileRejectedError, type SourceLocation } from '../domain/errors.ts';
 import { normalizeHeader } from '../map/map-record.ts';
+
+/** Required columns are not in the file; carries the closest header row for a drift report. */
+export class MissingColumnsError extends FileRejectedError {
+  readonly missing: RequiredHeader[];
+  /** The closest header row found (for describeSchemaDrift against the last good header). */
+  readonly foundHeader: string[];
+  constructor(
+    message: string,
+    location: SourceLocation,
+    hint: string,
+    missing: RequiredHeader[],
+    foundHeader: string[],
+  ) {
+    super(message, location, hint);
+    this.missing = missing;
+    this.foundHeader = foundHeader;
+  }
+}
 
 export interface RequiredHeader {
   field: string;
