@@ -148,8 +148,11 @@ export function mapRecord(
       );
     return found;
   };
-  const problem = (field: string, found: Found, reason: string) =>
+  const problem = (field: string, found: Found, reason: string) => {
+    // A reader's problem for the same column (a JSON Schema error) already says it.
+    if (found.column !== undefined && raw.problems?.some((p) => p.column === found.column)) return;
     problems.push({ field, column: found.column, value: display(found.value), reason });
+  };
 
   const required = (field: CanonicalField): Found | undefined => {
     const found = get(field);

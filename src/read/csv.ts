@@ -120,6 +120,7 @@ export async function* readCsvRecords(
   let headerWidth = 0;
   let rowNumber = 0;
   let dataRows = 0;
+  let scanLimitHit = false;
   const scanned: string[][] = [];
   try {
     for await (const row of parser) {
@@ -137,7 +138,10 @@ export async function* readCsvRecords(
           hooks.onHeader?.(keys);
           continue;
         }
-        if (rowNumber >= options.headerScanRows) break;
+        if (rowNumber >= options.headerScanRows) {
+          scanLimitHit = true;
+          break;
+        }
         hooks.onSkippedRow?.({
           location: { file, row: rowNumber },
           reason: blank ? 'blank row above the header' : 'title row above the header',
@@ -198,7 +202,7 @@ export async function* readCsvRecords(
     (parser as unknown as { destroy(): void }).destroy();
   }
   if (!keys) {
-    if (scanned.every((r) => r.every((c) => c.trim() === ''))) {
+    if (!scanLimitHit && scanned.every((r) => r.every((c) => c.trim() === ''))) {
       throw new FileRejectedError(
         'the file has no rows (only blank lines)',
         { file },
@@ -207,8 +211,11 @@ export async function* readCsvRecords(
     }
     const best = findHeader(scanned, required);
     throw new MissingColumnsError(
-      missingColumnsMessage(best, scanned),
-      { file, row: best.index + 1 },
+      missingColumnsMessage(best, scanned, required.length) +
+        (scanLimitHit && best.missing.length === required.length
+          ? ` (searched the first ${options.headerScanRows === 1 ? 'row' : `${options.headerScanRows} rows`})`
+          : ''),
+      best.missing.length < required.length ? { file, row: best.index + 1 } : { file },
       `Check that this is a ${source.format.toUpperCase()} file of this vendor, or add the header names as aliases in the vendor configuration.`,
       best.missing,
       (scanned[best.index] ?? []).map((c) => c.trim()),

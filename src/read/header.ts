@@ -57,7 +57,7 @@ export function findHeader(rows: string[][], required: RequiredHeader[]): Header
   return best;
 }
 
-export function missingColumnsMessage(best: HeaderMatch, rows: string[][]): string {
+export function missingColumnsMessage(best: HeaderMatch, rows: string[][], requiredCount: number): string {
   const expected = best.missing
     .map((m) => `${m.field} (expected ${m.aliases.map((a) => `"${a}"`).join(' or ')})`)
     .join(', ');
@@ -68,5 +68,7 @@ export function missingColumnsMessage(best: HeaderMatch, rows: string[][]): stri
     .map((c) => `"${c}"`)
     .join(', ');
   const noun = best.missing.length === 1 ? 'required column' : 'required columns';
-  return `${noun} not found: ${expected}; the closest header row (row ${best.index + 1}) has: ${found || '(nothing)'}`;
+  if (!found || best.missing.length === requiredCount)
+    return `${noun} not found: ${expected}; no row holds any of them`;
+  return `${noun} not found: ${expected}; the closest header row (row ${best.index + 1}) has: ${found}`;
 }
