@@ -1,0 +1,105 @@
+// Calendar dates as day numbers. A valuation date is a date, never a timestamp: every date
+// is turned into a count of days since 1970-01-01 by arithmetic on year, month and day
+// (the civil-from-days algorithm of H. Hinnant), so no time zone or daylight-saving change
+// can make a day 23 or 25 hours long, and no `Date` object or local time is ever involved.
+import type { IsoDate } from '../domain/canonical.ts';
+
+function digit(text: string, index: number): number {
+  const code = text.charCodeAt(index) - 48;
+  return code >= 0 && code <= 9 ? code : Number.NaN;
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
+export function civilToDay(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const monthFromMarch = month > 2 ? month - 3 : month + 9;
+  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+export interface CivilDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export function dayToCivil(dayNumber: number): CivilDate {
+  const z = dayNumber + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+/**
+ * The day number of an ISO date `YYYY-MM-DD` (years 0001-9999), or NaN when the text is not
+ * a real calendar date (2023-02-29, 2024-13-01, 2024-1-5 are all NaN).
+ */
+export function dayNumber(date: IsoDate): number {
+  if (typeof date !== 'string' || date.length !== 10 || date[4] !== '-' || date[7] !== '-') return Number.NaN;
+  const year = digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3);
+  const month = digit(date, 5) * 10 + digit(date, 6);
+  const day = digit(date, 8) * 10 + digit(date, 9);
+  if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) {
+    return Number.NaN;
+  }
+  return civilToDay(year, month, day);
+}
+
+export function isIsoDate(date: IsoDate): boolean {
+  return !Number.isNaN(dayNumber(date));
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+export function civilToIso(date: CivilDate): IsoDate {
+  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
+}
+
+export function dayToIso(dayNumber: number): IsoDate {
+  return civilToIso(dayToCivil(dayNumber));
+}
+
+/** The last day of the month `months` months after (or before, if negative) the given month. */
+export function endOfMonth(year: number, month: number, months = 0): CivilDate {
+  const index = year * 12 + (month - 1) + months;
+  const y = Math.floor(index / 12);
+  const m = index - y * 12 + 1;
+  return { year: y, month: m, day: daysInMonth(y, m) };
+}
+
+/**
+ * The same date `years` years later (negative: earlier) under the month-end rule: a date that
+ * is the last day of its month maps to the last day of the same month, so 2024-02-29 + 1 year
+ * is 2025-02-28 and 2023-02-28 + 1 year is 2024-02-29. Any other date keeps its day.
+ * This is the rule for anniversaries (annualization) and for 1Y/3Y/5Y spans alike, so a span
+ * of twelve month-end valuations is exactly one year.
+ */
+export function addYears(date: CivilDate, years: number): CivilDate {
+  const year = date.year + years;
+  if (date.day === daysInMonth(date.year, date.month)) {
+    return { year, month: date.month, day: daysInMonth(year, date.month) };
+  }
+  return { year, month: date.month, day: date.day };
+}
