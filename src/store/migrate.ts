@@ -12,12 +12,13 @@ export interface MigrationState {
   appliedAt: Date | undefined;
 }
 
-function migrator(db: Kysely<unknown>): Migrator {
-  return new Migrator({ db, provider: migrationProvider });
+// Migrations work on any schema type: they are what creates it.
+function migrator<T>(db: Kysely<T>): Migrator {
+  return new Migrator({ db: db as unknown as Kysely<unknown>, provider: migrationProvider });
 }
 
 /** Apply pending migrations; returns the names applied (empty when up to date). */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
@@ -29,7 +30,7 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }
 
-export async function migrationStatus(db: Kysely<unknown>): Promise<MigrationState[]> {
+export async function migrationStatus<T>(db: Kysely<T>): Promise<MigrationState[]> {
   const migrations = await migrator(db).getMigrations();
   return migrations.map((m) => ({ name: m.name, appliedAt: m.executedAt }));
 }

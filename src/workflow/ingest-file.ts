@@ -65,6 +65,9 @@ export interface IngestSummary {
   rowsInserted: number;
   rowsUpdated: number;
   rowsQuarantined: number;
+  /** Rows that were not data (titles, blanks, totals, footnotes): counted and shown, never dropped silently. */
+  rowsSkipped: number;
+  skipped: string[];
   durationMs: number;
   warnings: string[];
   /** The first quarantined rows with their location and reasons. */
@@ -105,6 +108,8 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     rowsInserted: 0,
     rowsUpdated: 0,
     rowsQuarantined: 0,
+    rowsSkipped: 0,
+    skipped: [],
     durationMs: 0,
     warnings: [],
     quarantine: [],
@@ -158,7 +163,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         `Name the vendor with --vendor (known: ${context.vendors.map((v) => v.code).join(', ')}), or add a file-name pattern to its configuration.`,
       );
     }
-    await validateFile(request.filePath, vendor, { maxBytes: context.maxFileBytes, displayName: name });
+    await validateFile(request.filePath, vendor, { maxBytes: context.maxFileBytes });
 
     let header: string[] | undefined;
     const quarantined: QuarantinedRow[] = [];
@@ -166,11 +171,17 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     let batch: StagedPeriod[] = [];
     const previewRows = request.previewRows ?? 0;
     for await (const row of readVendorFile(request.filePath, vendor, {
-      displayName: name,
       onProgress: request.onProgress,
       onHeader: (found) => {
         header = found;
       },
+      onSkippedRow: (skipped) => {
+        summary.rowsSkipped++;
+        if (summary.skipped.length < QUARANTINE_SAMPLE) {
+          summary.skipped.push(`${formatLocation(skipped.location)}: ${skipped.reason} (${skipped.text})`);
+        }
+      },
+      onWarning: (location, message) => summary.warnings.push(`${formatLocation(location)}: ${message}`),
     })) {
       summary.rowsRead++;
       if (!row.ok) {
@@ -206,7 +217,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       const previous = await lastGoodHeader(db, vendor.code);
       if (previous !== undefined) {
         const drift = describeSchemaDrift(previous, header);
-        if (drift.changed) summary.warnings.unshift(`schema drift against the last good file: ${drift.message}`);
+        if (drift.renamed.length + drift.missing.length + drift.added.length > 0 || drift.reordered) summary.warnings.unshift(`schema drift against the last good file: ${drift.message}`);
       }
     }
     if (dryRun || fileId === null) return finish('DRY_RUN');

@@ -71,8 +71,9 @@ function describe(summary: IngestSummary): string {
   lines.push(
     `  rows read ${summary.rowsRead}, stored ${summary.rowsStored}` +
       (summary.outcome === 'DRY_RUN' ? ' (not written: dry run)' : ` (new ${summary.rowsInserted}, updated ${summary.rowsUpdated})`) +
-      `, quarantined ${summary.rowsQuarantined}, ${(summary.durationMs / 1000).toFixed(2)} s`,
+      `, quarantined ${summary.rowsQuarantined}, skipped ${summary.rowsSkipped}, ${(summary.durationMs / 1000).toFixed(2)} s`,
   );
+  for (const skipped of summary.skipped.slice(0, 5)) lines.push(`  skipped ${skipped}`);
   for (const warning of summary.warnings.slice(0, 10)) lines.push(`  warning: ${warning}`);
   if (summary.warnings.length > 10) lines.push(`  … and ${summary.warnings.length - 10} more warnings`);
   for (const row of summary.quarantine.slice(0, 10)) lines.push(`  quarantined ${row.location}: ${row.problems.join('; ')}`);

@@ -1,0 +1,243 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { ingestFile, type IngestRequest } from '../../src/workflow/ingest-file.ts';
+import { openTestApp } from '../support/test-app.ts';
+import { createTestEnv, type TestEnv } from '../support/test-env.ts';
+
+const HEADER =
+  'account_id,period_start,period_end,currency,begin_market_value,end_market_value,flow_date,flow_amount,flow_timing,income,fees,vendor_return,return_basis';
+
+let env: TestEnv;
+let app: App;
+let dir: string;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  app = await openTestApp(env);
+  dir = path.join(env.home, 'files');
+  fs.mkdirSync(dir);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await env?.cleanup();
+});
+
+function file(name: string, lines: string[]): string {
+  const target = path.join(dir, name);
+  fs.writeFileSync(target, `${lines.join('\n')}\n`);
+  return target;
+}
+
+function ingest(filePath: string, options: Partial<IngestRequest> = {}) {
+  return ingestFile(
+    {
+      database: app.database,
+      vendors: app.vendors,
+      notifier: app.notifier,
+      actor: 'test:ingest',
+      maxFileBytes: app.config.maxFileBytes,
+    },
+    { filePath, ...options },
+  );
+}
+
+const count = async (table: 'performance_periods' | 'period_flows' | 'files' | 'quarantined_rows') =>
+  Number((await app.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('ingesting a canonical CSV', () => {
+  const good = () =>
+    file('canonical-good.csv', [
+      HEADER,
+      // Modified Dietz by hand: CD = 29 days (Jan 31 → Feb 29, 2024), the flow on day 14 weighs 15/29:
+      // (110 - 100 - 5) / (100 + 5 * 15/29)
+      'ACC-1,2024-01-31,2024-02-29,USD,100,110,2024-02-14,5,end_of_day,,,0.0488,net',
+      'ACC-1,2024-02-29,2024-03-31,USD,110,99,,,,,,-0.1,net',
+      'ACC-2,2024-01-31,2024-02-29,EUR,200.50,210.25,,,,,,,gross',
+    ]);
+
+  it('dry run validates and previews without writing', async () => {
+    const summary = await ingest(good(), { dryRun: true, previewRows: 5 });
+    expect(summary).toMatchObject({ outcome: 'DRY_RUN', rowsRead: 3, rowsStored: 3, rowsQuarantined: 0, fileId: null });
+    expect(summary.preview.map((r) => r.accountId)).toEqual(['ACC-1', 'ACC-1', 'ACC-2']);
+    expect(await count('files')).toBe(0);
+    expect(await count('performance_periods')).toBe(0);
+  });
+
+  it('stores every row with its calculated return, flows and lineage', async () => {
+    const summary = await ingest(good());
+    expect(summary).toMatchObject({
+      outcome: 'SUCCEEDED',
+      vendor: 'canonical',
+      rowsRead: 3,
+      rowsStored: 3,
+      rowsInserted: 3,
+      rowsUpdated: 0,
+      rowsQuarantined: 0,
+    });
+    const period = await app.database.db
+      .selectFrom('performance_periods')
+      .selectAll()
+      .where('account_id', '=', 'ACC-1')
+      .where('period_end', '=', '2024-02-29')
+      .executeTakeFirstOrThrow();
+    expect(Number(period.calculated_return)).toBeCloseTo(5 / (100 + (5 * 15) / 29), 15);
+    expect(period).toMatchObject({
+      begin_market_value: '100',
+      vendor_return: '0.0488',
+      vendor_code: 'canonical',
+      file_id: summary.fileId,
+      calculation_method: 'modified_dietz',
+    });
+    expect(period.source_location).toMatchObject({ file: 'canonical-good.csv', row: 2 });
+    const flows = await app.database.db.selectFrom('period_flows').selectAll().execute();
+    expect(flows).toEqual([
+      expect.objectContaining({ account_id: 'ACC-1', flow_date: '2024-02-14', amount: '5', timing: 'end_of_day', seq: 1 }),
+    ]);
+    const log = await app.database.db
+      .selectFrom('etl_processing_log')
+      .select(['status', 'step'])
+      .where('file_id', '=', summary.fileId)
+      .orderBy('id')
+      .execute();
+    expect(log.map((l) => l.status)).toEqual(['PROCESSING', 'SUCCEEDED']);
+  });
+
+  it('recognises the same bytes and changes nothing', async () => {
+    const before = await count('performance_periods');
+    const summary = await ingest(good());
+    expect(summary).toMatchObject({ outcome: 'ALREADY_INGESTED', previousStatus: 'SUCCEEDED' });
+    expect(await count('performance_periods')).toBe(before);
+    expect(await count('files')).toBe(1);
+  });
+
+  it('replaces a restated period and keeps the old figures in the audit log', async () => {
+    const summary = await ingest(
+      file('canonical-restated.csv', [HEADER, 'ACC-2,2024-01-31,2024-02-29,EUR,200.50,211.00,,,,,,,gross']),
+    );
+    expect(summary).toMatchObject({ outcome: 'SUCCEEDED', rowsInserted: 0, rowsUpdated: 1 });
+    const audit = await app.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('table_name', '=', 'performance_periods')
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({
+      action: 'UPDATE',
+      actor: 'test:ingest',
+      row_key: { account_id: 'ACC-2', vendor_code: 'canonical', period_start: '2024-01-31', period_end: '2024-02-29' },
+    });
+    expect(audit.old_values).toMatchObject({ end_market_value: 210.25 });
+    expect(audit.new_values).toMatchObject({ end_market_value: 211.0 });
+  });
+
+  it('quarantines bad rows with their location and stores the good ones', async () => {
+    const summary = await ingest(
+      file('canonical-mixed.csv', [
+        HEADER,
+        'ACC-3,2024-01-31,2024-02-29,USD,100,101,,,,,,,net',
+        'ACC-3,2024-02-29,2024-03-31,USD,abc,101,,,,,,,net',
+        'ACC-3,2024-03-31,2024-03-01,USD,100,101,,,,,,,net',
+        'ACC-3,2024-01-31,2024-02-29,USD,100,102,,,,,,,net',
+      ]),
+    );
+    expect(summary).toMatchObject({ outcome: 'SUCCEEDED', rowsRead: 4, rowsStored: 1, rowsQuarantined: 3 });
+    expect(summary.quarantine.map((q) => q.location)).toEqual([
+      'canonical-mixed.csv, row 3',
+      'canonical-mixed.csv, row 4',
+      'canonical-mixed.csv, row 5',
+    ]);
+    expect(summary.quarantine[0]?.problems.join()).toContain('"abc"');
+    expect(summary.quarantine[2]?.problems.join()).toContain('already appears at canonical-mixed.csv, row 2');
+    const stored = await app.database.db
+      .selectFrom('quarantined_rows')
+      .select(['location', 'problems'])
+      .where('file_id', '=', summary.fileId)
+      .orderBy('id')
+      .execute();
+    expect(stored.map((q) => q.location)).toEqual([
+      { file: 'canonical-mixed.csv', row: 3 },
+      { file: 'canonical-mixed.csv', row: 4 },
+      { file: 'canonical-mixed.csv', row: 5 },
+    ]);
+  });
+
+  it('marks a file whose every row is bad QUARANTINED', async () => {
+    const summary = await ingest(file('canonical-allbad.csv', [HEADER, 'ACC-4,2024-01-31,2024-02-29,USD,x,y,,,,,,,net']));
+    expect(summary).toMatchObject({ outcome: 'QUARANTINED', rowsStored: 0, rowsQuarantined: 1 });
+  });
+
+  it('rejects a file no vendor claims, recording why', async () => {
+    const summary = await ingest(file('mystery.csv', [HEADER]));
+    expect(summary.outcome).toBe('REJECTED');
+    expect(summary.error?.message).toBe('mystery.csv: no vendor configuration matches this file name');
+    expect(summary.error?.hint).toMatch(/--vendor/);
+    const record = await app.database.db
+      .selectFrom('files')
+      .selectAll()
+      .where('id', '=', summary.fileId)
+      .executeTakeFirstOrThrow();
+    expect(record.status).toBe('REJECTED');
+    expect(record.error).toContain('no vendor configuration matches');
+  });
+
+  it('makes nothing visible when the merge fails, and a retry stores the file', async () => {
+    await sql`
+      CREATE FUNCTION fail_flows() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+      CREATE TRIGGER fail_flows BEFORE INSERT ON period_flows FOR EACH ROW EXECUTE FUNCTION fail_flows();
+    `.execute(app.database.db);
+    const target = file('canonical-atomic.csv', [
+      HEADER,
+      'ACC-5,2024-01-31,2024-02-29,USD,100,101,,,,,,,net',
+      'ACC-5,2024-02-29,2024-03-31,USD,101,105,2024-03-10,2,end_of_day,,,,net',
+    ]);
+    await expect(ingest(target)).rejects.toThrow(/injected failure/);
+    const periods = await app.database.db.selectFrom('performance_periods').where('account_id', '=', 'ACC-5').selectAll().execute();
+    expect(periods).toEqual([]);
+    const staged = await sql<{ n: number }>`SELECT count(*) AS n FROM staging_periods`.execute(app.database.db);
+    expect(staged.rows[0]?.n).toBe(0);
+    await sql`DROP TRIGGER fail_flows ON period_flows`.execute(app.database.db);
+    const retry = await ingest(target, { attempt: 2 });
+    expect(retry).toMatchObject({ outcome: 'SUCCEEDED', rowsStored: 2 });
+  });
+});
+
+describe('ingesting a canonical JSON', () => {
+  it('stores several dated flows per period', async () => {
+    const target = path.join(dir, 'canonical-flows.json');
+    fs.writeFileSync(
+      target,
+      JSON.stringify({
+        records: [
+          {
+            account_id: 'ACC-9',
+            period_start: '2024-01-31',
+            period_end: '2024-02-29',
+            currency: 'USD',
+            begin_market_value: '1000',
+            end_market_value: '1100',
+            flows: [
+              { date: '2024-02-10', amount: '50', timing: 'start_of_day' },
+              { date: '2024-02-20', amount: '-20', timing: 'end_of_day' },
+            ],
+            vendor_return: '0.07',
+            return_basis: 'net',
+          },
+        ],
+      }),
+    );
+    const summary = await ingest(target);
+    expect(summary).toMatchObject({ outcome: 'SUCCEEDED', rowsStored: 1 });
+    const period = await app.database.db
+      .selectFrom('performance_periods')
+      .select('calculated_return')
+      .where('account_id', '=', 'ACC-9')
+      .executeTakeFirstOrThrow();
+    // CD = 29; start-of-day flow on day 10 weighs (29 - 10 + 1)/29, end-of-day on day 20 weighs 9/29.
+    const expected = (1100 - 1000 - 30) / (1000 + (50 * 20) / 29 - (20 * 9) / 29);
+    expect(Number(period.calculated_return)).toBeCloseTo(expected, 15);
+  });
+});
