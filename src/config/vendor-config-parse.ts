@@ -295,7 +295,7 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
   for (const field of REQUIRED_FIELDS) {
     const m = fields[field];
     if (!m) {
-      issues.add([...path, 'fields'], `required field "${field}" is not mapped`);
+      issues.add([...path, 'fields'], `required field "${field}" is not mapped`, true);
     } else if (m.sources.length === 0 && m.value === undefined) {
       issues.add([...path, 'fields', field], 'needs "from" (where to read it) or "value" (a constant)');
     }
@@ -429,6 +429,8 @@ export function parseVendorYaml(text: string, file: string, builtIn: boolean): V
     seen.set(vendor.code, path);
     vendors.push(vendor);
   }
-  if (issues.issues.length > 0) throw new VendorConfigError(issues.issues);
+  if (issues.issues.length > 0) {
+    throw new VendorConfigError([...issues.issues].sort((a, b) => a.line - b.line || a.column - b.column));
+  }
   return vendors;
 }

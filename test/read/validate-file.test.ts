@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { parseVendorYaml } from '../../src/config/vendor-config-parse.ts';
+import type { VendorConfig } from '../../src/config/vendor-types.ts';
+import { FileRejectedError } from '../../src/domain/errors.ts';
+import { validateFile } from '../../src/read/validate-file.ts';
+import { builtInVendor, fixture } from './helpers.ts';
+
+const bad = (name: string) => fixture('files', 'not-ok', name);
+const LIMIT = { maxBytes: 10 * 1024 * 1024 };
+
+const [workbookVendor] = parseVendorYaml(
+  `code: wb
+name: Workbook vendor
+format: xlsx
+file_patterns: ["*.xlsx", "*.xls"]
+date_format: EXCEL_SERIAL
+fields:
+  account_id: Account
+  period_start: From
+  period_end: To
+  currency: Currency
+  begin_market_value: BMV
+  end_market_value: EMV
+`,
+  'test.yaml',
+  false,
+) as [VendorConfig];
+
+async function rejection(file: string, vendor: VendorConfig, limit = LIMIT): Promise<FileRejectedError> {
+  try {
+    await validateFile(file, vendor, limit);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FileRejectedError);
+    return e as FileRejectedError;
+  }
+  throw new Error(`${file} was accepted`);
+}
+
+describe('validateFile', () => {
+  it('accepts a good CSV and JSON file and names the source', async () => {
+    const canonical = await builtInVendor('canonical');
+    expect(
+      (await validateFile(fixture('csv', 'ok', 'canonical-basic.csv'), canonical, LIMIT)).source.format,
+    ).toBe('csv');
+    expect(
+      (await validateFile(fixture('json', 'ok', 'canonical-basic.json'), canonical, LIMIT)).source.format,
+    ).toBe('json');
+    expect(
+      (await validateFile(fixture('csv', 'ok', 'vendor-a-utf16.csv'), await builtInVendor('vendor-a'), LIMIT))
+        .sizeBytes,
+    ).toBe(364);
+  });
+
+  it('rejects a legacy .xls workbook, naming the fix', async () => {
+    const e = await rejection(bad('legacy-workbook.xls'), workbookVendor);
+    expect(e.message).toBe(
+      'legacy-workbook.xls: is a legacy Excel (.xls) workbook or a password-protected workbook, which perfrecon cannot read',
+    );
+    expect(e.hint).toBe('Open it in Excel and save it as .xlsx (Excel Workbook) without a password.');
+  });
+
+  it('rejects a password-protected workbook (an OLE2 file named .xlsx)', async () => {
+    const e = await rejection(bad('password-protected.xlsx'), workbookVendor);
+    expect(e.message).toBe(
+      'password-protected.xlsx: is a legacy Excel (.xls) workbook or a password-protected workbook, which perfrecon cannot read',
+    );
+    expect(e.hint).toMatch(/save it as \.xlsx .*without a password/);
+  });
+
+  it('rejects an .xlsx that is not a ZIP', async () => {
+    const e = await rejection(bad('not-a-workbook.xlsx'), workbookVendor);
+    expect(e.message).toBe(
+      'not-a-workbook.xlsx: is not an .xlsx workbook (it does not start with the ZIP signature of .xlsx files)',
+    );
+  });
+
+  it('rejects a workbook named .csv', async () => {
+    const e = await rejection(bad('workbook-named.csv'), await builtInVendor('canonical'));
+    expect(e.message).toBe('workbook-named.csv: is a ZIP archive (an .xlsx workbook?), not a CSV file');
+  });
+
+  it('rejects a PDF named .json', async () => {
+    const e = await rejection(bad('report.json'), await builtInVendor('canonical'));
+    expect(e.message).toBe('report.json: is a PDF document, not a JSON file');
+  });
+
+  it('rejects CSV text named .json', async () => {
+    const e = await rejection(bad('csv-named.json'), await builtInVendor('canonical'));
+    expect(e.message).toBe('csv-named.json: is not JSON (it starts with "account_id,period_st")');
+  });
+
+  it('rejects binary bytes named .csv', async () => {
+    const e = await rejection(bad('binary.csv'), await builtInVendor('canonical'));
+    expect(e.message).toBe('binary.csv: is a binary file, not CSV text');
+  });
+
+  it('rejects an extension the vendor does not send', async () => {
+    const e = await rejection(bad('legacy-workbook.xls'), await builtInVendor('canonical'));
+    expect(e.message).toBe(
+      'legacy-workbook.xls: vendor "canonical" sends csv or json files; this file\'s extension ".xls" is none of these',
+    );
+  });
+
+  it('rejects an empty file', async () => {
+    const e = await rejection(bad('empty.json'), await builtInVendor('canonical'));
+    expect(e.message).toBe('empty.json: the file is empty (0 bytes)');
+  });
+
+  it('rejects a file above the size limit', async () => {
+    const e = await rejection(fixture('csv', 'ok', 'canonical-basic.csv'), await builtInVendor('canonical'), {
+      maxBytes: 100,
+    });
+    expect(e.message).toBe('canonical-basic.csv: the file is 419 bytes, above the limit of 100 bytes');
+    expect(e.hint).toBe('Raise PERFRECON_MAX_FILE_MB, or ask the vendor to split the file.');
+  });
+});
