@@ -9,7 +9,7 @@ export interface SchemaDrift {
   added: string[];
   /** The columns both headers share stand in a different order. */
   reordered: boolean;
-  /** One sentence a person can act on; "no change" when nothing changed. */
+  /** One sentence a person can act on (`Column "Beg MV" was renamed to "Opening Value".`), or "no change". */
   message: string;
 }
 
@@ -73,9 +73,8 @@ export function describeSchemaDrift(previousHeader: string[], currentHeader: str
     parts.push(`${missing.map(quote).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`);
   if (added.length > 0) parts.push(`${added.map(quote).join(', ')} ${added.length === 1 ? 'is' : 'are'} new`);
   if (reordered) parts.push('the columns were reordered');
+  const sentence = parts.join('; ');
   const message =
-    parts.length === 0
-      ? 'no change against the last good file'
-      : `Against the last good file: ${parts.join('; ')}.`;
+    parts.length === 0 ? 'no change' : `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
   return { renamed, missing, added, reordered, message };
 }

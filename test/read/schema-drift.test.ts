@@ -14,7 +14,7 @@ describe('describeSchemaDrift', () => {
       missing: [],
       added: [],
       reordered: false,
-      message: 'no change against the last good file',
+      message: 'no change',
     });
   });
 
@@ -24,7 +24,7 @@ describe('describeSchemaDrift', () => {
       LAST_GOOD.map((h) => (h === 'Beg MV' ? 'Opening Value' : h)),
     );
     expect(drift.renamed).toEqual([{ from: 'Beg MV', to: 'Opening Value' }]);
-    expect(drift.message).toBe('Against the last good file: column "Beg MV" was renamed to "Opening Value".');
+    expect(drift.message).toBe('Column "Beg MV" was renamed to "Opening Value".');
   });
 
   it('finds a rename by a similar name elsewhere', () => {
@@ -51,8 +51,7 @@ describe('describeSchemaDrift', () => {
       missing: [],
       added: [],
       reordered: true,
-      message:
-        'Against the last good file: column "Fees" was renamed to "Region"; the columns were reordered.',
+      message: 'Column "Fees" was renamed to "Region"; the columns were reordered.',
     });
   });
 
@@ -68,11 +67,11 @@ describe('describeSchemaDrift', () => {
       'Region',
     ];
     const drift = describeSchemaDrift([...LAST_GOOD.slice(0, 6)], current);
-    expect(drift.message).toBe('Against the last good file: "Benchmark", "Region" are new.');
+    expect(drift.message).toBe('"Benchmark", "Region" are new.');
     const dropped = describeSchemaDrift(
       LAST_GOOD,
       LAST_GOOD.filter((h) => h !== 'Fees'),
     );
-    expect(dropped.message).toBe('Against the last good file: "Fees" is missing.');
+    expect(dropped.message).toBe('"Fees" is missing.');
   });
 });

@@ -96,7 +96,7 @@ describe('vendor A (custodian, daily CSV)', () => {
       'Return (%)',
     ];
     expect(describeSchemaDrift(lastGood, (e as MissingColumnsError).foundHeader).message).toBe(
-      'Against the last good file: column "Beginning Market Value" was renamed to "Opening Balance".',
+      'Column "Beginning Market Value" was renamed to "Opening Balance".',
     );
   });
 
