@@ -80,6 +80,7 @@ export async function appendLog(db: Executor, fileId: number, entry: LogEntry): 
 export interface StatusChange extends LogEntry {
   status: FileStatus;
   header?: string[] | null;
+  sourceFormat?: string | null;
 }
 
 /** Change a file's status and log the transition in the same statement batch. */
@@ -94,6 +95,7 @@ export async function setFileStatus(db: Executor, fileId: number, change: Status
       ...(change.rowsStored != null ? { rows_stored: change.rowsStored } : {}),
       ...(change.rowsQuarantined != null ? { rows_quarantined: change.rowsQuarantined } : {}),
       ...(change.header != null ? { header: JSON.stringify(change.header) } : {}),
+      ...(change.sourceFormat != null ? { source_format: change.sourceFormat } : {}),
     })
     .where('id', '=', fileId)
     .execute();
@@ -101,21 +103,35 @@ export async function setFileStatus(db: Executor, fileId: number, change: Status
 }
 
 export function fileTimeline(db: Executor, fileId: number) {
-  return db.selectFrom('etl_processing_log').selectAll().where('file_id', '=', fileId).orderBy('id').execute();
+  return db
+    .selectFrom('etl_processing_log')
+    .selectAll()
+    .where('file_id', '=', fileId)
+    .orderBy('id')
+    .execute();
 }
 
 export function listFiles(db: Executor, filter: { status?: FileStatus; limit?: number }) {
-  let query = db.selectFrom('files').selectAll().orderBy('id', 'desc').limit(filter.limit ?? 100);
+  let query = db
+    .selectFrom('files')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 100);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   return query.execute();
 }
 
-/** The header of the vendor's last file that was taken in, for schema-drift messages. */
-export async function lastGoodHeader(db: Executor, vendorCode: string): Promise<string[] | undefined> {
+/** The header of the vendor's last file of this layout that was taken in, for schema-drift messages. */
+export async function lastGoodHeader(
+  db: Executor,
+  vendorCode: string,
+  sourceFormat: string,
+): Promise<string[] | undefined> {
   const row = await db
     .selectFrom('files')
     .select('header')
     .where('vendor_code', '=', vendorCode)
+    .where('source_format', '=', sourceFormat)
     .where('status', 'in', ['SUCCEEDED', 'QUARANTINED'])
     .where('header', 'is not', null)
     .orderBy('id', 'desc')

@@ -29,6 +29,8 @@ export interface FilesTable {
   size_bytes: number;
   vendor_code: string | null;
   config_version: string | null;
+  /** The vendor source layout the file was read as (csv, xlsx, json). */
+  source_format: string | null;
   received_at: Timestamp;
   status: FileStatus;
   status_changed_at: Timestamp;
@@ -119,6 +121,27 @@ export interface AuditLogTable {
   at: Timestamp;
 }
 
+export interface DeadLettersTable {
+  id: Generated<number>;
+  job_id: string;
+  dead_letter_job_id: string;
+  queue: string;
+  file_id: number | null;
+  sha256: string;
+  file_name: string;
+  landing_name: string;
+  stored_path: string | null;
+  attempts: number;
+  error: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  dead_lettered_at: Timestamp;
+  replayed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  replayed_by: string | null;
+  replay_job_id: string | null;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  resolution: string | null;
+}
+
 /** Only load_id is read through Kysely; rows arrive by bulk load. */
 export interface StagingPeriodsTable {
   load_id: string;
@@ -135,4 +158,5 @@ export interface DB {
   period_flows: PeriodFlowsTable;
   quarantined_rows: QuarantinedRowsTable;
   audit_log: AuditLogTable;
+  dead_letters: DeadLettersTable;
 }

@@ -84,7 +84,9 @@ function describeQuarantine(row: QuarantinedRow) {
   return {
     location: formatLocation(row.location),
     problems: row.problems.map((p) =>
-      [p.column ?? p.field, p.value != null ? `"${p.value}"` : undefined, p.reason].filter(Boolean).join(': '),
+      [p.column ?? p.field, p.value != null ? `"${p.value}"` : undefined, p.reason]
+        .filter(Boolean)
+        .join(': '),
     ),
   };
 }
@@ -148,7 +150,12 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       storedPath: request.filePath,
     }));
     summary.fileId = fileId;
-    await setFileStatus(db, fileId, { status: 'PROCESSING', step: 'validate', attempt, worker: context.worker ?? null });
+    await setFileStatus(db, fileId, {
+      status: 'PROCESSING',
+      step: 'validate',
+      attempt,
+      worker: context.worker ?? null,
+    });
   }
 
   const loadId = randomUUID();
@@ -163,7 +170,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         `Name the vendor with --vendor (known: ${context.vendors.map((v) => v.code).join(', ')}), or add a file-name pattern to its configuration.`,
       );
     }
-    await validateFile(request.filePath, vendor, { maxBytes: context.maxFileBytes });
+    const { source } = await validateFile(request.filePath, vendor, { maxBytes: context.maxFileBytes });
 
     let header: string[] | undefined;
     const quarantined: QuarantinedRow[] = [];
@@ -193,7 +200,8 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         quarantined.push({ ok: false, location: row.location, raw: { ...row.record }, problems });
         continue;
       }
-      for (const warning of row.warnings) summary.warnings.push(`${formatLocation(row.location)}: ${warning}`);
+      for (const warning of row.warnings)
+        summary.warnings.push(`${formatLocation(row.location)}: ${warning}`);
       if (summary.preview.length < previewRows) summary.preview.push(row.record);
       batch.push({
         vendorCode: vendor.code,
@@ -214,15 +222,19 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     summary.quarantine = quarantined.slice(0, QUARANTINE_SAMPLE).map(describeQuarantine);
 
     if (header !== undefined && !dryRun) {
-      const previous = await lastGoodHeader(db, vendor.code);
+      const previous = await lastGoodHeader(db, vendor.code, source.format);
       if (previous !== undefined) {
         const drift = describeSchemaDrift(previous, header);
-        if (drift.renamed.length + drift.missing.length + drift.added.length > 0 || drift.reordered) summary.warnings.unshift(`schema drift against the last good file: ${drift.message}`);
+        if (drift.renamed.length + drift.missing.length + drift.added.length > 0 || drift.reordered)
+          summary.warnings.unshift(
+            `schema drift against the last good ${source.format} file of ${vendor.code}: ${drift.message}`,
+          );
       }
     }
     if (dryRun || fileId === null) return finish('DRY_RUN');
 
-    const status: FileStatus = summary.rowsStored === 0 && summary.rowsQuarantined > 0 ? 'QUARANTINED' : 'SUCCEEDED';
+    const status: FileStatus =
+      summary.rowsStored === 0 && summary.rowsQuarantined > 0 ? 'QUARANTINED' : 'SUCCEEDED';
     const id = fileId;
     const counts = await db.transaction().execute(async (trx) => {
       await setAuditActor(trx, context.actor);
@@ -239,6 +251,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         rowsQuarantined: summary.rowsQuarantined,
         durationMs: Date.now() - started,
         header: header ?? null,
+        sourceFormat: source.format,
         message: summary.warnings.length > 0 ? summary.warnings.slice(0, 5).join('; ') : null,
       });
       return merged;
@@ -304,7 +317,13 @@ function successEvent(summary: IngestSummary, status: FileStatus): AlertEvent {
 }
 
 /** Mark a file FAILED after its retries are spent (or on a direct CLI ingest). */
-export async function markFileFailed(database: Database, fileId: number, error: Error, attempt: number, worker?: string) {
+export async function markFileFailed(
+  database: Database,
+  fileId: number,
+  error: Error,
+  attempt: number,
+  worker?: string,
+) {
   await setFileStatus(database.db, fileId, {
     status: 'FAILED',
     step: 'process',

@@ -46,7 +46,14 @@ function ingest(filePath: string, options: Partial<IngestRequest> = {}) {
 }
 
 const count = async (table: 'performance_periods' | 'period_flows' | 'files' | 'quarantined_rows') =>
-  Number((await app.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await app.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('ingesting a canonical CSV', () => {
   const good = () =>
@@ -61,7 +68,13 @@ describe('ingesting a canonical CSV', () => {
 
   it('dry run validates and previews without writing', async () => {
     const summary = await ingest(good(), { dryRun: true, previewRows: 5 });
-    expect(summary).toMatchObject({ outcome: 'DRY_RUN', rowsRead: 3, rowsStored: 3, rowsQuarantined: 0, fileId: null });
+    expect(summary).toMatchObject({
+      outcome: 'DRY_RUN',
+      rowsRead: 3,
+      rowsStored: 3,
+      rowsQuarantined: 0,
+      fileId: null,
+    });
     expect(summary.preview.map((r) => r.accountId)).toEqual(['ACC-1', 'ACC-1', 'ACC-2']);
     expect(await count('files')).toBe(0);
     expect(await count('performance_periods')).toBe(0);
@@ -95,7 +108,13 @@ describe('ingesting a canonical CSV', () => {
     expect(period.source_location).toMatchObject({ file: 'canonical-good.csv', row: 2 });
     const flows = await app.database.db.selectFrom('period_flows').selectAll().execute();
     expect(flows).toEqual([
-      expect.objectContaining({ account_id: 'ACC-1', flow_date: '2024-02-14', amount: '5', timing: 'end_of_day', seq: 1 }),
+      expect.objectContaining({
+        account_id: 'ACC-1',
+        flow_date: '2024-02-14',
+        amount: '5',
+        timing: 'end_of_day',
+        seq: 1,
+      }),
     ]);
     const log = await app.database.db
       .selectFrom('etl_processing_log')
@@ -127,7 +146,12 @@ describe('ingesting a canonical CSV', () => {
     expect(audit).toMatchObject({
       action: 'UPDATE',
       actor: 'test:ingest',
-      row_key: { account_id: 'ACC-2', vendor_code: 'canonical', period_start: '2024-01-31', period_end: '2024-02-29' },
+      row_key: {
+        account_id: 'ACC-2',
+        vendor_code: 'canonical',
+        period_start: '2024-01-31',
+        period_end: '2024-02-29',
+      },
     });
     expect(audit.old_values).toMatchObject({ end_market_value: 210.25 });
     expect(audit.new_values).toMatchObject({ end_market_value: 211.0 });
@@ -164,8 +188,23 @@ describe('ingesting a canonical CSV', () => {
     ]);
   });
 
+  it('says exactly how the columns changed against the last good file of the vendor', async () => {
+    const summary = await ingest(
+      file('canonical-drift.csv', [
+        `${HEADER.replace('currency,', '')},custodian_note,currency`,
+        'ACC-6,2024-01-31,2024-02-29,100,101,,,,,,,net,hello,USD',
+      ]),
+    );
+    expect(summary.outcome).toBe('SUCCEEDED');
+    expect(summary.warnings[0]).toBe(
+      'schema drift against the last good csv file of canonical: "custodian_note" is new; the columns were reordered.',
+    );
+  });
+
   it('marks a file whose every row is bad QUARANTINED', async () => {
-    const summary = await ingest(file('canonical-allbad.csv', [HEADER, 'ACC-4,2024-01-31,2024-02-29,USD,x,y,,,,,,,net']));
+    const summary = await ingest(
+      file('canonical-allbad.csv', [HEADER, 'ACC-4,2024-01-31,2024-02-29,USD,x,y,,,,,,,net']),
+    );
     expect(summary).toMatchObject({ outcome: 'QUARANTINED', rowsStored: 0, rowsQuarantined: 1 });
   });
 
@@ -195,9 +234,15 @@ describe('ingesting a canonical CSV', () => {
       'ACC-5,2024-02-29,2024-03-31,USD,101,105,2024-03-10,2,end_of_day,,,,net',
     ]);
     await expect(ingest(target)).rejects.toThrow(/injected failure/);
-    const periods = await app.database.db.selectFrom('performance_periods').where('account_id', '=', 'ACC-5').selectAll().execute();
+    const periods = await app.database.db
+      .selectFrom('performance_periods')
+      .where('account_id', '=', 'ACC-5')
+      .selectAll()
+      .execute();
     expect(periods).toEqual([]);
-    const staged = await sql<{ n: number }>`SELECT count(*) AS n FROM staging_periods`.execute(app.database.db);
+    const staged = await sql<{ n: number }>`SELECT count(*) AS n FROM staging_periods`.execute(
+      app.database.db,
+    );
     expect(staged.rows[0]?.n).toBe(0);
     await sql`DROP TRIGGER fail_flows ON period_flows`.execute(app.database.db);
     const retry = await ingest(target, { attempt: 2 });

@@ -24,6 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       size_bytes bigint NOT NULL,
       vendor_code text REFERENCES vendors (code),
       config_version text,
+      source_format text,
       received_at timestamptz NOT NULL DEFAULT now(),
       status text NOT NULL CHECK (status IN ('RECEIVED', 'PROCESSING', 'SUCCEEDED', 'QUARANTINED', 'REJECTED', 'FAILED')),
       status_changed_at timestamptz NOT NULL DEFAULT now(),
