@@ -14,6 +14,8 @@ export interface AppConfig {
   /** Largest file accepted at intake. */
   maxFileBytes: number;
   logLevel: string;
+  /** Landing folder, durable job queue, watcher and lineage events (the pipeline). */
+  pipeline: PipelineConfig;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -43,12 +45,84 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`PERFRECON_LOG_LEVEL=${logLevel} is not one of ${LOG_LEVELS.join(', ')}`);
   }
+  const home = path.resolve(env.PERFRECON_HOME || '.perfrecon');
   return {
-    home: path.resolve(env.PERFRECON_HOME || '.perfrecon'),
+    home,
     databaseUrl,
     redisUrl,
     vendorConfigPath: env.PERFRECON_CONFIG || undefined,
     maxFileBytes: positiveInteger('PERFRECON_MAX_FILE_MB', env.PERFRECON_MAX_FILE_MB, 512) * 1024 * 1024,
     logLevel,
+    pipeline: loadPipelineConfig(env, home),
+  };
+}
+
+export interface PipelineConfig {
+  /** Landing folder with inbox/, processing/, archive/, error/, quarantine/ (PERFRECON_LANDING). */
+  landingPath: string;
+  /** Retries of a job that failed for a transient reason, before it is dead-lettered. */
+  retryLimit: number;
+  /** First retry delay; later ones double (exponential backoff with jitter), up to the maximum. */
+  retryDelaySeconds: number;
+  retryDelayMaxSeconds: number;
+  /** A job running longer than this is failed and retried. */
+  jobTimeoutSeconds: number;
+  /** A worker that stops sending heartbeats (killed, frozen) loses its job after this long. */
+  heartbeatSeconds: number;
+  /** Jobs one worker process runs at the same time. */
+  workerConcurrency: number;
+  /** How often an idle worker looks for jobs. */
+  pollIntervalSeconds: number;
+  /** How often expired and heartbeat-less jobs are detected and retried. */
+  superviseIntervalSeconds: number;
+  /** How often the watcher looks into inbox/. */
+  watchIntervalMs: number;
+  /** A file written in place is taken once its size and mtime have not changed for this long. */
+  watchStableMs: number;
+  /** On SIGTERM, how long running jobs may take to finish before they are released for retry. */
+  shutdownTimeoutSeconds: number;
+  /** OpenLineage run events: POSTed to this URL when set ... */
+  openLineageUrl: string | undefined;
+  /** ... else appended (one JSON per line) to this file; undefined when turned off. */
+  openLineageFile: string | undefined;
+}
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number, minimum: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < minimum) {
+    throw new ConfigError(`${name}=${raw} is not a number of at least ${minimum}`, `Set ${name} to e.g. ${fallback}.`);
+  }
+  return value;
+}
+
+function loadPipelineConfig(env: NodeJS.ProcessEnv, home: string): PipelineConfig {
+  const retryLimitRaw = env.PERFRECON_RETRY_LIMIT;
+  const retryLimit = retryLimitRaw === '0' ? 0 : positiveInteger('PERFRECON_RETRY_LIMIT', retryLimitRaw, 3);
+  const heartbeatSeconds = positiveInteger('PERFRECON_JOB_HEARTBEAT_SECONDS', env.PERFRECON_JOB_HEARTBEAT_SECONDS, 30);
+  if (heartbeatSeconds < 10) {
+    throw new ConfigError(`PERFRECON_JOB_HEARTBEAT_SECONDS=${heartbeatSeconds} is below 10`, 'The job queue needs at least 10 s.');
+  }
+  const jobTimeoutSeconds = positiveInteger('PERFRECON_JOB_TIMEOUT_SECONDS', env.PERFRECON_JOB_TIMEOUT_SECONDS, 3600);
+  if (jobTimeoutSeconds > 24 * 3600) {
+    throw new ConfigError(`PERFRECON_JOB_TIMEOUT_SECONDS=${jobTimeoutSeconds} exceeds one day`, 'Set it to 86400 or less.');
+  }
+  const lineageFile = env.PERFRECON_OPENLINEAGE_FILE;
+  return {
+    landingPath: path.resolve(home, env.PERFRECON_LANDING || 'landing'),
+    retryLimit,
+    retryDelaySeconds: positiveNumber('PERFRECON_RETRY_DELAY_SECONDS', env.PERFRECON_RETRY_DELAY_SECONDS, 10, 1),
+    retryDelayMaxSeconds: positiveNumber('PERFRECON_RETRY_DELAY_MAX_SECONDS', env.PERFRECON_RETRY_DELAY_MAX_SECONDS, 600, 1),
+    jobTimeoutSeconds,
+    heartbeatSeconds,
+    workerConcurrency: positiveInteger('PERFRECON_WORKER_CONCURRENCY', env.PERFRECON_WORKER_CONCURRENCY, 2),
+    pollIntervalSeconds: positiveNumber('PERFRECON_QUEUE_POLL_SECONDS', env.PERFRECON_QUEUE_POLL_SECONDS, 1, 0.5),
+    superviseIntervalSeconds: positiveInteger('PERFRECON_QUEUE_SUPERVISE_SECONDS', env.PERFRECON_QUEUE_SUPERVISE_SECONDS, 15),
+    watchIntervalMs: positiveInteger('PERFRECON_WATCH_INTERVAL_MS', env.PERFRECON_WATCH_INTERVAL_MS, 1000),
+    watchStableMs: positiveNumber('PERFRECON_WATCH_STABLE_MS', env.PERFRECON_WATCH_STABLE_MS, 2000, 0),
+    shutdownTimeoutSeconds: positiveInteger('PERFRECON_SHUTDOWN_TIMEOUT_SECONDS', env.PERFRECON_SHUTDOWN_TIMEOUT_SECONDS, 30),
+    openLineageUrl: env.PERFRECON_OPENLINEAGE_URL || undefined,
+    openLineageFile:
+      lineageFile === 'off' ? undefined : path.resolve(home, lineageFile || path.join('lineage', 'openlineage.ndjson')),
   };
 }

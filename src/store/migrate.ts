@@ -23,11 +23,16 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new MigrationError(
-      `database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`.replace('  ', ' '),
+      `database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`.replace(
+        '  ',
+        ' ',
+      ),
       'Nothing was changed (migrations run in one transaction). Fix the cause and run `perfrecon db migrate` again.',
     );
   }
-  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
 }
 
 export async function migrationStatus<T>(db: Kysely<T>): Promise<MigrationState[]> {

@@ -76,7 +76,11 @@ function stagingRow(loadId: string, period: StagedPeriod): CopyValue[] {
   ];
 }
 
-export async function stagePeriods(bulk: BulkLoader, loadId: string, periods: StagedPeriod[]): Promise<number> {
+export async function stagePeriods(
+  bulk: BulkLoader,
+  loadId: string,
+  periods: StagedPeriod[],
+): Promise<number> {
   return bulk.load(
     'staging_periods',
     STAGING_COLUMNS,
@@ -114,7 +118,9 @@ export async function mergeStaged(
     .where('load_id', '=', loadId)
     .executeTakeFirstOrThrow();
   if (Number(staged.n) !== expectedRows) {
-    throw new StagingMismatchError(`staging holds ${staged.n} rows of load ${loadId}, expected ${expectedRows}`);
+    throw new StagingMismatchError(
+      `staging holds ${staged.n} rows of load ${loadId}, expected ${expectedRows}`,
+    );
   }
   await sql`
     INSERT INTO accounts (account_id, currency)
@@ -226,7 +232,11 @@ export async function periodsWithin(
   const periods: StoredPeriod[] = [];
   for (const row of rows) {
     let period = periods.at(-1);
-    if (period === undefined || period.periodStart !== row.period_start || period.periodEnd !== row.period_end) {
+    if (
+      period === undefined ||
+      period.periodStart !== row.period_start ||
+      period.periodEnd !== row.period_end
+    ) {
       period = {
         accountId: row.account_id,
         vendorCode: row.vendor_code,

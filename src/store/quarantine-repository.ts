@@ -3,7 +3,11 @@ import type { Executor } from './file-repository.ts';
 
 const BATCH = 500;
 
-export async function insertQuarantined(db: Executor, fileId: number, rows: readonly QuarantinedRow[]): Promise<void> {
+export async function insertQuarantined(
+  db: Executor,
+  fileId: number,
+  rows: readonly QuarantinedRow[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) {
     await db
       .insertInto('quarantined_rows')
@@ -20,5 +24,11 @@ export async function insertQuarantined(db: Executor, fileId: number, rows: read
 }
 
 export function quarantinedRows(db: Executor, fileId: number, limit = 1000) {
-  return db.selectFrom('quarantined_rows').selectAll().where('file_id', '=', fileId).orderBy('id').limit(limit).execute();
+  return db
+    .selectFrom('quarantined_rows')
+    .selectAll()
+    .where('file_id', '=', fileId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }

@@ -3,11 +3,17 @@ import type { VendorConfig } from '../config/vendor-types.ts';
 import type { Executor } from './file-repository.ts';
 
 /** Record the vendor and this version of its configuration (idempotent). */
-export async function ensureVendorVersion(db: Executor, vendor: VendorConfig, version: string): Promise<void> {
+export async function ensureVendorVersion(
+  db: Executor,
+  vendor: VendorConfig,
+  version: string,
+): Promise<void> {
   await db
     .insertInto('vendors')
     .values({ code: vendor.code, name: vendor.name })
-    .onConflict((oc) => oc.column('code').doUpdateSet({ name: vendor.name }).where('vendors.name', '<>', vendor.name))
+    .onConflict((oc) =>
+      oc.column('code').doUpdateSet({ name: vendor.name }).where('vendors.name', '<>', vendor.name),
+    )
     .execute();
   const { origin: _origin, ...config } = vendor;
   await db

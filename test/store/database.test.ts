@@ -5,7 +5,12 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../../src/config/app-config.ts';
-import { type BulkLoader, copyStreamLoader, jsonBatchLoader, pgliteBlobLoader } from '../../src/store/db/bulk-load.ts';
+import {
+  type BulkLoader,
+  copyStreamLoader,
+  jsonBatchLoader,
+  pgliteBlobLoader,
+} from '../../src/store/db/bulk-load.ts';
 import { type Database, openDatabase } from '../../src/store/db/database.ts';
 import { migrateToLatest, migrationStatus } from '../../src/store/migrate.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
@@ -65,7 +70,10 @@ describe('the database path', () => {
   ];
 
   it('bulk-loads with the loader of its mode, keeping NULL, empty strings, quotes and JSON', async () => {
-    const loader = database.embedded?.role === 'owner' ? pgliteBlobLoader(database.embedded.pglite) : copyStreamLoader(database.pool);
+    const loader =
+      database.embedded?.role === 'owner'
+        ? pgliteBlobLoader(database.embedded.pglite)
+        : copyStreamLoader(database.pool);
     expect(await roundTrip(loader, 'native')).toEqual({ written: 3, rows: expected });
   });
 
@@ -74,11 +82,15 @@ describe('the database path', () => {
   });
 
   it('rejects identifiers that are not plain SQL names', async () => {
-    await expect(database.bulk.load('bulk_probe; drop table x', ['k'], [])).rejects.toThrow(/plain SQL identifier/);
+    await expect(database.bulk.load('bulk_probe; drop table x', ['k'], [])).rejects.toThrow(
+      /plain SQL identifier/,
+    );
   });
 
   it('stores amounts as NUMERIC and returns them as exact strings', async () => {
-    const { rows } = await database.pool.query("SELECT '12345678901234567.123456789'::numeric AS n, '2024-02-29'::date AS d");
+    const { rows } = await database.pool.query(
+      "SELECT '12345678901234567.123456789'::numeric AS n, '2024-02-29'::date AS d",
+    );
     expect(rows[0]).toEqual({ n: '12345678901234567.123456789', d: '2024-02-29' });
   });
 
@@ -103,24 +115,32 @@ describe('the database path', () => {
   });
 });
 
-describe.runIf(process.env.DATABASE_URL === undefined)('the embedded database shared between processes', () => {
-  it('lets a second perfrecon process attach through the socket recorded in the home folder', async () => {
-    const endpoint = JSON.parse(fs.readFileSync(path.join(env.home, 'embedded-db.json'), 'utf8'));
-    expect(endpoint.pid).toBe(process.pid);
-    const { stdout } = await run('node', [CLI, 'db', 'status', '--json'], { env: env.env });
-    const status = JSON.parse(stdout);
-    expect(status.mode).toBe('embedded-attached');
-    expect(status.connection).toContain(path.join(env.home, 'run'));
-  });
+describe.runIf(process.env.DATABASE_URL === undefined)(
+  'the embedded database shared between processes',
+  () => {
+    it('lets a second perfrecon process attach through the socket recorded in the home folder', async () => {
+      const endpoint = JSON.parse(fs.readFileSync(path.join(env.home, 'embedded-db.json'), 'utf8'));
+      expect(endpoint.pid).toBe(process.pid);
+      const { stdout } = await run('node', [CLI, 'db', 'status', '--json'], { env: env.env });
+      const status = JSON.parse(stdout);
+      expect(status.mode).toBe('embedded-attached');
+      expect(status.connection).toContain(path.join(env.home, 'run'));
+    });
 
-  it('takes over a lock left by a process that died, without touching the data', async () => {
-    const home = fs.mkdtempSync(path.join(path.dirname(env.home), 'prs-'));
-    fs.cpSync(env.home, home, { recursive: true });
-    fs.writeFileSync(path.join(home, 'embedded-db.lock'), '999999');
-    fs.writeFileSync(path.join(home, 'embedded-db.json'), JSON.stringify({ pid: 999999, socketDir: '/nowhere', port: 1 }));
-    const { stdout } = await run('node', [CLI, 'db', 'status', '--json'], { env: { ...env.env, PERFRECON_HOME: home } });
-    expect(JSON.parse(stdout).mode).toBe('embedded-owner');
-    expect(fs.existsSync(path.join(home, 'embedded-db.lock'))).toBe(false);
-    fs.rmSync(home, { recursive: true, force: true });
-  });
-});
+    it('takes over a lock left by a process that died, without touching the data', async () => {
+      const home = fs.mkdtempSync(path.join(path.dirname(env.home), 'prs-'));
+      fs.cpSync(env.home, home, { recursive: true });
+      fs.writeFileSync(path.join(home, 'embedded-db.lock'), '999999');
+      fs.writeFileSync(
+        path.join(home, 'embedded-db.json'),
+        JSON.stringify({ pid: 999999, socketDir: '/nowhere', port: 1 }),
+      );
+      const { stdout } = await run('node', [CLI, 'db', 'status', '--json'], {
+        env: { ...env.env, PERFRECON_HOME: home },
+      });
+      expect(JSON.parse(stdout).mode).toBe('embedded-owner');
+      expect(fs.existsSync(path.join(home, 'embedded-db.lock'))).toBe(false);
+      fs.rmSync(home, { recursive: true, force: true });
+    });
+  },
+);

@@ -106,7 +106,9 @@ export function jsonBatchLoader(pool: pg.Pool): BulkLoader {
       const target = checkIdentifiers(table, columns);
       let written = 0;
       for (const chunk of chunks(rows, 5_000)) {
-        const records = chunk.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])));
+        const records = chunk.map((row) =>
+          Object.fromEntries(columns.map((column, i) => [column, row[i] ?? null])),
+        );
         await pool.query(
           `INSERT INTO ${target} SELECT ${columns.join(', ')} FROM json_populate_recordset(null::${table}, $1::json)`,
           [JSON.stringify(records)],

@@ -41,7 +41,14 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   const embedded = await openEmbedded(config.home);
   const { socketDir, port } = embedded.endpoint;
   // PGlite is one session: idle connections cost nothing, but each needs a socket slot.
-  const pool = new pg.Pool({ host: socketDir, port, user: 'postgres', database: 'postgres', max, application_name });
+  const pool = new pg.Pool({
+    host: socketDir,
+    port,
+    user: 'postgres',
+    database: 'postgres',
+    max,
+    application_name,
+  });
   const connectionInfo = `host=${socketDir} port=${port} user=postgres dbname=postgres`;
   if (embedded.role === 'owner') {
     return assemble('embedded-owner', pool, pgliteBlobLoader(embedded.pglite), connectionInfo, embedded);

@@ -68,7 +68,11 @@ function tryTakeLock(lockFile: string): boolean {
   }
 }
 
-async function waitForEndpoint(endpointFile: string, ownerPid: number, timeoutMs: number): Promise<EmbeddedEndpoint> {
+async function waitForEndpoint(
+  endpointFile: string,
+  ownerPid: number,
+  timeoutMs: number,
+): Promise<EmbeddedEndpoint> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -77,7 +81,8 @@ async function waitForEndpoint(endpointFile: string, ownerPid: number, timeoutMs
     } catch {
       // The owner is still starting; its endpoint file appears once it listens.
     }
-    if (!isAlive(ownerPid)) throw new EmbeddedDatabaseError(`the process ${ownerPid} that owned the database exited`);
+    if (!isAlive(ownerPid))
+      throw new EmbeddedDatabaseError(`the process ${ownerPid} that owned the database exited`);
     if (Date.now() > deadline) {
       throw new EmbeddedDatabaseError(
         `process ${ownerPid} holds the embedded database but has not published its socket after ${timeoutMs / 1000} s`,
@@ -141,7 +146,10 @@ export async function openEmbedded(home: string): Promise<EmbeddedHandle> {
     if (tryTakeLock(lockFile)) return startOwner(home);
     const ownerPid = readPid(lockFile);
     if (ownerPid === process.pid) {
-      throw new EmbeddedDatabaseError('this process already owns the embedded database', 'Reuse the open Database.');
+      throw new EmbeddedDatabaseError(
+        'this process already owns the embedded database',
+        'Reuse the open Database.',
+      );
     }
     if (ownerPid !== undefined && isAlive(ownerPid)) {
       const endpoint = await waitForEndpoint(endpointFile, ownerPid, 30_000);
