@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
+import { registerRecalcCommand } from './commands/recalc.ts';
 import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
 
@@ -19,6 +20,7 @@ const program = new Command('perfrecon')
 
 registerIngestCommand(program);
 registerReturnsCommand(program);
+registerRecalcCommand(program);
 registerSamplesCommand(program);
 registerDbCommands(program);
 

@@ -185,18 +185,22 @@ export interface StoredPeriod {
   vendorReturn: string | null;
   returnBasis: 'gross' | 'net';
   calculatedReturn: string | null;
+  calculationVersion: string | null;
   flows: { date: string; amount: string; timing: 'end_of_day' | 'start_of_day' }[];
 }
 
-/** Periods of one account and vendor lying within [from, to], oldest first, with their flows. */
-export async function periodsWithin(
-  db: Kysely<DB>,
-  accountId: string,
-  vendorCode: string,
-  from: string,
-  to: string,
-): Promise<StoredPeriod[]> {
-  const rows = await db
+export interface PeriodFilter {
+  vendorCode: string;
+  accountId?: string;
+  /** Periods starting on or after this valuation date. */
+  from?: string;
+  /** Periods ending on or before this valuation date. */
+  to?: string;
+}
+
+/** Stored periods with their flows, by account then date. */
+export async function selectPeriods(db: Kysely<DB>, filter: PeriodFilter): Promise<StoredPeriod[]> {
+  let query = db
     .selectFrom('performance_periods as p')
     .leftJoin('period_flows as f', (join) =>
       join
@@ -217,23 +221,25 @@ export async function periodsWithin(
       'p.vendor_return',
       'p.return_basis',
       'p.calculated_return',
+      'p.calculation_version',
       'f.flow_date',
       'f.amount',
       'f.timing',
     ])
-    .where('p.account_id', '=', accountId)
-    .where('p.vendor_code', '=', vendorCode)
-    .where('p.period_start', '>=', from)
-    .where('p.period_end', '<=', to)
+    .where('p.vendor_code', '=', filter.vendorCode)
+    .orderBy('p.account_id')
     .orderBy('p.period_start')
     .orderBy('p.period_end')
-    .orderBy('f.seq')
-    .execute();
+    .orderBy('f.seq');
+  if (filter.accountId !== undefined) query = query.where('p.account_id', '=', filter.accountId);
+  if (filter.from !== undefined) query = query.where('p.period_start', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('p.period_end', '<=', filter.to);
   const periods: StoredPeriod[] = [];
-  for (const row of rows) {
+  for (const row of await query.execute()) {
     let period = periods.at(-1);
     if (
       period === undefined ||
+      period.accountId !== row.account_id ||
       period.periodStart !== row.period_start ||
       period.periodEnd !== row.period_end
     ) {
@@ -249,6 +255,7 @@ export async function periodsWithin(
         vendorReturn: row.vendor_return,
         returnBasis: row.return_basis,
         calculatedReturn: row.calculated_return,
+        calculationVersion: row.calculation_version,
         flows: [],
       };
       periods.push(period);
@@ -258,6 +265,63 @@ export async function periodsWithin(
     }
   }
   return periods;
+}
+
+export interface RecalculatedPeriod {
+  accountId: string;
+  vendorCode: string;
+  periodStart: string;
+  periodEnd: string;
+  calculation: CalculatedFigures;
+}
+
+/**
+ * Store recalculated figures where they differ from the stored ones; the audit trigger keeps
+ * the old figures. Returns how many periods changed.
+ */
+export async function updateCalculations(
+  trx: Transaction<DB>,
+  periods: readonly RecalculatedPeriod[],
+): Promise<number> {
+  let changed = 0;
+  for (let i = 0; i < periods.length; i += 5_000) {
+    const batch = periods.slice(i, i + 5_000).map((p) => ({
+      account_id: p.accountId,
+      vendor_code: p.vendorCode,
+      period_start: p.periodStart,
+      period_end: p.periodEnd,
+      calculated_return:
+        p.calculation.calculatedReturn === null ? null : p.calculation.calculatedReturn.toPrecision(17),
+      return_undefined_reason: p.calculation.undefinedReason,
+      calculation_method: p.calculation.method,
+      calculation_conventions: p.calculation.conventions,
+      calculation_version: p.calculation.version,
+      calculation_warnings: p.calculation.warnings,
+    }));
+    const result = await sql`
+      UPDATE performance_periods p SET
+        calculated_return = x.calculated_return,
+        return_undefined_reason = x.return_undefined_reason,
+        calculation_method = x.calculation_method,
+        calculation_conventions = x.calculation_conventions,
+        calculation_version = x.calculation_version,
+        calculation_warnings = x.calculation_warnings,
+        updated_at = now()
+      FROM json_to_recordset(${JSON.stringify(batch)}::json) AS x (
+        account_id text, vendor_code text, period_start date, period_end date, calculated_return numeric,
+        return_undefined_reason text, calculation_method text, calculation_conventions jsonb,
+        calculation_version text, calculation_warnings jsonb)
+      WHERE p.account_id = x.account_id AND p.vendor_code = x.vendor_code
+        AND p.period_start = x.period_start AND p.period_end = x.period_end
+        AND (p.calculated_return IS DISTINCT FROM x.calculated_return
+          OR p.return_undefined_reason IS DISTINCT FROM x.return_undefined_reason
+          OR p.calculation_method IS DISTINCT FROM x.calculation_method
+          OR p.calculation_conventions IS DISTINCT FROM x.calculation_conventions
+          OR p.calculation_version IS DISTINCT FROM x.calculation_version
+          OR p.calculation_warnings IS DISTINCT FROM x.calculation_warnings)`.execute(trx);
+    changed += Number(result.numAffectedRows ?? 0);
+  }
+  return changed;
 }
 
 /** The vendors that report an account, with their first and last valuation dates. */

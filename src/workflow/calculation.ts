@@ -38,7 +38,10 @@ export function conventionsFor(
   return { basis: record.returnBasis, largeFlowThreshold: vendor.largeFlowThreshold };
 }
 
-export function calculatePeriod(vendor: VendorConfig, record: CanonicalPeriod): CalculatedFigures {
+export function calculatePeriod(
+  vendor: VendorConfig,
+  record: PeriodFigures & Pick<CanonicalPeriod, 'returnBasis'>,
+): CalculatedFigures {
   const conventions = conventionsFor(vendor, record);
   const result = periodReturn(toPeriodInput(record), conventions);
   return {

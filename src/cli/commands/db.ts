@@ -8,10 +8,14 @@ export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('Database: migrations, status and a psql shell');
 
   db.command('migrate')
-    .description('Apply pending migrations (one transaction, under an advisory lock). Exits non-zero on failure.')
+    .description(
+      'Apply pending migrations (one transaction, under an advisory lock). Exits non-zero on failure.',
+    )
     .action(async () => {
       const applied = await withApp((app) => migrateToLatest(app.database.db), { migrate: false });
-      process.stdout.write(applied.length === 0 ? 'database is up to date\n' : `applied: ${applied.join(', ')}\n`);
+      process.stdout.write(
+        applied.length === 0 ? 'database is up to date\n' : `applied: ${applied.join(', ')}\n`,
+      );
     });
 
   db.command('status')
@@ -47,7 +51,11 @@ export function registerDbCommands(program: Command): void {
         const code = await new Promise<number>((resolve, reject) => {
           const child = spawn('psql', [target], { stdio: 'inherit' });
           child.on('error', (error) =>
-            reject(new Error(`cannot start psql (${error.message}); install the PostgreSQL client, then connect with: psql "${target}"`)),
+            reject(
+              new Error(
+                `cannot start psql (${error.message}); install the PostgreSQL client, then connect with: psql "${target}"`,
+              ),
+            ),
           );
           child.on('exit', (exitCode) => resolve(exitCode ?? 1));
         });

@@ -4,7 +4,8 @@ import { writeSamples } from '../../samples/write-samples.ts';
 
 function positive(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidInputError(`${name} must be a positive whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidInputError(`${name} must be a positive whole number, got "${value}"`);
   return n;
 }
 
