@@ -1,0 +1,176 @@
+// Tolerance resolution (SPEC §4): most specific first — the account (for this vendor, then for
+// any vendor) → the vendor (a stored rule, then its configuration file) → a global rule → the
+// default of 1 bp. Rules are effective-dated on the valuation date being checked: a rule
+// applies to periods ending on or after its `effectiveFrom` (and up to its `effectiveTo`), and
+// within one level the latest applicable rule wins. The return and the market-value parts are
+// resolved separately; the market-value part (absolute and/or relative) is one unit, so a rule
+// that sets only an absolute tolerance does not inherit a relative one from a wider level.
+import type { DecimalString, IsoDate } from '../domain/canonical.ts';
+import { abs, compare, isZero } from './decimal.ts';
+import type { AppliedTolerance, ToleranceSource, VendorToleranceDefaults } from './types.ts';
+
+/** Any account / any vendor in a stored rule. */
+export const ANY = '*';
+
+export const DEFAULT_RETURN_BPS = 1;
+/** One cent: a market value that differs by less is the same value. */
+export const DEFAULT_MARKET_VALUE_ABS: DecimalString = '0.01';
+
+export interface ToleranceRule {
+  accountId: string;
+  vendorCode: string;
+  effectiveFrom: IsoDate;
+  /** Last valuation date the rule applies to; null = open-ended. */
+  effectiveTo: IsoDate | null;
+  returnBps: number | null;
+  marketValueAbs: DecimalString | null;
+  marketValueRel: number | null;
+}
+
+interface Level {
+  source: ToleranceSource;
+  rule: Pick<ToleranceRule, 'returnBps' | 'marketValueAbs' | 'marketValueRel'> | undefined;
+}
+
+function applies(rule: ToleranceRule, asOf: IsoDate): boolean {
+  return rule.effectiveFrom <= asOf && (rule.effectiveTo === null || asOf <= rule.effectiveTo);
+}
+
+/** The latest rule for exactly this account and vendor pattern in force on `asOf`. */
+function latest(rules: readonly ToleranceRule[], accountId: string, vendorCode: string, asOf: IsoDate) {
+  let found: ToleranceRule | undefined;
+  for (const rule of rules) {
+    if (rule.accountId !== accountId || rule.vendorCode !== vendorCode || !applies(rule, asOf)) continue;
+    if (found === undefined || rule.effectiveFrom > found.effectiveFrom) found = rule;
+  }
+  return found;
+}
+
+/**
+ * Rules indexed once per run, so resolving a tolerance for each of a million periods looks at
+ * the few rules of its account and vendor only.
+ */
+export class ToleranceBook {
+  private readonly byAccount = new Map<string, ToleranceRule[]>();
+  private readonly vendorConfig: (vendorCode: string) => VendorToleranceDefaults;
+
+  constructor(
+    rules: readonly ToleranceRule[],
+    vendorConfig: (vendorCode: string) => VendorToleranceDefaults,
+  ) {
+    for (const rule of rules) {
+      const list = this.byAccount.get(rule.accountId);
+      if (list === undefined) this.byAccount.set(rule.accountId, [rule]);
+      else list.push(rule);
+    }
+    this.vendorConfig = vendorConfig;
+  }
+
+  resolve(accountId: string, vendorCode: string, asOf: IsoDate): AppliedTolerance {
+    const accountRules = accountId === ANY ? [] : (this.byAccount.get(accountId) ?? []);
+    const anyAccount = this.byAccount.get(ANY) ?? [];
+    const config = this.vendorConfig(vendorCode);
+    const levels: Level[] = [
+      { source: 'account+vendor', rule: latest(accountRules, accountId, vendorCode, asOf) },
+      { source: 'account', rule: latest(accountRules, accountId, ANY, asOf) },
+      { source: 'vendor', rule: latest(anyAccount, ANY, vendorCode, asOf) },
+      {
+        source: 'vendor-config',
+        rule: {
+          returnBps: config.returnBps ?? null,
+          marketValueAbs: config.marketValueAbs ?? null,
+          marketValueRel: config.marketValueRel ?? null,
+        },
+      },
+      { source: 'global', rule: latest(anyAccount, ANY, ANY, asOf) },
+    ];
+    let returnBps = DEFAULT_RETURN_BPS;
+    let returnSource: ToleranceSource = 'default';
+    for (const level of levels) {
+      if (level.rule?.returnBps != null) {
+        returnBps = level.rule.returnBps;
+        returnSource = level.source;
+        break;
+      }
+    }
+    let marketValueAbs: DecimalString | null = DEFAULT_MARKET_VALUE_ABS;
+    let marketValueRel: number | null = null;
+    let marketValueSource: ToleranceSource = 'default';
+    for (const level of levels) {
+      const rule = level.rule;
+      if (rule !== undefined && (rule.marketValueAbs != null || rule.marketValueRel != null)) {
+        marketValueAbs = rule.marketValueAbs;
+        marketValueRel = rule.marketValueRel;
+        marketValueSource = level.source;
+        break;
+      }
+    }
+    return { returnBps, returnSource, marketValueAbs, marketValueRel, marketValueSource };
+  }
+}
+
+/**
+ * The looser of two tolerances: a comparison of two vendors is only as precise as the less
+ * precise of them. The market-value part is the one allowing more at `reference`.
+ */
+export function looser(a: AppliedTolerance, b: AppliedTolerance, reference: DecimalString): AppliedTolerance {
+  const returnPart = a.returnBps >= b.returnBps ? a : b;
+  const valuePart = marketValueAllowance(a, reference) >= marketValueAllowance(b, reference) ? a : b;
+  return {
+    returnBps: returnPart.returnBps,
+    returnSource: returnPart.returnSource,
+    marketValueAbs: valuePart.marketValueAbs,
+    marketValueRel: valuePart.marketValueRel,
+    marketValueSource: valuePart.marketValueSource,
+  };
+}
+
+/** What a market-value tolerance allows at a value: the larger of its absolute and relative parts. */
+export function marketValueAllowance(tolerance: AppliedTolerance, reference: DecimalString): number {
+  const absolute = tolerance.marketValueAbs === null ? 0 : Number(tolerance.marketValueAbs);
+  const relative =
+    tolerance.marketValueRel === null ? 0 : tolerance.marketValueRel * Math.abs(Number(reference));
+  return Math.max(absolute, relative);
+}
+
+/**
+ * True when |difference| is within the tolerance at `reference`: within the absolute amount
+ * (compared exactly in decimal) or within the relative share.
+ */
+export function withinMarketValueTolerance(
+  difference: DecimalString,
+  reference: DecimalString,
+  tolerance: AppliedTolerance,
+): boolean {
+  const magnitude = abs(difference);
+  if (tolerance.marketValueAbs !== null && compare(magnitude, tolerance.marketValueAbs) <= 0) return true;
+  if (tolerance.marketValueRel !== null) {
+    return Number(magnitude) <= tolerance.marketValueRel * Math.abs(Number(reference));
+  }
+  return isZero(magnitude);
+}
+
+/** Validate a rule a person is about to store; returns the problems. */
+export function ruleProblems(rule: ToleranceRule): string[] {
+  const problems: string[] = [];
+  if (rule.returnBps === null && rule.marketValueAbs === null && rule.marketValueRel === null) {
+    problems.push(
+      'give at least one of a return tolerance (bps), an absolute or a relative market-value tolerance',
+    );
+  }
+  if (rule.returnBps !== null && !(Number.isFinite(rule.returnBps) && rule.returnBps >= 0)) {
+    problems.push(`return tolerance ${rule.returnBps} bps must be zero or more`);
+  }
+  if (rule.marketValueRel !== null && !(Number.isFinite(rule.marketValueRel) && rule.marketValueRel >= 0)) {
+    problems.push(`relative market-value tolerance ${rule.marketValueRel} must be a fraction, zero or more`);
+  }
+  if (rule.marketValueAbs !== null && !/^\d+(\.\d+)?$/.test(rule.marketValueAbs)) {
+    problems.push(
+      `absolute market-value tolerance "${rule.marketValueAbs}" must be a decimal amount, zero or more`,
+    );
+  }
+  if (rule.effectiveTo !== null && rule.effectiveTo < rule.effectiveFrom) {
+    problems.push(`effective to ${rule.effectiveTo} is before effective from ${rule.effectiveFrom}`);
+  }
+  return problems;
+}

@@ -1,0 +1,189 @@
+// What reconciliation reads and what it decides. Pure data: no database, HTTP or clock.
+import type {
+  CashFlow,
+  DecimalString,
+  FlowTiming,
+  IsoDate,
+  ReturnBasis,
+  VendorFlowTiming,
+} from '../domain/canonical.ts';
+import type { SourceLocation } from '../domain/errors.ts';
+
+/** The checks of SPEC §4 and issue 6. */
+export type CheckKind =
+  | 'RETURN'
+  | 'CONTINUITY'
+  | 'MISSING_PERIOD'
+  | 'CROSS_VENDOR_RETURN'
+  | 'CROSS_VENDOR_MARKET_VALUE';
+
+export const CHECK_KINDS: readonly CheckKind[] = [
+  'RETURN',
+  'CONTINUITY',
+  'MISSING_PERIOD',
+  'CROSS_VENDOR_RETURN',
+  'CROSS_VENDOR_MARKET_VALUE',
+];
+
+export type CheckStatus = 'PASSED' | 'FAILED';
+
+/** Where a stored figure came from (SPEC §2 lineage). */
+export interface PeriodLineage {
+  fileId: number;
+  configVersion: string;
+  calculationVersion: string | null;
+  sourceLocation: SourceLocation | null;
+}
+
+/** A stored performance period as reconciliation sees it. Amounts stay decimal strings. */
+export interface ReconPeriod {
+  accountId: string;
+  vendorCode: string;
+  periodStart: IsoDate;
+  periodEnd: IsoDate;
+  currency: string;
+  beginMarketValue: DecimalString;
+  endMarketValue: DecimalString;
+  flows: CashFlow[];
+  income: DecimalString | null;
+  fees: DecimalString | null;
+  vendorReturn: DecimalString | null;
+  returnBasis: ReturnBasis;
+  /** Our return as stored by the calculate step; null when undefined (see the reason). */
+  calculatedReturn: DecimalString | null;
+  returnUndefinedReason: string | null;
+  lineage: PeriodLineage;
+}
+
+/** What reconciliation needs to know about a vendor (from its configuration). */
+export interface VendorReconSettings {
+  flowTiming: VendorFlowTiming;
+  largeFlowThreshold: number;
+  reportedPrecision: ReportedPrecision | null;
+  tolerances: VendorToleranceDefaults;
+}
+
+export interface ReportedPrecision {
+  decimals: number;
+  unit: 'fraction' | 'percent' | 'bps';
+}
+
+export interface VendorToleranceDefaults {
+  returnBps?: number;
+  marketValueAbs?: DecimalString;
+  marketValueRel?: number;
+}
+
+export const DEFAULT_VENDOR_SETTINGS: VendorReconSettings = {
+  flowTiming: 'end_of_day',
+  largeFlowThreshold: 0.1,
+  reportedPrecision: null,
+  tolerances: {},
+};
+
+export type ToleranceSource =
+  | 'account+vendor'
+  | 'account'
+  | 'vendor'
+  | 'vendor-config'
+  | 'global'
+  | 'default';
+
+/** The tolerance a check was judged against, and where each part came from. */
+export interface AppliedTolerance {
+  returnBps: number;
+  returnSource: ToleranceSource;
+  marketValueAbs: DecimalString | null;
+  marketValueRel: number | null;
+  marketValueSource: ToleranceSource;
+  /** Half a unit of the vendor's last reported digit, in bps (return checks only). */
+  roundingBps?: number;
+  /** How the vendor's precision was known. */
+  roundingSource?: 'configured' | 'inferred';
+}
+
+export type BreakCause =
+  | 'VENDOR_ROUNDING'
+  | 'VENDOR_TRUNCATION'
+  | 'FLOW_TIMING_START_OF_DAY'
+  | 'FLOW_TIMING_END_OF_DAY'
+  | 'FLOW_TIMING_MIXED'
+  | 'FEE_BASIS'
+  | 'BEGIN_VALUE_DISCONTINUITY'
+  | 'END_VALUE_DISCONTINUITY'
+  | 'INCOME_AS_FLOW'
+  | 'FLOW_NOT_COUNTED'
+  | 'SIMPLE_DIETZ_WEIGHTING'
+  | 'ANNUALIZED_365'
+  | 'ANNUALIZED_365_25'
+  | 'PERCENT_FOR_FRACTION'
+  | 'MISSING_FLOW'
+  | 'METHOD_LINKED_VS_DIETZ'
+  | 'MARKET_VALUE_DIFFERS'
+  | 'FLOWS_DIFFER'
+  | 'CALCULATION_UNDEFINED';
+
+/** One alternative the explanation engine tried. */
+export interface ExplanationCandidate {
+  cause: BreakCause;
+  /** What the alternative assumes, in an operator's words. */
+  assumption: string;
+  /** The return recomputed under it; null when it has no return (e.g. undefined). */
+  recomputed: number | null;
+  /** (vendor - recomputed) in bps. */
+  residualBps: number | null;
+  fits: boolean;
+}
+
+export interface InferredFlow {
+  /** The single extra flow at the end of the period that makes the vendor's return true. */
+  atPeriodEnd: number | null;
+  /** The same flow at the start of the period (weight 1). */
+  atPeriodStart: number | null;
+  /** A round amount on a date that makes the vendor's number true, when one exists. */
+  likely: { date: IsoDate; timing: FlowTiming; amount: number } | null;
+}
+
+export interface BreakExplanation {
+  /** The most likely cause, or null when none fits. */
+  cause: BreakCause | null;
+  /** One sentence: the cause with the recomputed figure, or that none fits. */
+  summary: string;
+  recomputed: number | null;
+  /** Other causes that fit equally (the data cannot tell them apart). */
+  alsoFits: BreakCause[];
+  candidates: ExplanationCandidate[];
+  inferredFlow: InferredFlow | null;
+}
+
+/** The outcome of one check on one account, vendor and period. */
+export interface CheckResult {
+  kind: CheckKind;
+  status: CheckStatus;
+  accountId: string;
+  vendorCode: string;
+  /** The other vendor of a cross-vendor check; '' otherwise. */
+  counterparty: string;
+  periodStart: IsoDate;
+  periodEnd: IsoDate;
+  /** Our figure (return or value), as text; null when there is none. */
+  expected: string | null;
+  /** The figure compared with it (the vendor's return, the next BMV, the other vendor's). */
+  observed: string | null;
+  /** (observed - expected) in basis points, for return checks. */
+  varianceBps: number | null;
+  /** observed - expected in currency units, for market-value checks. */
+  varianceAmount: string | null;
+  tolerance: AppliedTolerance;
+  message: string;
+  /** The inputs the result was computed from (lineage). */
+  inputs: Record<string, unknown>;
+  explanation: BreakExplanation | null;
+}
+
+/** A result's identity across runs: the same key in two runs is the same check. */
+export function checkKey(
+  result: Pick<CheckResult, 'kind' | 'vendorCode' | 'counterparty' | 'periodStart' | 'periodEnd'>,
+) {
+  return `${result.kind}|${result.vendorCode}|${result.counterparty}|${result.periodStart}|${result.periodEnd}`;
+}
