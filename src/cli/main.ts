@@ -7,6 +7,7 @@ import { registerIngestCommand } from './commands/ingest.ts';
 import { registerRecalcCommand } from './commands/recalc.ts';
 import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
+import { registerVendorsCommands } from './commands/vendors.ts';
 
 const program = new Command('perfrecon')
   .description(
@@ -22,6 +23,7 @@ registerIngestCommand(program);
 registerReturnsCommand(program);
 registerRecalcCommand(program);
 registerSamplesCommand(program);
+registerVendorsCommands(program);
 registerDbCommands(program);
 
 try {
