@@ -3,7 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
 import { registerDbCommands } from './commands/db.ts';
+import { registerDlqCommands } from './commands/dlq.ts';
+import { registerFilesCommands } from './commands/files.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
+import { registerLineageCommand } from './commands/lineage.ts';
+import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRecalcCommand } from './commands/recalc.ts';
 import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
@@ -20,6 +24,10 @@ const program = new Command('perfrecon')
   .exitOverride();
 
 registerIngestCommand(program);
+registerPipelineCommands(program);
+registerFilesCommands(program);
+registerDlqCommands(program);
+registerLineageCommand(program);
 registerReturnsCommand(program);
 registerRecalcCommand(program);
 registerSamplesCommand(program);

@@ -3,9 +3,11 @@
 // code does not know (a newer version ran against it).
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001-canonical-model.ts';
+import * as m0002 from './0002-pipeline.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
+  '0002-pipeline': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

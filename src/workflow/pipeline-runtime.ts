@@ -1,0 +1,144 @@
+// The pipeline's moving parts in one process: the job queue, ingest workers and the inbox
+// watcher. `perfrecon worker`, `watch` and `serve` are this with different parts switched on;
+// many processes on many machines can run them against one database.
+import os from 'node:os';
+import type { PgBoss } from 'pg-boss';
+import type { App } from '../app.ts';
+import type { IntakeDeps } from '../intake/intake.ts';
+import { ensureLandingFolder, type LandingFolder, landingFolder } from '../intake/landing.ts';
+import { startWatcher, type Watcher } from '../intake/watcher.ts';
+import { openLineageSink } from '../observe/openlineage.ts';
+import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter.ts';
+import { type PipelineDeps, processLandedFile } from './process-landed-file.ts';
+import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, type IngestJobData, openJobQueue } from './queues.ts';
+
+export interface PipelineOptions {
+  /** Run ingest workers with this many jobs at a time; omit for none. */
+  workers?: { concurrency: number };
+  /** Take files from inbox/. */
+  watch?: boolean;
+  afterStore?: PipelineDeps['afterStore'];
+}
+
+export interface RunningPipeline {
+  boss: PgBoss;
+  landing: LandingFolder;
+  watcher: Watcher | undefined;
+  /** Stop taking files and jobs; running jobs finish, or are released for a retry at the timeout. */
+  stop(): Promise<void>;
+}
+
+export function workerName(): string {
+  return `${os.hostname()}:${process.pid}`;
+}
+
+export function databaseNamespace(app: App): string {
+  if (app.config.databaseUrl !== undefined) {
+    const url = new URL(app.config.databaseUrl);
+    return `postgres://${url.hostname}:${url.port || '5432'}`;
+  }
+  return `postgres://localhost${app.config.home}/db`;
+}
+
+export function pipelineDeps(app: App, afterStore?: PipelineDeps['afterStore']): PipelineDeps {
+  const worker = workerName();
+  return {
+    database: app.database,
+    vendors: app.vendors,
+    notifier: app.notifier,
+    landing: landingFolder(app.config.pipeline.landingPath),
+    maxFileBytes: app.config.maxFileBytes,
+    logger: app.logger,
+    lineage: openLineageSink(app.config.pipeline, app.logger),
+    databaseNamespace: databaseNamespace(app),
+    worker,
+    actor: `worker:${worker}`,
+    afterStore,
+  };
+}
+
+export async function startPipeline(app: App, options: PipelineOptions): Promise<RunningPipeline> {
+  const config = app.config.pipeline;
+  const deps = pipelineDeps(app, options.afterStore);
+  await ensureLandingFolder(deps.landing);
+  const boss = await openJobQueue(app.database, config, app.logger, {
+    role: options.workers === undefined ? 'client' : 'worker',
+  });
+  const intake: IntakeDeps = { landing: deps.landing, boss, logger: app.logger };
+  try {
+    if (options.workers !== undefined)
+      await startWorkers(boss, deps, options.workers.concurrency, config.pollIntervalSeconds);
+  } catch (error) {
+    await boss.stop({ graceful: false, close: false }).catch(() => {});
+    throw error;
+  }
+  const watcher = options.watch
+    ? await startWatcher(intake, { intervalMs: config.watchIntervalMs, stableMs: config.watchStableMs })
+    : undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    boss,
+    landing: deps.landing,
+    watcher,
+    stop() {
+      stopping ??= (async () => {
+        await watcher?.stop();
+        // Graceful: running handlers get the timeout to finish; pg-boss then fails (releases)
+        // what is still active, so no job stays `active` for a dead process.
+        await boss.stop({ graceful: true, timeout: config.shutdownTimeoutSeconds * 1000, close: false });
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function startWorkers(
+  boss: PgBoss,
+  deps: PipelineDeps,
+  concurrency: number,
+  pollIntervalSeconds: number,
+) {
+  await boss.work<IngestJobData>(
+    INGEST_QUEUE,
+    {
+      localConcurrency: concurrency,
+      batchSize: 1,
+      perJobResults: true,
+      pollingIntervalSeconds: pollIntervalSeconds,
+    },
+    async (jobs) =>
+      Promise.all(
+        jobs.map(async (job) => {
+          const disposition = await processLandedFile(deps, {
+            id: job.id,
+            data: job.data,
+            attempt: job.retryCount + 1,
+            signal: job.signal,
+          });
+          return { id: job.id, status: disposition.status, output: disposition.output };
+        }),
+      ),
+  );
+  const deadLetterOptions = {
+    includeMetadata: true,
+    batchSize: 1,
+    pollingIntervalSeconds: Math.max(pollIntervalSeconds, 2),
+  } as const;
+  await boss.work<IngestJobData, unknown, typeof deadLetterOptions>(
+    INGEST_DEAD_LETTER_QUEUE,
+    deadLetterOptions,
+    async (jobs) => {
+      for (const job of jobs) {
+        const letter: DeadLetteredJob = {
+          id: job.id,
+          data: job.data,
+          sourceId: job.sourceId,
+          sourceName: job.sourceName,
+          sourceRetryCount: job.sourceRetryCount,
+          sourceOutput: job.sourceOutput,
+        };
+        await recordDeadLetteredJob(deps, letter);
+      }
+    },
+  );
+}

@@ -1,0 +1,450 @@
+// One ingest job: a landed file through ingestFile (validate → read and map → quality →
+// calculate → store), then reconcile, then filed away (archive/, quarantine/ or error/).
+//
+// Every step may run again: after a crash, a lost heartbeat or a retry. What makes that safe:
+//  - the file's data, status and log are committed in one transaction (ingestFile), so a file is
+//    either stored or not, and a stored file (found by its SHA-256) is never stored again;
+//  - files move by link-then-unlink to a destination derived from the landing name alone, so a
+//    repeated move finds its own earlier work;
+//  - the queue never runs two jobs for the same bytes at once (singleton per SHA-256).
+import path from 'node:path';
+import type { Notifier } from '../alert/notifier.ts';
+import type { VendorConfig } from '../config/vendor-types.ts';
+import {
+  destinationPath,
+  type LandingDestination,
+  type LandingFolder,
+  type LocatedFile,
+  locateLandedFile,
+  moveNoClobber,
+} from '../intake/landing.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { LineageSink } from '../observe/openlineage.ts';
+import type { Database } from '../store/db/database.ts';
+import { appendLog, findFileBySha, setFileStatus } from '../store/file-repository.ts';
+import { auditRefusedData, resolveDeadLettersOfFile, setStoredPath } from '../store/pipeline-repository.ts';
+import type { FileStatus } from '../store/schema.ts';
+import { classifyFailure, type Failure, JobAbortedError, PermanentJobError } from './failure.ts';
+import { type IngestSummary, ingestFile } from './ingest-file.ts';
+import { type IngestRunFacts, ingestRunEvent, mappingFacts } from './ingest-lineage.ts';
+import type { IngestJobData } from './queues.ts';
+
+export interface PipelineDeps {
+  database: Database;
+  vendors: VendorConfig[];
+  notifier: Notifier;
+  landing: LandingFolder;
+  maxFileBytes: number;
+  logger: Logger;
+  lineage: LineageSink;
+  /** OpenLineage namespace of the database (postgres://host:port or pglite://…). */
+  databaseNamespace: string;
+  /** Recorded on every log line and audit entry this worker writes. */
+  worker: string;
+  actor: string;
+  /**
+   * Runs after a file's data is stored (and again when a crashed job is finished): reconciliation
+   * of the accounts and periods the file touched. Must be idempotent.
+   */
+  afterStore?: (fileId: number) => Promise<void>;
+}
+
+export interface IngestJob {
+  id: string;
+  data: IngestJobData;
+  /** 1 for the first run, then one more per retry. */
+  attempt: number;
+  signal?: AbortSignal;
+}
+
+export type IngestJobOutcome = FileStatus | 'ALREADY_INGESTED';
+
+/** What a job run leaves on the job (pg-boss output) and prints on the CLI. */
+export interface IngestJobOutput {
+  jobId: string;
+  attempt: number;
+  file: string;
+  landingName: string;
+  sha256: string;
+  fileId: number | null;
+  vendor: string | null;
+  outcome: IngestJobOutcome;
+  /** For ALREADY_INGESTED: the status the first arrival of the same bytes reached. */
+  previousStatus?: FileStatus;
+  rowsRead: number;
+  rowsStored: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsQuarantined: number;
+  rowsSkipped: number;
+  durationMs: number;
+  /** Where the landed file lies now. */
+  storedPath: string | null;
+  /** True when this run finished what an earlier, interrupted run had stored. */
+  recovered: boolean;
+  warnings: string[];
+  skipped: string[];
+  quarantine: { location: string; problems: string[] }[];
+  error: { message: string; hint: string | null } | null;
+}
+
+export type JobDisposition =
+  | { status: 'completed'; output: IngestJobOutput }
+  | { status: 'failed'; output: { message: string; kind: Failure['kind']; code?: string } }
+  | { status: 'deadletter'; output: { message: string; kind: Failure['kind']; code?: string } };
+
+const TERMINAL: ReadonlySet<FileStatus> = new Set(['SUCCEEDED', 'QUARANTINED', 'REJECTED']);
+const OUTPUT_SAMPLE = 10;
+
+function destinationFor(status: FileStatus): LandingDestination {
+  if (status === 'SUCCEEDED') return 'archive';
+  if (status === 'QUARANTINED') return 'quarantine';
+  return 'error';
+}
+
+type FileRow = NonNullable<Awaited<ReturnType<typeof findFileBySha>>>;
+
+export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Promise<JobDisposition> {
+  const started = Date.now();
+  const { data } = job;
+  const db = deps.database.db;
+  const facts: IngestRunFacts = {
+    jobId: job.id,
+    attempt: job.attempt,
+    worker: deps.worker,
+    landingName: data.landingName,
+    originalName: data.originalName,
+    sha256: data.sha256,
+    inputPath: path.join(deps.landing.processing, data.landingName),
+    storedPath: null,
+    sizeBytes: data.sizeBytes,
+    vendor: data.vendorCode ?? null,
+    fileId: null,
+    outcome: null,
+    rowsRead: 0,
+    rowsStored: 0,
+    rowsQuarantined: 0,
+  };
+  await deps.lineage.emit(ingestRunEvent('START', facts, deps.databaseNamespace));
+
+  let fileId: number | null = null;
+  let located: LocatedFile | undefined;
+  try {
+    located = await locateLandedFile(deps.landing, data.landingName);
+    if (located !== undefined) facts.inputPath = located.path;
+    const existing = await findFileBySha(db, data.sha256);
+    fileId = existing?.id ?? null;
+    if (existing !== undefined && TERMINAL.has(existing.status)) {
+      return await completed(deps, job, facts, await settleStoredFile(deps, job, existing, located, started));
+    }
+    if (located === undefined || located.place === 'archive' || located.place === 'quarantine') {
+      throw new PermanentJobError(
+        `the landed file ${data.landingName} is not in ${deps.landing.processing} (nor in error/)`,
+        'Someone moved or deleted it. Put the file back in processing/ under this name and replay the dead letter, or drop it into inbox/ again.',
+      );
+    }
+    // This arrival is the one being worked on: a crash from here on is finished by a rerun of it.
+    if (existing !== undefined) await setStoredPath(db, existing.id, located.path);
+
+    const summary = await ingestFile(
+      {
+        database: deps.database,
+        vendors: deps.vendors,
+        notifier: deps.notifier,
+        actor: deps.actor,
+        worker: deps.worker,
+        maxFileBytes: deps.maxFileBytes,
+      },
+      {
+        filePath: located.path,
+        displayName: data.originalName,
+        vendorCode: data.vendorCode,
+        attempt: job.attempt,
+        onProgress: () => {
+          if (job.signal?.aborted) throw new JobAbortedError(`job ${job.id} was taken back by the queue`);
+        },
+      },
+    );
+    fileId = summary.fileId;
+    if (summary.outcome === 'ALREADY_INGESTED' || summary.outcome === 'DRY_RUN' || summary.fileId === null) {
+      // Another job stored the same bytes between our check and ingestFile's.
+      const now = await findFileBySha(db, data.sha256);
+      if (now === undefined) throw new Error(`file ${data.sha256} is neither stored nor recorded`);
+      return await completed(deps, job, facts, await settleStoredFile(deps, job, now, located, started));
+    }
+    const status = summary.outcome;
+    const storedPath = await fileAway(deps, job, summary.fileId, status, located);
+    if (status !== 'REJECTED') {
+      await resolveDeadLettersOfFile(db, summary.fileId, `taken in by job ${job.id} (${status})`);
+    }
+    if (status === 'SUCCEEDED') await deps.afterStore?.(summary.fileId);
+    return await completed(deps, job, facts, outputFromSummary(job, summary, storedPath, started));
+  } catch (error) {
+    const failure = classifyFailure(error);
+    if (failure.kind === 'data' && fileId !== null && located !== undefined) {
+      try {
+        return await completed(
+          deps,
+          job,
+          facts,
+          await rejectRefusedData(deps, job, fileId, located, error as Error, started),
+        );
+      } catch (rejectError) {
+        return await failed(deps, facts, classifyFailure(rejectError), rejectError as Error);
+      }
+    }
+    return await failed(deps, facts, failure, error as Error);
+  }
+}
+
+async function completed(
+  deps: PipelineDeps,
+  job: IngestJob,
+  facts: IngestRunFacts,
+  output: IngestJobOutput,
+): Promise<JobDisposition> {
+  Object.assign(facts, {
+    fileId: output.fileId,
+    vendor: output.vendor,
+    outcome: output.outcome,
+    storedPath: output.storedPath,
+    rowsRead: output.rowsRead,
+    rowsStored: output.rowsStored,
+    rowsQuarantined: output.rowsQuarantined,
+  });
+  const mapping =
+    output.fileId !== null && output.outcome !== 'REJECTED'
+      ? await mappingFacts(deps.database.db, output.fileId).catch(() => undefined)
+      : undefined;
+  await deps.lineage.emit(ingestRunEvent('COMPLETE', facts, deps.databaseNamespace, mapping));
+  deps.logger.info(
+    {
+      job: job.id,
+      attempt: job.attempt,
+      file: output.file,
+      outcome: output.outcome,
+      storedPath: output.storedPath,
+    },
+    `job ${job.id}: ${output.file} ${output.outcome}`,
+  );
+  return { status: 'completed', output };
+}
+
+async function failed(
+  deps: PipelineDeps,
+  facts: IngestRunFacts,
+  failure: Failure,
+  error: Error,
+): Promise<JobDisposition> {
+  facts.error = { message: failure.message, stack: error.stack };
+  await deps.lineage.emit(ingestRunEvent('FAIL', facts, deps.databaseNamespace));
+  deps.logger.warn(
+    {
+      job: facts.jobId,
+      attempt: facts.attempt,
+      file: facts.originalName,
+      kind: failure.kind,
+      code: failure.code,
+      err: error,
+    },
+    `job ${facts.jobId} failed (${failure.kind}): ${failure.message}`,
+  );
+  const output = {
+    message: failure.message,
+    kind: failure.kind,
+    ...(failure.code === undefined ? {} : { code: failure.code }),
+  };
+  return { status: failure.kind === 'permanent' ? 'deadletter' : 'failed', output };
+}
+
+/** Move the landed file to where its outcome sends it, and record where it is. */
+async function fileAway(
+  deps: PipelineDeps,
+  job: IngestJob,
+  fileId: number,
+  status: FileStatus,
+  located: LocatedFile,
+): Promise<string> {
+  const destination = destinationFor(status);
+  const target = destinationPath(deps.landing, destination, job.data.landingName);
+  const storedPath = located.path === target ? target : await moveNoClobber(located.path, target);
+  await setStoredPath(deps.database.db, fileId, storedPath);
+  await appendLog(deps.database.db, fileId, {
+    status,
+    step: 'archive',
+    attempt: job.attempt,
+    worker: deps.worker,
+    message: `moved to ${path.relative(deps.landing.root, storedPath)}`,
+  });
+  return storedPath;
+}
+
+/**
+ * The bytes are stored already (terminal status). Either an earlier run of this job stored them
+ * and was interrupted before filing the file away, or these bytes arrived a second time.
+ */
+async function settleStoredFile(
+  deps: PipelineDeps,
+  job: IngestJob,
+  file: FileRow,
+  located: LocatedFile | undefined,
+  started: number,
+): Promise<IngestJobOutput> {
+  const db = deps.database.db;
+  const sameArrival = file.stored_path !== null && path.basename(file.stored_path) === job.data.landingName;
+  if (sameArrival) {
+    let storedPath = file.stored_path;
+    const expected = destinationPath(deps.landing, destinationFor(file.status), job.data.landingName);
+    if (located !== undefined && located.path !== expected) {
+      storedPath = await fileAway(deps, job, file.id, file.status, located);
+    } else if (located !== undefined && file.stored_path !== located.path) {
+      storedPath = located.path;
+      await setStoredPath(db, file.id, storedPath);
+    }
+    if (file.status === 'SUCCEEDED') await deps.afterStore?.(file.id);
+    return { ...outputFromFile(job, file, file.status, started), storedPath, recovered: true };
+  }
+  // A second arrival of the same bytes: recorded on the first one's log, filed where the first went.
+  let storedPath: string | null = null;
+  const target = destinationPath(deps.landing, destinationFor(file.status), job.data.landingName);
+  if (
+    located !== undefined &&
+    located.path !== target &&
+    (located.place === 'processing' || located.place === 'error')
+  ) {
+    storedPath = await moveNoClobber(located.path, target);
+    await appendLog(db, file.id, {
+      status: 'DUPLICATE',
+      step: 'intake',
+      attempt: job.attempt,
+      worker: deps.worker,
+      message: `the same bytes arrived again as ${job.data.originalName} (job ${job.id}); not processed again, kept at ${path.relative(deps.landing.root, storedPath)}`,
+    });
+  } else if (located !== undefined) {
+    storedPath = located.path;
+  }
+  return {
+    ...outputFromFile(job, file, 'ALREADY_INGESTED', started),
+    previousStatus: file.status,
+    storedPath,
+  };
+}
+
+/** The database refused the file's data (constraint, value): permanent, so the file is rejected. */
+async function rejectRefusedData(
+  deps: PipelineDeps,
+  job: IngestJob,
+  fileId: number,
+  located: LocatedFile,
+  error: Error,
+  started: number,
+): Promise<IngestJobOutput> {
+  const db = deps.database.db;
+  const pgError = error as Error & {
+    code?: string;
+    constraint?: string;
+    table?: string;
+    column?: string;
+    detail?: string;
+  };
+  const reason = `the database refused the file's data: ${error.message}${pgError.detail ? ` (${pgError.detail})` : ''}`;
+  await auditRefusedData(db, fileId, deps.actor, {
+    job: job.id,
+    code: pgError.code,
+    constraint: pgError.constraint,
+    table: pgError.table,
+    column: pgError.column,
+    detail: pgError.detail,
+    message: error.message,
+  });
+  await setFileStatus(db, fileId, {
+    status: 'REJECTED',
+    step: 'store',
+    attempt: job.attempt,
+    worker: deps.worker,
+    error: `${reason} — nothing of the file was stored; correct the file and send it again.`,
+  });
+  const storedPath = await fileAway(deps, job, fileId, 'REJECTED', located);
+  await deps.notifier.notify({
+    kind: 'validation_failed',
+    severity: 'warning',
+    title: `File ${job.data.originalName} rejected: the database refused its data`,
+    details: {
+      file: job.data.originalName,
+      sha256: job.data.sha256,
+      reason,
+      code: pgError.code,
+      constraint: pgError.constraint,
+    },
+    dedupeKey: `rejected:${job.data.sha256}`,
+  });
+  const file = await findFileBySha(db, job.data.sha256);
+  const output = file === undefined ? undefined : outputFromFile(job, file, 'REJECTED', started);
+  return {
+    ...(output ?? outputFromFile(job, undefined, 'REJECTED', started)),
+    storedPath,
+    error: { message: reason, hint: 'Correct the file and send it again.' },
+  };
+}
+
+function outputFromSummary(
+  job: IngestJob,
+  summary: IngestSummary,
+  storedPath: string,
+  started: number,
+): IngestJobOutput {
+  return {
+    jobId: job.id,
+    attempt: job.attempt,
+    file: summary.file,
+    landingName: job.data.landingName,
+    sha256: summary.sha256,
+    fileId: summary.fileId,
+    vendor: summary.vendor,
+    outcome: summary.outcome === 'DRY_RUN' ? 'ALREADY_INGESTED' : summary.outcome,
+    rowsRead: summary.rowsRead,
+    rowsStored: summary.rowsStored,
+    rowsInserted: summary.rowsInserted,
+    rowsUpdated: summary.rowsUpdated,
+    rowsQuarantined: summary.rowsQuarantined,
+    rowsSkipped: summary.rowsSkipped,
+    durationMs: Date.now() - started,
+    storedPath,
+    recovered: false,
+    warnings: summary.warnings.slice(0, OUTPUT_SAMPLE),
+    skipped: summary.skipped.slice(0, OUTPUT_SAMPLE),
+    quarantine: summary.quarantine.slice(0, OUTPUT_SAMPLE),
+    error: summary.error,
+  };
+}
+
+function outputFromFile(
+  job: IngestJob,
+  file: FileRow | undefined,
+  outcome: IngestJobOutcome,
+  started: number,
+): IngestJobOutput {
+  return {
+    jobId: job.id,
+    attempt: job.attempt,
+    file: job.data.originalName,
+    landingName: job.data.landingName,
+    sha256: job.data.sha256,
+    fileId: file?.id ?? null,
+    vendor: file?.vendor_code ?? null,
+    outcome,
+    rowsRead: file?.rows_read ?? 0,
+    rowsStored: outcome === 'ALREADY_INGESTED' ? 0 : (file?.rows_stored ?? 0),
+    rowsInserted: 0,
+    rowsUpdated: 0,
+    rowsQuarantined: file?.rows_quarantined ?? 0,
+    rowsSkipped: 0,
+    durationMs: Date.now() - started,
+    storedPath: file?.stored_path ?? null,
+    recovered: false,
+    warnings: [],
+    skipped: [],
+    quarantine: [],
+    error: file?.error ? { message: file.error, hint: null } : null,
+  };
+}

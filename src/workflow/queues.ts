@@ -1,0 +1,138 @@
+// The durable job queue: pg-boss on the application's own PostgreSQL pool (embedded or server).
+// Every queue, its retry policy and its dead-letter queue are defined here and nowhere else.
+import os from 'node:os';
+import { type ConstructorOptions, type Db, PgBoss, type Queue } from 'pg-boss';
+import type { PipelineConfig } from '../config/app-config.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { Database } from '../store/db/database.ts';
+
+export const INGEST_QUEUE = 'perfrecon.ingest-file';
+export const INGEST_DEAD_LETTER_QUEUE = 'perfrecon.ingest-file.dead-letter';
+
+/** The payload of an ingest job: everything needed to find and identify a landed file. */
+export interface IngestJobData {
+  /** The file's name in the landing folder (`<received>-<random>--<original>`). */
+  landingName: string;
+  originalName: string;
+  sha256: string;
+  sizeBytes: number;
+  receivedAt: string;
+  vendorCode?: string;
+  /** How the file arrived. */
+  source: 'watch' | 'cli' | 'api' | 'recovery' | 'replay';
+  /** For a replay: the dead letter replayed. */
+  replayOf?: number;
+}
+
+export interface QueueDefinition {
+  name: string;
+  options: Omit<Queue, 'name'>;
+}
+
+const DAY = 24 * 3600;
+
+/**
+ * The queues in creation order: a dead-letter queue must exist before the queue naming it.
+ * The ingest queue is `singleton` per file (singletonKey = SHA-256): two arrivals of the same
+ * bytes are never processed at the same time, by any worker.
+ */
+export function queueDefinitions(config: PipelineConfig): QueueDefinition[] {
+  return [
+    {
+      name: INGEST_DEAD_LETTER_QUEUE,
+      options: {
+        policy: 'standard',
+        // Recording a dead letter only writes a row and moves a file: retry it patiently.
+        retryLimit: 10,
+        retryDelay: 5,
+        retryBackoff: true,
+        retryDelayMax: 300,
+        expireInSeconds: 300,
+        retentionSeconds: 30 * DAY,
+        deleteAfterSeconds: 30 * DAY,
+      },
+    },
+    {
+      name: INGEST_QUEUE,
+      options: {
+        policy: 'singleton',
+        retryLimit: config.retryLimit,
+        retryDelay: config.retryDelaySeconds,
+        retryBackoff: true,
+        retryDelayMax: config.retryDelayMaxSeconds,
+        expireInSeconds: config.jobTimeoutSeconds,
+        heartbeatSeconds: config.heartbeatSeconds,
+        deadLetter: INGEST_DEAD_LETTER_QUEUE,
+        retentionSeconds: 14 * DAY,
+        deleteAfterSeconds: 7 * DAY,
+      },
+    },
+  ];
+}
+
+/** pg-boss runs its statements through the application's pool: one pool, one database path. */
+function poolAdapter(database: Database): Db {
+  const pool = database.pool;
+  return {
+    executeSql: (text: string, values?: unknown[]) => pool.query(text, values),
+    poolCounts: () => ({
+      max: pool.options.max ?? 10,
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
+  };
+}
+
+export interface OpenQueueOptions {
+  /** A worker supervises (expires jobs, fails those without heartbeat) and registers itself. */
+  role: 'worker' | 'client';
+  instanceName?: string;
+}
+
+/** Start pg-boss (installing or migrating its schema), with its queues created or updated. */
+export async function openJobQueue(
+  database: Database,
+  config: PipelineConfig,
+  logger: Logger,
+  options: OpenQueueOptions,
+): Promise<PgBoss> {
+  const worker = options.role === 'worker';
+  const bossOptions: ConstructorOptions = {
+    db: poolAdapter(database),
+    schema: 'pgboss',
+    migrate: true,
+    supervise: worker,
+    superviseIntervalSeconds: config.superviseIntervalSeconds,
+    monitorIntervalSeconds: config.superviseIntervalSeconds,
+    schedule: false,
+    registerInstance: worker,
+    instanceName: options.instanceName ?? `perfrecon@${os.hostname()}:${process.pid}`,
+    openTelemetry: { enabled: false },
+  };
+  const boss = new PgBoss(bossOptions);
+  // pg-boss reports failed polls and maintenance here; without a listener they would crash the process.
+  boss.on('error', (error) => logger.warn({ err: error }, `job queue: ${error.message}`));
+  boss.on('warning', (warning) => logger.warn({ data: warning.data }, `job queue: ${warning.message}`));
+  await boss.start({ attempts: 3 });
+  try {
+    await createQueues(boss, config);
+  } catch (error) {
+    await boss.stop({ graceful: false, close: false }).catch(() => {});
+    throw error;
+  }
+  return boss;
+}
+
+async function createQueues(boss: PgBoss, config: PipelineConfig): Promise<void> {
+  for (const { name, options } of queueDefinitions(config)) {
+    const existing = await boss.getQueue(name);
+    if (existing === null) {
+      await boss.createQueue(name, options);
+      continue;
+    }
+    // The policy and partitioning are fixed at creation; the retry settings follow the configuration.
+    const { policy: _policy, partition: _partition, ...mutable } = options;
+    await boss.updateQueue(name, mutable);
+  }
+}
