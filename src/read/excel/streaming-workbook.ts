@@ -1,0 +1,176 @@
+// A thin wrapper over exceljs's streaming WorkbookReader: worksheets in the order the file
+// stores them, each known by its zip part, rows one at a time. It works around four traits
+// of exceljs 4.4's reader:
+// - sheet names are resolved only when xl/workbook.xml comes before the sheets in the zip,
+//   and reading a sheet before it crashes (`this.model.sheets` of undefined); sheets are
+//   therefore identified by their part (from the 'entry' event) and `model` is pre-set;
+// - worksheets stored before xl/sharedStrings.xml are copied to temporary files that are
+//   removed only when the iteration runs to its end, so an early stop drains the rest;
+// - a worksheet that is not read must still be closed;
+// - a formula cell's `value` loses a cached result of 0, false or '' (see toRow).
+import type { EventEmitter } from 'node:events';
+import ExcelJS from 'exceljs';
+
+export interface StreamedRow {
+  /** 1-based Excel row number. */
+  number: number;
+  /** Cell values indexed by column number (index 0 unused), as exceljs gives them. */
+  values: readonly unknown[];
+}
+
+export interface StreamedSheet {
+  /** Zip entry of the sheet, e.g. `xl/worksheets/sheet2.xml`. */
+  part: string;
+  /** Rows in batches, one batch per parsed chunk of the sheet (one await per chunk, not per row). */
+  rowBatches(): AsyncGenerator<StreamedRow[], void, undefined>;
+  /** Closes a sheet that is not read. */
+  skip(): void;
+}
+
+/** An error raised by the parser while reading the file (damaged XML and the like). */
+export class WorkbookStreamError extends Error {
+  readonly reason: unknown;
+  constructor(reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+    this.reason = reason;
+    this.name = 'WorkbookStreamError';
+  }
+}
+
+interface ExcelCell {
+  type: number;
+  value: unknown;
+  formula: string | undefined;
+  result: unknown;
+}
+
+interface ExcelRow {
+  number: number;
+  eachCell(iteratee: (cell: ExcelCell, column: number) => void): void;
+}
+
+interface ExcelWorksheetReader {
+  iterator: unknown;
+  /** Parser events per chunk of the sheet part; 'row' events carry a finished row. */
+  parse(): AsyncIterator<{ eventType: string; value: unknown }[]>;
+}
+
+interface ExcelWorkbookReader extends EventEmitter {
+  model: unknown;
+  stream?: { destroy(): void };
+  [Symbol.asyncIterator](): AsyncIterator<ExcelWorksheetReader>;
+}
+
+function isClosable(value: unknown): value is { destroy(): void } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { destroy?: unknown }).destroy === 'function'
+  );
+}
+
+async function nextOf<T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> {
+  try {
+    return await iterator.next();
+  } catch (error) {
+    throw new WorkbookStreamError(error);
+  }
+}
+
+const FORMULA = ExcelJS.ValueType.Formula as number;
+
+function toRow(row: ExcelRow): StreamedRow {
+  const values: unknown[] = [];
+  row.eachCell((cell, column) => {
+    // A formula's `value` drops a falsy cached result (0, false, ''): exceljs copies the model
+    // with `if (value)`. `result` reads the model itself.
+    values[column] =
+      cell.type === FORMULA ? { formula: cell.formula ?? '', result: cell.result } : cell.value;
+  });
+  return { number: row.number, values };
+}
+
+function streamedSheet(worksheet: ExcelWorksheetReader, part: string): StreamedSheet {
+  let started = false;
+  return {
+    part,
+    skip() {
+      // Worksheets stored before the shared strings come from a temporary file: close it.
+      if (!started && isClosable(worksheet.iterator)) worksheet.iterator.destroy();
+    },
+    async *rowBatches() {
+      started = true;
+      const iterator = worksheet.parse();
+      let finished = false;
+      try {
+        for (;;) {
+          const next = await nextOf(iterator);
+          if (next.done) {
+            finished = true;
+            return;
+          }
+          const batch: StreamedRow[] = [];
+          for (const event of next.value) {
+            if (event.eventType !== 'row') continue;
+            batch.push(toRow(event.value as ExcelRow));
+          }
+          if (batch.length > 0) yield batch;
+        }
+      } finally {
+        if (!finished) await iterator.return?.();
+      }
+    },
+  };
+}
+
+export async function* streamWorksheets(filePath: string): AsyncGenerator<StreamedSheet, void, undefined> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    entries: 'emit',
+  }) as unknown as ExcelWorkbookReader;
+  // Replaced when xl/workbook.xml is parsed; keeps a sheet stored before it from crashing the reader.
+  reader.model = { sheets: [] };
+  let part = '';
+  reader.on('entry', (entry: { type?: string; id?: string }) => {
+    if (entry.type === 'worksheet') part = `xl/worksheets/sheet${entry.id}.xml`;
+  });
+  const worksheets = reader[Symbol.asyncIterator]();
+  let state: 'reading' | 'done' | 'failed' = 'reading';
+  try {
+    for (;;) {
+      const next = await nextOf(worksheets);
+      if (next.done) {
+        state = 'done';
+        return;
+      }
+      const sheet = streamedSheet(next.value, part);
+      try {
+        yield sheet;
+      } finally {
+        sheet.skip();
+      }
+    }
+  } catch (error) {
+    state = 'failed';
+    throw error;
+  } finally {
+    if (state === 'failed') {
+      reader.stream?.destroy();
+    } else if (state === 'reading') {
+      // Stopped early: run the reader to its end, skipping the remaining sheets, so that
+      // exceljs removes its temporary files.
+      try {
+        for (;;) {
+          const next = await worksheets.next();
+          if (next.done) break;
+          streamedSheet(next.value, part).skip();
+        }
+      } catch {
+        reader.stream?.destroy();
+      }
+    }
+  }
+}
