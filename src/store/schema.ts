@@ -142,6 +142,92 @@ export interface DeadLettersTable {
   resolution: string | null;
 }
 
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface ReconciliationTolerancesTable {
+  account_id: ColumnType<string, string | undefined, string>;
+  vendor_code: ColumnType<string, string | undefined, string>;
+  effective_from: string;
+  effective_to: string | null;
+  return_bps: NullableNumeric;
+  market_value_abs: NullableNumeric;
+  market_value_rel: NullableNumeric;
+  comment: string | null;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface ReconciliationRunsTable {
+  id: Generated<number>;
+  trigger: 'manual' | 'ingest' | 'schedule';
+  actor: string;
+  inputs: JSONColumnType<Record<string, unknown>>;
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED';
+  started_at: Timestamp;
+  finished_at: NullableTimestamp;
+  summary: JSONColumnType<Record<string, unknown>> | null;
+  error: string | null;
+}
+
+/** Rows arrive by bulk load; read through Kysely. */
+export interface ReconciliationResultsTable {
+  account_id: string;
+  run_id: number;
+  check_kind: string;
+  vendor_code: string;
+  counterparty: string;
+  period_start: string;
+  period_end: string;
+  status: 'PASSED' | 'FAILED';
+  expected: NullableNumeric;
+  observed: NullableNumeric;
+  variance_bps: NullableNumeric;
+  variance_amount: NullableNumeric;
+  tolerance: JSONColumnType<Record<string, unknown>>;
+  message: string;
+  cause: string | null;
+  explanation: JSONColumnType<Record<string, unknown>> | null;
+  inputs: JSONColumnType<Record<string, unknown>>;
+}
+
+export type BreakStatusColumn = 'OPEN' | 'ACKNOWLEDGED' | 'PENDING_APPROVAL' | 'RESOLVED' | 'CLEARED';
+
+export interface ReconciliationBreaksTable {
+  account_id: string;
+  id: Generated<number>;
+  check_kind: string;
+  vendor_code: string;
+  counterparty: string;
+  period_start: string;
+  period_end: string;
+  status: BreakStatusColumn;
+  opened_at: Timestamp;
+  opened_run_id: number;
+  last_seen_run_id: number;
+  last_seen_at: Timestamp;
+  occurrences: ColumnType<number, number | undefined, number>;
+  expected: NullableNumeric;
+  observed: NullableNumeric;
+  variance_bps: NullableNumeric;
+  variance_amount: NullableNumeric;
+  tolerance: JSONColumnType<Record<string, unknown>>;
+  message: string;
+  cause: string | null;
+  explanation: JSONColumnType<Record<string, unknown>> | null;
+  inputs: JSONColumnType<Record<string, unknown>>;
+  fingerprint: string;
+  acknowledged_by: string | null;
+  acknowledged_at: NullableTimestamp;
+  acknowledge_comment: string | null;
+  resolved_by: string | null;
+  resolved_at: NullableTimestamp;
+  resolution_comment: string | null;
+  approved_by: string | null;
+  approved_at: NullableTimestamp;
+  cleared_run_id: number | null;
+  cleared_at: NullableTimestamp;
+}
+
 /** Only load_id is read through Kysely; rows arrive by bulk load. */
 export interface StagingPeriodsTable {
   load_id: string;
@@ -159,4 +245,8 @@ export interface DB {
   quarantined_rows: QuarantinedRowsTable;
   audit_log: AuditLogTable;
   dead_letters: DeadLettersTable;
+  reconciliation_tolerances: ReconciliationTolerancesTable;
+  reconciliation_runs: ReconciliationRunsTable;
+  reconciliation_results: ReconciliationResultsTable;
+  reconciliation_breaks: ReconciliationBreaksTable;
 }

@@ -1,0 +1,14 @@
+import type { AppConfig } from '../config/app-config.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { Cache } from './cache.ts';
+import { memoryCache } from './memory-cache.ts';
+import { redisCache } from './redis-cache.ts';
+
+export { type Cache, type CacheOptions, cached, TTL, tags } from './cache.ts';
+export { memoryCache } from './memory-cache.ts';
+export { redisCache } from './redis-cache.ts';
+
+/** Redis when REDIS_URL is set, the in-process cache otherwise. */
+export function createCache(config: Pick<AppConfig, 'redisUrl'>, logger?: Logger): Cache {
+  return config.redisUrl === undefined ? memoryCache() : redisCache({ url: config.redisUrl, logger });
+}

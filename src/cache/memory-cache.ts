@@ -1,0 +1,51 @@
+// The in-process cache: a bounded map with expiry. Good for one process; several processes
+// (API, workers) share a cache only through Redis.
+import type { Cache } from './cache.ts';
+
+const MAX_ENTRIES = 10_000;
+
+export function memoryCache(now: () => number = Date.now): Cache {
+  const entries = new Map<string, { value: string; expires: number }>();
+  const versions = new Map<string, number>();
+  const claims = new Map<string, number>();
+  const alive = (expires: number) => expires > now();
+  return {
+    kind: 'memory',
+    async stamp(tags) {
+      return tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
+    },
+    async get(key) {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      if (!alive(entry.expires)) {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry.value;
+    },
+    async set(key, value, ttlSeconds) {
+      // Maps iterate in insertion order: drop the oldest entry when full.
+      if (entries.size >= MAX_ENTRIES && !entries.has(key)) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      entries.delete(key);
+      entries.set(key, { value, expires: now() + ttlSeconds * 1000 });
+    },
+    async invalidate(tags) {
+      for (const tag of tags) versions.set(tag, (versions.get(tag) ?? 0) + 1);
+    },
+    async claim(key, ttlSeconds) {
+      const expires = claims.get(key);
+      if (expires !== undefined && alive(expires)) return false;
+      if (claims.size >= MAX_ENTRIES) {
+        for (const [k, e] of claims) if (!alive(e)) claims.delete(k);
+      }
+      claims.set(key, now() + ttlSeconds * 1000);
+      return true;
+    },
+    async close() {
+      entries.clear();
+    },
+  };
+}

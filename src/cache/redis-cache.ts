@@ -1,0 +1,110 @@
+// The Redis cache (ioredis). Commands fail fast while Redis is unreachable (no offline queue,
+// no retries per request), and every failure degrades to "uncached": a read is a miss, a write
+// is skipped, a claim is granted (an alert sent twice beats an alert lost).
+//
+// An invalidation that fails cannot be skipped silently: entries stored before it would be
+// served again once Redis is back. So a failed invalidation is remembered, and on reconnecting
+// the process bumps a global epoch that is part of every stamp, which retires all older entries
+// at once; the epoch is read with the tag versions, so every process sees it on its next read.
+// (A process that exits before Redis returns cannot do this; its entries then live at
+// most their TTL.)
+import { Redis } from 'ioredis';
+import type { Logger } from '../observe/logger.ts';
+import type { Cache } from './cache.ts';
+import { memoryCache } from './memory-cache.ts';
+
+const PREFIX = 'perfrecon:';
+const EPOCH_KEY = `${PREFIX}epoch`;
+
+export interface RedisCacheOptions {
+  url: string;
+  logger?: Logger | undefined;
+  /** Milliseconds to wait for a connection before a command fails. */
+  connectTimeoutMs?: number;
+}
+
+export function redisCache(options: RedisCacheOptions): Cache {
+  const redis = new Redis(options.url, {
+    lazyConnect: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: options.connectTimeoutMs ?? 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+  });
+  const fallbackClaims = memoryCache();
+  let staleAfterOutage = false;
+  let warned = false;
+  const degrade = (what: string, error: unknown) => {
+    if (!warned)
+      options.logger?.warn(
+        { err: (error as Error).message },
+        `redis unavailable (${what}); working uncached`,
+      );
+    warned = true;
+  };
+  redis.on('error', () => {
+    // Reported through the failing commands; an 'error' listener keeps ioredis from throwing.
+  });
+  redis.on('ready', () => {
+    warned = false;
+    if (staleAfterOutage) {
+      staleAfterOutage = false;
+      redis.incr(EPOCH_KEY).catch(() => {
+        staleAfterOutage = true;
+      });
+    }
+  });
+  const key = (name: string) => `${PREFIX}cache:${name}`;
+  return {
+    kind: 'redis',
+    async stamp(tags) {
+      try {
+        // The epoch travels with the tag versions: one round trip.
+        const values = await redis.mget(EPOCH_KEY, ...tags.map((tag) => `${PREFIX}tag:${tag}`));
+        return [`epoch=${values[0] ?? 0}`, ...tags.map((tag, i) => `${tag}=${values[i + 1] ?? 0}`)].join(',');
+      } catch (error) {
+        degrade('stamp', error);
+        return null;
+      }
+    },
+    async get(name) {
+      try {
+        return (await redis.get(key(name))) ?? undefined;
+      } catch (error) {
+        degrade('get', error);
+        return undefined;
+      }
+    },
+    async set(name, value, ttlSeconds) {
+      try {
+        await redis.set(key(name), value, 'EX', ttlSeconds);
+      } catch (error) {
+        degrade('set', error);
+      }
+    },
+    async invalidate(tags) {
+      if (tags.length === 0) return;
+      try {
+        const pipeline = redis.pipeline();
+        for (const tag of tags) pipeline.incr(`${PREFIX}tag:${tag}`);
+        const replies = await pipeline.exec();
+        const failed = replies?.find(([error]) => error !== null);
+        if (failed) throw failed[0];
+      } catch (error) {
+        staleAfterOutage = true;
+        degrade('invalidate', error);
+      }
+    },
+    async claim(name, ttlSeconds) {
+      try {
+        return (await redis.set(`${PREFIX}claim:${name}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+      } catch (error) {
+        degrade('claim', error);
+        return fallbackClaims.claim(name, ttlSeconds);
+      }
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,313 @@
+// Reconciliation runs and their results: the periods a run reads (with their neighbours), the
+// results it writes by bulk load, and the reads behind `reconcile --json`, the API and the cache.
+import { sql } from 'kysely';
+import type { CashFlow } from '../domain/canonical.ts';
+import type { SourceLocation } from '../domain/errors.ts';
+import type { CheckResult, ReconPeriod } from '../reconcile/types.ts';
+import type { BulkLoader, CopyValue } from './db/bulk-load.ts';
+import type { Executor } from './file-repository.ts';
+import type { ReconciliationRunsTable } from './schema.ts';
+
+export interface PeriodSelection {
+  from: string;
+  to: string;
+  vendorCode?: string | undefined;
+  accountIds?: readonly string[] | undefined;
+  /** Also list accounts last reported within this many days before `from` (missing-data checks). */
+  lookbackDays?: number | undefined;
+}
+
+/** The accounts with periods ending in range (and those recently reported before it), sorted. */
+export async function accountsInScope(db: Executor, selection: PeriodSelection): Promise<string[]> {
+  const vendor = selection.vendorCode === undefined ? sql`` : sql`AND vendor_code = ${selection.vendorCode}`;
+  const accounts =
+    selection.accountIds === undefined
+      ? sql``
+      : sql`AND account_id = ANY(${[...selection.accountIds]}::text[])`;
+  const recent =
+    selection.lookbackDays === undefined
+      ? sql``
+      : sql`UNION SELECT account_id FROM performance_periods
+          WHERE period_end < ${selection.from}::date AND period_end >= ${selection.from}::date - ${selection.lookbackDays}::int
+          ${vendor} ${accounts}`;
+  const { rows } = await sql<{ account_id: string }>`
+    SELECT DISTINCT account_id FROM performance_periods
+    WHERE period_end BETWEEN ${selection.from}::date AND ${selection.to}::date ${vendor} ${accounts}
+    ${recent}
+    ORDER BY 1`.execute(db);
+  return rows.map((row) => row.account_id);
+}
+
+interface PeriodRow {
+  account_id: string;
+  vendor_code: string;
+  period_start: string;
+  period_end: string;
+  currency: string;
+  begin_market_value: string;
+  end_market_value: string;
+  income: string | null;
+  fees: string | null;
+  vendor_return: string | null;
+  return_basis: 'gross' | 'net';
+  calculated_return: string | null;
+  return_undefined_reason: string | null;
+  file_id: number;
+  config_version: string;
+  calculation_version: string | null;
+  source_location: SourceLocation | null;
+}
+
+/**
+ * The periods of some accounts a run needs, all vendors: those ending in [from, to]; for the
+ * cross-vendor spans, those from the earliest checked period's start; and per account and
+ * vendor the period just before and just after the range (continuity, explanation).
+ */
+export async function loadPeriods(
+  db: Executor,
+  accountIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<Map<string, ReconPeriod[]>> {
+  const ids = [...accountIds];
+  const { rows } = await sql<PeriodRow>`
+    WITH lower_bound AS (
+      SELECT account_id, least(min(period_start), ${from}::date) AS lo FROM performance_periods
+      WHERE account_id = ANY(${ids}::text[]) AND period_end BETWEEN ${from}::date AND ${to}::date
+      GROUP BY account_id
+    ),
+    picked AS (
+      SELECT p.account_id, p.vendor_code, p.period_start, p.period_end
+      FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
+      WHERE p.period_end <= ${to}::date AND p.period_end >= b.lo
+      UNION
+      SELECT * FROM (
+        SELECT DISTINCT ON (account_id, vendor_code) account_id, vendor_code, period_start, period_end
+        FROM performance_periods WHERE account_id = ANY(${ids}::text[]) AND period_end < ${from}::date
+        ORDER BY account_id, vendor_code, period_end DESC, period_start DESC) previous
+      UNION
+      SELECT * FROM (
+        SELECT DISTINCT ON (account_id, vendor_code) account_id, vendor_code, period_start, period_end
+        FROM performance_periods WHERE account_id = ANY(${ids}::text[]) AND period_end > ${to}::date
+        ORDER BY account_id, vendor_code, period_end, period_start) following
+    )
+    SELECT p.account_id, p.vendor_code, p.period_start, p.period_end, p.currency,
+      p.begin_market_value, p.end_market_value, p.income, p.fees, p.vendor_return, p.return_basis,
+      p.calculated_return, p.return_undefined_reason, p.file_id, p.config_version, p.calculation_version,
+      p.source_location
+    FROM performance_periods p
+    JOIN picked USING (account_id, vendor_code, period_start, period_end)
+    ORDER BY p.account_id, p.vendor_code, p.period_start, p.period_end`.execute(db);
+  const byAccount = new Map<string, ReconPeriod[]>();
+  if (rows.length === 0) return byAccount;
+  const byKey = new Map<string, ReconPeriod>();
+  let lowest = rows[0]?.period_end as string;
+  let highest = rows[0]?.period_start as string;
+  for (const row of rows) {
+    const period: ReconPeriod = {
+      accountId: row.account_id,
+      vendorCode: row.vendor_code,
+      periodStart: row.period_start,
+      periodEnd: row.period_end,
+      currency: row.currency,
+      beginMarketValue: row.begin_market_value,
+      endMarketValue: row.end_market_value,
+      flows: [],
+      income: row.income,
+      fees: row.fees,
+      vendorReturn: row.vendor_return,
+      returnBasis: row.return_basis,
+      calculatedReturn: row.calculated_return,
+      returnUndefinedReason: row.return_undefined_reason,
+      lineage: {
+        fileId: row.file_id,
+        configVersion: row.config_version,
+        calculationVersion: row.calculation_version,
+        sourceLocation: row.source_location,
+      },
+    };
+    if (row.period_end < lowest) lowest = row.period_end;
+    if (row.period_start > highest) highest = row.period_start;
+    byKey.set(`${row.account_id}|${row.vendor_code}|${row.period_start}|${row.period_end}`, period);
+    const list = byAccount.get(row.account_id);
+    if (list === undefined) byAccount.set(row.account_id, [period]);
+    else list.push(period);
+  }
+  const flows = await sql<{
+    account_id: string;
+    vendor_code: string;
+    period_start: string;
+    period_end: string;
+    flow_date: string;
+    amount: string;
+    timing: CashFlow['timing'];
+  }>`
+    SELECT account_id, vendor_code, period_start, period_end, flow_date, amount, timing FROM period_flows
+    WHERE account_id = ANY(${ids}::text[]) AND period_end >= ${lowest}::date AND period_start <= ${highest}::date
+    ORDER BY account_id, vendor_code, period_start, period_end, seq`.execute(db);
+  for (const row of flows.rows) {
+    byKey
+      .get(`${row.account_id}|${row.vendor_code}|${row.period_start}|${row.period_end}`)
+      ?.flows.push({ date: row.flow_date, amount: row.amount, timing: row.timing });
+  }
+  return byAccount;
+}
+
+/** The (account, vendor) pairs a stored file touched, with the range of their period ends. */
+export async function periodsOfFile(db: Executor, fileId: number) {
+  const { rows } = await sql<{
+    account_id: string;
+    vendor_code: string;
+    first_end: string;
+    last_end: string;
+  }>`
+    SELECT account_id, vendor_code, min(period_end) AS first_end, max(period_end) AS last_end
+    FROM performance_periods WHERE file_id = ${fileId}
+    GROUP BY account_id, vendor_code ORDER BY account_id, vendor_code`.execute(db);
+  return rows;
+}
+
+export async function createRun(
+  db: Executor,
+  run: { trigger: ReconciliationRunsTable['trigger']; actor: string; inputs: Record<string, unknown> },
+): Promise<number> {
+  const row = await db
+    .insertInto('reconciliation_runs')
+    .values({ trigger: run.trigger, actor: run.actor, inputs: JSON.stringify(run.inputs), status: 'RUNNING' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function finishRun(
+  db: Executor,
+  runId: number,
+  summary: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .updateTable('reconciliation_runs')
+    .set({ status: 'COMPLETED', finished_at: sql`clock_timestamp()`, summary: JSON.stringify(summary) })
+    .where('id', '=', runId)
+    .execute();
+}
+
+export async function failRun(db: Executor, runId: number, error: string): Promise<void> {
+  await db
+    .updateTable('reconciliation_runs')
+    .set({ status: 'FAILED', finished_at: sql`clock_timestamp()`, error })
+    .where('id', '=', runId)
+    .execute();
+}
+
+export function getRun(db: Executor, runId: number) {
+  return db.selectFrom('reconciliation_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+}
+
+export function listRuns(db: Executor, limit = 20) {
+  return db.selectFrom('reconciliation_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}
+
+const RESULT_COLUMNS = [
+  'account_id',
+  'run_id',
+  'check_kind',
+  'vendor_code',
+  'counterparty',
+  'period_start',
+  'period_end',
+  'status',
+  'expected',
+  'observed',
+  'variance_bps',
+  'variance_amount',
+  'tolerance',
+  'message',
+  'cause',
+  'explanation',
+  'inputs',
+] as const;
+
+function resultRow(runId: number, result: CheckResult): CopyValue[] {
+  return [
+    result.accountId,
+    runId,
+    result.kind,
+    result.vendorCode,
+    result.counterparty,
+    result.periodStart,
+    result.periodEnd,
+    result.status,
+    result.expected,
+    result.observed,
+    result.varianceBps,
+    result.varianceAmount,
+    result.tolerance,
+    result.message,
+    result.explanation?.cause ?? null,
+    result.explanation,
+    result.inputs,
+  ];
+}
+
+/** Append a batch of results (bulk load, outside any transaction). */
+export function storeResults(
+  bulk: BulkLoader,
+  runId: number,
+  results: readonly CheckResult[],
+): Promise<number> {
+  return bulk.load(
+    'reconciliation_results',
+    RESULT_COLUMNS,
+    results.map((result) => resultRow(runId, result)),
+  );
+}
+
+export interface ResultFilter {
+  runId?: number;
+  accountId?: string;
+  vendorCode?: string;
+  status?: 'PASSED' | 'FAILED';
+  limit?: number;
+}
+
+export function listResults(db: Executor, filter: ResultFilter) {
+  let query = db
+    .selectFrom('reconciliation_results')
+    .selectAll()
+    .orderBy('run_id', 'desc')
+    .orderBy('account_id')
+    .orderBy('check_kind')
+    .orderBy('vendor_code')
+    .orderBy('period_end')
+    .limit(filter.limit ?? 1000);
+  if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId);
+  if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
+  if (filter.vendorCode !== undefined) query = query.where('vendor_code', '=', filter.vendorCode);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  return query.execute();
+}
+
+/** The latest result of every check of an account (what its status is now). */
+export async function latestResults(db: Executor, accountId: string, from?: string, to?: string) {
+  const { rows } = await sql<{
+    run_id: number;
+    check_kind: string;
+    vendor_code: string;
+    counterparty: string;
+    period_start: string;
+    period_end: string;
+    status: 'PASSED' | 'FAILED';
+    variance_bps: string | null;
+    variance_amount: string | null;
+    message: string;
+    cause: string | null;
+  }>`
+    SELECT DISTINCT ON (check_kind, vendor_code, counterparty, period_start, period_end)
+      run_id, check_kind, vendor_code, counterparty, period_start, period_end, status, variance_bps,
+      variance_amount, message, cause
+    FROM reconciliation_results
+    WHERE account_id = ${accountId}
+      AND period_end >= ${from ?? '0001-01-01'}::date AND period_end <= ${to ?? '9999-12-31'}::date
+    ORDER BY check_kind, vendor_code, counterparty, period_start, period_end, run_id DESC`.execute(db);
+  return rows;
+}
