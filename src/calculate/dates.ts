@@ -4,11 +4,6 @@
 // can make a day 23 or 25 hours long, and no `Date` object or local time is ever involved.
 import type { IsoDate } from '../domain/canonical.ts';
 
-function digit(text: string, index: number): number {
-  const code = text.charCodeAt(index) - 48;
-  return code >= 0 && code <= 9 ? code : Number.NaN;
-}
-
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
@@ -52,16 +47,33 @@ export function dayToCivil(dayNumber: number): CivilDate {
 
 /**
  * The day number of an ISO date `YYYY-MM-DD` (years 0001-9999), or NaN when the text is not
- * a real calendar date (2023-02-29, 2024-13-01, 2024-1-5 are all NaN).
+ * a real calendar date (2023-02-29, 2024-13-01, 2024-1-5 are all NaN). Written with charCodeAt
+ * and integer arithmetic because it runs for every date of every period.
  */
 export function dayNumber(date: IsoDate): number {
-  if (typeof date !== 'string' || date.length !== 10 || date[4] !== '-' || date[7] !== '-') return Number.NaN;
-  const year = digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3);
-  const month = digit(date, 5) * 10 + digit(date, 6);
-  const day = digit(date, 8) * 10 + digit(date, 9);
-  if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) {
+  if (
+    typeof date !== 'string' ||
+    date.length !== 10 ||
+    date.charCodeAt(4) !== 45 ||
+    date.charCodeAt(7) !== 45
+  ) {
     return Number.NaN;
   }
+  const y1 = date.charCodeAt(0) - 48;
+  const y2 = date.charCodeAt(1) - 48;
+  const y3 = date.charCodeAt(2) - 48;
+  const y4 = date.charCodeAt(3) - 48;
+  const m1 = date.charCodeAt(5) - 48;
+  const m2 = date.charCodeAt(6) - 48;
+  const d1 = date.charCodeAt(8) - 48;
+  const d2 = date.charCodeAt(9) - 48;
+  // (x >>> 0) > 9 is true for anything that is not a digit, negatives included.
+  if (y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || y4 >>> 0 > 9) return Number.NaN;
+  if (m1 >>> 0 > 9 || m2 >>> 0 > 9 || d1 >>> 0 > 9 || d2 >>> 0 > 9) return Number.NaN;
+  const year = y1 * 1000 + y2 * 100 + y3 * 10 + y4;
+  const month = m1 * 10 + m2;
+  const day = d1 * 10 + d2;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
   return civilToDay(year, month, day);
 }
 

@@ -15,6 +15,7 @@
 import type { IsoDate } from '../domain/canonical.ts';
 import { dayNumber, dayToIso } from './dates.ts';
 import type { DatedFlow } from './modified-dietz.ts';
+import { formatNumber } from './numeric.ts';
 import type { CalculationWarning } from './reasons.ts';
 
 export interface ValuationPoint {
@@ -73,7 +74,7 @@ function valuationsByDay(
 }
 
 function describe(amount: number, day: number, startOfDay: boolean): string {
-  return `The net ${startOfDay ? 'start-of-day' : 'end-of-day'} flow of ${amount} on ${dayToIso(day)}`;
+  return `The net ${startOfDay ? 'start-of-day' : 'end-of-day'} flow of ${formatNumber(amount)} on ${dayToIso(day)}`;
 }
 
 /** Decide where to split a period whose flows are sorted by day. */
@@ -99,7 +100,8 @@ export function planSplits(
       if (flow.startOfDay) netStartOfDay += flow.amount;
       else netEndOfDay += flow.amount;
     }
-    for (const startOfDay of [true, false]) {
+    for (let pass = 0; pass < 2; pass++) {
+      const startOfDay = pass === 0;
       const net = startOfDay ? netStartOfDay : netEndOfDay;
       if (!isLarge(net, beginMarketValue, threshold)) continue;
       const exactSplit = startOfDay ? day - 1 : day;
@@ -121,7 +123,7 @@ export function planSplits(
       }
       plan.warnings.push({
         code: 'LARGE_FLOW_NO_VALUATION',
-        message: `${describe(net, day, startOfDay)} is above ${threshold * 100}% of the begin market value ${beginMarketValue}, and no valuation at the end of ${dayToIso(exactSplit)} is given to split the period there (GIPS); the return is the Modified Dietz approximation. Supply that valuation to get the exact return.`,
+        message: `${describe(net, day, startOfDay)} is above ${formatNumber(threshold * 100)}% of the begin market value ${formatNumber(beginMarketValue)}, and no valuation at the end of ${dayToIso(exactSplit)} is given to split the period there (GIPS); the return is the Modified Dietz approximation. Supply that valuation to get the exact return.`,
       });
     }
   }

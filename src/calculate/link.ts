@@ -49,12 +49,6 @@ export interface LinkResult {
   warnings: string[];
 }
 
-interface Placed {
-  start: number;
-  end: number;
-  item: DatedReturn;
-}
-
 function undefinedLink(
   reason: LinkUndefinedReason,
   detail: string,
@@ -78,11 +72,17 @@ export function linkReturns(returns: readonly DatedReturn[], from: IsoDate, to: 
       { periods: 0, days: 0, gaps: [], overlaps: [], warnings },
     );
   }
-  const placed: Placed[] = [];
+  // Day numbers in typed arrays: linking a long daily history allocates 20 bytes a period.
+  const count = returns.length;
+  const starts = new Float64Array(count);
+  const ends = new Float64Array(count);
+  const kept = new Int32Array(count);
+  let placed = 0;
   let inOrder = true;
   let previousEndText: IsoDate | undefined;
   let previousEnd = Number.NaN;
-  for (const item of returns) {
+  for (let index = 0; index < count; index++) {
+    const item = returns[index] as DatedReturn;
     // Consecutive periods share a date string: reuse the day number instead of parsing again.
     const start = item.periodStart === previousEndText ? previousEnd : dayNumber(item.periodStart);
     const end = dayNumber(item.periodEnd);
@@ -101,34 +101,44 @@ export function linkReturns(returns: readonly DatedReturn[], from: IsoDate, to: 
       );
       continue;
     }
-    const last = placed[placed.length - 1];
-    if (last !== undefined && (last.start > start || (last.start === start && last.end > end)))
-      inOrder = false;
-    placed.push({ start, end, item });
+    if (placed > 0) {
+      const lastStart = starts[placed - 1] as number;
+      if (lastStart > start || (lastStart === start && (ends[placed - 1] as number) > end)) inOrder = false;
+    }
+    starts[placed] = start;
+    ends[placed] = end;
+    kept[placed] = index;
+    placed++;
   }
-  if (!inOrder) placed.sort((a, b) => a.start - b.start || a.end - b.end);
+  const order = inOrder
+    ? null
+    : Array.from({ length: placed }, (_, position) => position).sort(
+        (a, b) => (starts[a] as number) - (starts[b] as number) || (ends[a] as number) - (ends[b] as number),
+      );
 
   const gaps: DateRange[] = [];
   const overlaps: DateRange[] = [];
   const product = growthProduct();
   let cursor = fromDay;
-  let firstUndefined: Placed | undefined;
-  let firstBelowMinusOne: Placed | undefined;
-  for (const period of placed) {
-    if (period.start > cursor) gaps.push({ from: dayToIso(cursor), to: dayToIso(period.start) });
-    else if (period.start < cursor) {
-      overlaps.push({ from: dayToIso(period.start), to: dayToIso(Math.min(period.end, cursor)) });
-    }
-    if (period.end > cursor) cursor = period.end;
-    const value = period.item.value;
-    if (value === null || !Number.isFinite(value)) firstUndefined ??= period;
-    else if (value < -1) firstBelowMinusOne ??= period;
+  let firstUndefined: DatedReturn | undefined;
+  let firstBelowMinusOne: DatedReturn | undefined;
+  for (let position = 0; position < placed; position++) {
+    const slot = order === null ? position : (order[position] as number);
+    const start = starts[slot] as number;
+    const end = ends[slot] as number;
+    if (start > cursor) gaps.push({ from: dayToIso(cursor), to: dayToIso(start) });
+    else if (start < cursor) overlaps.push({ from: dayToIso(start), to: dayToIso(Math.min(end, cursor)) });
+    if (end > cursor) cursor = end;
+    const item = returns[kept[slot] as number] as DatedReturn;
+    const value = item.value;
+    if (value === null || !Number.isFinite(value)) firstUndefined ??= item;
+    else if (value < -1) firstBelowMinusOne ??= item;
     else multiplyGrowth(product, value);
   }
   if (cursor < toDay) gaps.push({ from: dayToIso(cursor), to: dayToIso(toDay) });
 
-  const partial = { periods: placed.length, days: toDay - fromDay, gaps, overlaps, warnings };
-  if (placed.length === 0) {
+  const partial = { periods: placed, days: toDay - fromDay, gaps, overlaps, warnings };
+  if (placed === 0) {
     return undefinedLink('NO_PERIODS', `No period return lies within ${from} → ${to}.`, partial);
   }
   if (gaps.length > 0) {
@@ -146,7 +156,7 @@ export function linkReturns(returns: readonly DatedReturn[], from: IsoDate, to: 
     );
   }
   if (firstUndefined !== undefined) {
-    const { item } = firstUndefined;
+    const item = firstUndefined;
     const why = item.undefinedReason ? ` (${item.undefinedReason})` : '';
     return undefinedLink(
       'UNDEFINED_PERIOD_RETURN',
@@ -155,7 +165,7 @@ export function linkReturns(returns: readonly DatedReturn[], from: IsoDate, to: 
     );
   }
   if (firstBelowMinusOne !== undefined) {
-    const { item } = firstBelowMinusOne;
+    const item = firstBelowMinusOne;
     return undefinedLink(
       'RETURN_BELOW_MINUS_100_PERCENT',
       `The return of ${item.periodStart} → ${item.periodEnd} is ${item.value}, below -100% (a negative market value); it cannot be linked geometrically.`,

@@ -125,3 +125,8 @@ export function multiplyGrowth(product: GrowthProduct, r: number): void {
 export function growthToReturn(product: GrowthProduct): number {
   return product.hi - 1 + product.lo + 0;
 }
+
+/** A number for a message: 15 significant digits, so sums print as 1234.56, not 1234.5600000000002. */
+export function formatNumber(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(15))) : String(x);
+}

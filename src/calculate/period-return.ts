@@ -12,7 +12,7 @@ import { type ReturnConventions, resolveConventions } from './conventions.ts';
 import { dayNumber, dayToIso } from './dates.ts';
 import { planSplits, type ValuationPoint } from './large-flows.ts';
 import { type DatedFlow, type DietzOutcome, modifiedDietz } from './modified-dietz.ts';
-import { growthProduct, growthToReturn, isUsableAmount, multiplyGrowth } from './numeric.ts';
+import { formatNumber, growthProduct, growthToReturn, isUsableAmount, multiplyGrowth } from './numeric.ts';
 import { type CalculationWarning, UNDEFINED_REASONS, type UndefinedReason } from './reasons.ts';
 import { CALCULATION_VERSION } from './version.ts';
 
@@ -82,7 +82,7 @@ function undefinedDetail(reason: UndefinedReason, from: IsoDate, to: IsoDate, ou
     case 'FLOW_ONLY_INCEPTION_END_OF_DAY':
       return `The account was empty on ${from} and its first money arrived at the end of ${to}, the last day, so no capital was at work from ${from} to ${to}. Start the performance history at ${to}, or if the vendor counts flows at the start of the day, set its flow timing to start_of_day.`;
     default:
-      return `The average capital from ${from} to ${to} is ${outcome.averageCapital} (begin market value plus time-weighted flows), which is zero, negative or indistinguishable from zero; a return cannot be formed. Check the begin market value and the dates, amounts, signs and timing of the flows.`;
+      return `The average capital from ${from} to ${to} is ${formatNumber(outcome.averageCapital)} (begin market value plus time-weighted flows), which is zero, negative or indistinguishable from zero; a return cannot be formed. Check the begin market value and the dates, amounts, signs and timing of the flows.`;
   }
 }
 
@@ -176,7 +176,7 @@ export function periodReturn(period: PeriodInput, conventions?: Partial<ReturnCo
     }
     feesAddedBack = fees;
   }
-  const flows = datedFlows(period.flows, startDay, endDay, period);
+  const flows = datedFlows(period.flows ?? [], startDay, endDay, period);
   if (!Array.isArray(flows)) return invalid(resolved, method, flows.reason, flows.detail);
 
   const warnings: CalculationWarning[] = [];

@@ -217,6 +217,28 @@ describe('every undefined case has a reason and a sentence, never NaN, Infinity 
     }
   });
 
+  it('a small capital left after a large withdrawal is still a capital, not noise', () => {
+    // 1e9 less a withdrawal of 1e9 - 100 at the start of the first day leaves 100 at work: 1% on it.
+    const result = periodReturn(
+      period({
+        beginMarketValue: 1e9,
+        endMarketValue: 101,
+        flows: [flow('2024-04-01', -(1e9 - 100), 'start_of_day')],
+      }),
+    );
+    expect(result.value).toBeCloseTo(0.01, 12);
+  });
+
+  it('never returns Infinity for a vanishing begin value: the return is undefined instead', () => {
+    const result = periodReturn(period({ beginMarketValue: 5e-324, endMarketValue: 0.01 }));
+    expectUndefined(result, 'ZERO_OR_NEGATIVE_DENOMINATOR');
+  });
+
+  it('accepts a period given without a flows list', () => {
+    const { flows: _omitted, ...withoutFlows } = period();
+    expect(periodReturn(withoutFlows as PeriodInput).value).toBeCloseTo(0.05, 15);
+  });
+
   it('a full withdrawal still has a return: the value before it counts', () => {
     // Everything (1,060) withdrawn at the end of the last day: (0 - -1060) / 1000 - 1 = 6%.
     expect(periodReturn(period({ endMarketValue: 0, flows: [flow('2024-04-30', -1060)] })).value).toBeCloseTo(
@@ -298,6 +320,15 @@ describe('large external cash flows', () => {
     expect(result.value).toBeCloseTo(100 / (1000 + (20 / 30) * 500), 14);
     expect(codes(result)).toEqual(['LARGE_FLOW_NO_VALUATION']);
     expect(result.warnings[0]?.message).toMatch(/2024-04-10/);
+  });
+
+  it('writes the threshold and amounts readably in the warning', () => {
+    const result = periodReturn(period({ flows: [flow('2024-04-10', 80.1), flow('2024-04-10', 0.2)] }), {
+      largeFlowThreshold: 0.07,
+    });
+    expect(result.warnings[0]?.message).toMatch(
+      /flow of 80.3 on 2024-04-10 is above 7% of the begin market value 1000,/,
+    );
   });
 
   it('the threshold is a per-vendor convention: 60% makes the same flow small', () => {
