@@ -23,6 +23,8 @@ export interface ReadRecord extends RawRecord {
   problems?: RowProblem[];
   /** Excel serial dates of this record count from 1904-01-01 (old Mac workbooks). */
   date1904?: boolean;
+  /** The header the values are keyed by, the same array for every row of a file (a lookup cache key). */
+  header?: readonly string[];
 }
 
 interface Found {
@@ -60,28 +62,54 @@ export function sourceForRecord(raw: RawRecord, vendor: VendorConfig): VendorSou
 const isEmpty = (v: RawValue): boolean =>
   v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
-/** Header lookups are resolved once per distinct header (key list), not once per row. */
-const headerCache = new WeakMap<VendorSource, Map<string, Map<string, string>>>();
+/** Per header: for each field mapping, the record keys its aliases name, in alias order. */
+type Resolution = Map<FieldMapping, string[]>;
 
-function headerIndex(raw: RawRecord, source: VendorSource): Map<string, string> {
-  const keys = Object.keys(raw.values);
-  const signature = keys.join('\u0000');
-  let bySignature = headerCache.get(source);
-  if (!bySignature) {
-    bySignature = new Map();
-    headerCache.set(source, bySignature);
+/** Resolved once per header (by the reader's header array, else by the key list), not per row. */
+const byHeader = new WeakMap<readonly string[], Resolution>();
+const bySignature = new WeakMap<VendorSource, Map<string, Resolution>>();
+
+function resolutionFor(raw: ReadRecord, source: VendorSource): Resolution {
+  if (raw.header) {
+    let r = byHeader.get(raw.header);
+    if (!r) {
+      r = new Map();
+      byHeader.set(raw.header, r);
+    }
+    return r;
   }
-  let index = bySignature.get(signature);
-  if (!index) {
-    index = new Map();
-    for (const k of keys) {
+  const signature = Object.keys(raw.values).join('\u0000');
+  let cache = bySignature.get(source);
+  if (!cache) {
+    cache = new Map();
+    bySignature.set(source, cache);
+  }
+  let r = cache.get(signature);
+  if (!r) {
+    if (cache.size > 100) cache.clear();
+    r = new Map();
+    cache.set(signature, r);
+  }
+  return r;
+}
+
+function keysFor(raw: ReadRecord, source: VendorSource, mapping: FieldMapping): string[] {
+  const resolution = resolutionFor(raw, source);
+  let keys = resolution.get(mapping);
+  if (!keys) {
+    const index = new Map<string, string>();
+    for (const k of raw.header ?? Object.keys(raw.values)) {
       const norm = normalizeHeader(k);
       if (!index.has(norm)) index.set(norm, k);
     }
-    if (bySignature.size > 100) bySignature.clear();
-    bySignature.set(signature, index);
+    keys = [];
+    for (const alias of mapping.sources) {
+      const key = index.get(normalizeHeader(alias));
+      if (key !== undefined && !keys.includes(key)) keys.push(key);
+    }
+    resolution.set(mapping, keys);
   }
-  return index;
+  return keys;
 }
 
 /** Headers compare case-insensitively, ignoring surrounding and repeated spaces. */
@@ -93,7 +121,7 @@ export function normalizeHeader(header: string): string {
     .toLowerCase();
 }
 
-function lookup(raw: RawRecord, source: VendorSource, mapping: FieldMapping | undefined): Found {
+function lookup(raw: ReadRecord, source: VendorSource, mapping: FieldMapping | undefined): Found {
   if (!mapping) return { value: undefined, column: undefined, usedDefault: false };
   if (mapping.value !== undefined) return { value: mapping.value, column: '(constant)', usedDefault: false };
   let column: string | undefined;
@@ -111,10 +139,7 @@ function lookup(raw: RawRecord, source: VendorSource, mapping: FieldMapping | un
     }
     column ??= mapping.sources[0] ? concretePath(mapping.sources[0], raw.location.jsonPath ?? '') : undefined;
   } else {
-    const index = headerIndex(raw, source);
-    for (const alias of mapping.sources) {
-      const key = index.get(normalizeHeader(alias));
-      if (key === undefined) continue;
+    for (const key of keysFor(raw, source, mapping)) {
       column ??= key;
       value = raw.values[key];
       if (!isEmpty(value)) {

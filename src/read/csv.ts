@@ -10,7 +10,14 @@ import Papa from 'papaparse';
 import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
 import { normalizeHeader, type ReadRecord } from '../map/map-record.ts';
-import { createDecoder, decodeBuffer, detectEncoding, REPLACEMENT_CHAR, readSample } from './decode.ts';
+import {
+  createDecoder,
+  decodeBuffer,
+  detectEncoding,
+  type Encoding,
+  REPLACEMENT_CHAR,
+  readSample,
+} from './decode.ts';
 import { matchesFooterPattern } from './footer.ts';
 import {
   findHeader,
@@ -69,6 +76,65 @@ export function headerKeys(header: string[]): string[] {
   });
 }
 
+/** The line ending of the file, from its first line break. */
+export function newlineOf(text: string): '\r\n' | '\n' | '\r' {
+  const lf = text.indexOf('\n');
+  if (lf > 0 && text[lf - 1] === '\r') return '\r\n';
+  if (lf >= 0) return '\n';
+  return text.includes('\r') ? '\r' : '\n';
+}
+
+/**
+ * Rows of a delimited file, streamed: bytes -> decoder -> papaparse's low-level parser in array
+ * mode, one decoded chunk at a time. A row cut at a chunk's end (even inside a quoted field
+ * spanning lines) is carried over to the next chunk via the parser's cursor. Backpressure is
+ * natural: the next chunk is read only when the consumer asks for more rows.
+ */
+async function* parseRows(
+  filePath: string,
+  encoding: Encoding,
+  delimiter: string,
+  quoteChar: string,
+  newline: '\r\n' | '\n' | '\r',
+  onProgress: (bytesRead: number) => void,
+): AsyncGenerator<string[]> {
+  const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
+  let bytesRead = 0;
+  input.on('data', (chunk) => {
+    bytesRead += chunk.length;
+    onProgress(bytesRead);
+  });
+  const decoder = createDecoder(encoding);
+  input.on('error', (e) => decoder.destroy(e));
+  input.pipe(decoder);
+  const parser = new Papa.Parser({ delimiter, quoteChar, newline, skipEmptyLines: false });
+  let partial = '';
+  try {
+    for await (const chunk of decoder) {
+      const text = partial + (chunk as string);
+      const result = parser.parse(text, 0, true) as { data: string[][]; meta: { cursor: number } };
+      partial = text.slice(result.meta.cursor);
+      yield* result.data;
+    }
+    if (partial !== '') {
+      const result = parser.parse(partial, 0, false) as { data: string[][] };
+      // A final line break leaves one empty row behind; it is not a row of the file.
+      const data = result.data;
+      if (
+        data.length > 0 &&
+        partial.endsWith(newline) &&
+        data.at(-1)?.length === 1 &&
+        data.at(-1)?.[0] === ''
+      )
+        data.pop();
+      yield* data;
+    }
+  } finally {
+    input.destroy();
+    decoder.destroy();
+  }
+}
+
 export async function* readCsvRecords(
   filePath: string,
   source: VendorSource,
@@ -100,20 +166,10 @@ export async function* readCsvRecords(
   const footers = options.footerPatterns;
   const checkBytes = encoding.name === 'utf8';
 
-  const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
-  let bytesRead = 0;
-  input.on('data', (chunk) => {
-    bytesRead += chunk.length;
-    hooks.onProgress?.(bytesRead, totalBytes);
-  });
-  const decoder = createDecoder(encoding);
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, {
-    delimiter,
-    quoteChar: options.quote,
-    skipEmptyLines: false,
-  }) as unknown as NodeJS.ReadWriteStream & AsyncIterable<string[]>;
-  input.on('error', (e) => parser.emit('error', e));
-  input.pipe(decoder).pipe(parser);
+  const sampleText = decodeBuffer(sample, encoding);
+  const rows = parseRows(filePath, encoding, delimiter, options.quote, newlineOf(sampleText), (read) =>
+    hooks.onProgress?.(read, totalBytes),
+  );
 
   let keys: string[] | undefined;
   let headerRow = 0;
@@ -123,7 +179,7 @@ export async function* readCsvRecords(
   let scanLimitHit = false;
   const scanned: string[][] = [];
   try {
-    for await (const row of parser) {
+    for await (const row of rows) {
       rowNumber++;
       const blank = row.every((c) => c.trim() === '');
       if (!keys) {
@@ -165,7 +221,7 @@ export async function* readCsvRecords(
       dataRows++;
       const values: Record<string, string> = {};
       for (let i = 0; i < keys.length; i++) values[keys[i] as string] = row[i] ?? '';
-      const record: ReadRecord = { location: { file, row: rowNumber }, values };
+      const record: ReadRecord = { location: { file, row: rowNumber }, values, header: keys };
       const extra = row.slice(keys.length);
       // Extra empty cells are padding only where the header row was padded the same way.
       if (
@@ -198,8 +254,7 @@ export async function* readCsvRecords(
       yield record;
     }
   } finally {
-    input.destroy();
-    (parser as unknown as { destroy(): void }).destroy();
+    await rows.return(undefined);
   }
   if (!keys) {
     if (!scanLimitHit && scanned.every((r) => r.every((c) => c.trim() === ''))) {
