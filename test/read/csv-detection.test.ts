@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadVendorConfigs } from '../../src/config/vendor-config.ts';
 import { detectDelimiter } from '../../src/read/csv.ts';
 import { detectEncoding } from '../../src/read/decode.ts';
+import { readVendorFile } from '../../src/read/index.ts';
 import { fixture, readAll } from './helpers.ts';
 
 const required = [
@@ -99,7 +100,6 @@ describe('CSV detection', () => {
     let count = 0;
     let last: unknown;
     let progress = 0;
-    const { readVendorFile } = await import('../../src/read/index.ts');
     for await (const row of readVendorFile(file, canonical, { onProgress: (read) => (progress = read) })) {
       count++;
       last = row;
@@ -111,5 +111,46 @@ describe('CSV detection', () => {
       record: { endMarketValue: '51000.25' },
     });
     expect(progress).toBe(Buffer.byteLength(text));
+  });
+
+  it('carries rows and quoted multi-line fields over chunk boundaries, in UTF-8 and UTF-16', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfrecon-csv-'));
+    const vendors = await loadVendorConfigs(fixture('config', 'european.yaml'));
+    const canonical = vendors.find((v) => v.code === 'canonical');
+    const vendorA = vendors.find((v) => v.code === 'vendor-a');
+    if (!canonical || !vendorA) throw new Error('no vendor');
+    const note = `"a note, with a comma\nand a second line ${'x'.repeat(80)}"`;
+    const lines = ['account_id,comment,period_start,period_end,currency,begin_market_value,end_market_value'];
+    for (let i = 0; i < 20_000; i++)
+      lines.push(`ACCÉ-${i},${note},2024-01-01,2024-01-02,EUR,${i}.50,${i + 1}.25`);
+    const utf8 = path.join(dir, 'canonical-notes.csv');
+    await writeFile(utf8, `${lines.join('\r\n')}\r\n`);
+    let n = 0;
+    for await (const row of readVendorFile(utf8, canonical)) {
+      expect(row).toMatchObject({
+        ok: true,
+        location: { row: n + 2 },
+        record: { accountId: `ACCÉ-${n}`, endMarketValue: `${n + 1}.25` },
+      });
+      n++;
+    }
+    expect(n).toBe(20_000);
+
+    const header =
+      'Account Number\tNote\tFrom Date\tTo Date\tCurrency\tBeginning Market Value\tEnding Market Value';
+    const rows16 = [header];
+    for (let i = 0; i < 5_000; i++)
+      rows16.push(`Ä-${i}\t${note}\t01/01/2024\t01/02/2024\tUSD\t1,000.00\t${i}.00`);
+    const utf16 = path.join(dir, 'vendor-a-unicode.csv');
+    await writeFile(
+      utf16,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${rows16.join('\r\n')}\r\n`, 'utf16le')]),
+    );
+    let m = 0;
+    for await (const row of readVendorFile(utf16, vendorA)) {
+      expect(row).toMatchObject({ ok: true, record: { accountId: `Ä-${m}`, endMarketValue: `${m}.00` } });
+      m++;
+    }
+    expect(m).toBe(5_000);
   });
 });
