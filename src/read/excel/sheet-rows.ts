@@ -22,37 +22,39 @@ export interface SheetRowsOptions {
 
 export interface SheetRow {
   number: number;
-  values: readonly unknown[];
+  /** Cell values by column number (index 0 unused); converted in place. */
+  values: unknown[];
 }
 
-interface ConvertedRow {
-  cells: CellValue[];
-  problems: Map<number, string> | undefined;
-}
-
-function convertRow(values: readonly unknown[]): ConvertedRow {
-  const cells: CellValue[] = new Array(values.length).fill(null);
+/**
+ * Converts a row's values in place into plain cell values (the streamed row is not used again);
+ * returns the problems of cells that have no value to give.
+ */
+function convertRow(values: unknown[]): Map<number, string> | undefined {
   let problems: Map<number, string> | undefined;
-  for (let column = 1; column < values.length; column++) {
+  for (let column = 0; column < values.length; column++) {
     const raw = values[column];
-    if (raw === undefined || raw === null) continue;
+    if (raw === undefined || raw === null) {
+      values[column] = null;
+      continue;
+    }
     // Plain numbers and strings are most cells: convert them without an intermediate object.
     if (typeof raw === 'number') {
-      cells[column] = Number.isFinite(raw) ? raw : null;
+      if (!Number.isFinite(raw)) values[column] = null;
       continue;
     }
     if (typeof raw === 'string' && !raw.includes('_x')) {
-      cells[column] = raw === '' ? null : raw;
+      if (raw === '') values[column] = null;
       continue;
     }
     const converted = convertCellValue(raw);
-    cells[column] = converted.value;
+    values[column] = converted.value;
     if (converted.problem !== undefined) {
       problems ??= new Map();
       problems.set(column, converted.problem);
     }
   }
-  return { cells, problems };
+  return problems;
 }
 
 /** The row as a person would read it, for skipped-row reports; a merged value counts once. */
@@ -99,7 +101,8 @@ export class SheetRows {
 
   /** Takes the next row; returns a record for a data row. */
   accept(row: SheetRow): RawRecord | undefined {
-    const { cells, problems } = convertRow(row.values);
+    const problems = convertRow(row.values);
+    const cells = row.values as CellValue[];
     const location: SourceLocation = { file: this.file, sheet: this.sheet, row: row.number };
     if (this.classifier === undefined) {
       if (row.number > this.options.maxHeaderRow) {

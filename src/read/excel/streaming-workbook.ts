@@ -14,8 +14,8 @@ import ExcelJS from 'exceljs';
 export interface StreamedRow {
   /** 1-based Excel row number. */
   number: number;
-  /** Cell values indexed by column number (index 0 unused), as exceljs gives them. */
-  values: readonly unknown[];
+  /** Cell values indexed by column number (index 0 unused, empty cells null), as exceljs gives them. */
+  values: unknown[];
 }
 
 export interface StreamedSheet {
@@ -46,6 +46,7 @@ interface ExcelCell {
 
 interface ExcelRow {
   number: number;
+  cellCount: number;
   eachCell(iteratee: (cell: ExcelCell, column: number) => void): void;
 }
 
@@ -80,7 +81,7 @@ async function nextOf<T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>>
 const FORMULA = ExcelJS.ValueType.Formula as number;
 
 function toRow(row: ExcelRow): StreamedRow {
-  const values: unknown[] = [];
+  const values: unknown[] = new Array(row.cellCount + 1).fill(null);
   row.eachCell((cell, column) => {
     // A formula's `value` drops a falsy cached result (0, false, ''): exceljs copies the model
     // with `if (value)`. `result` reads the model itself.
