@@ -85,6 +85,11 @@ export interface PipelineConfig {
   openLineageUrl: string | undefined;
   /** ... else appended (one JSON per line) to this file; undefined when turned off. */
   openLineageFile: string | undefined;
+  /**
+   * Crash testing only (PERFRECON_FAILPOINT): the process kills itself with SIGKILL when it
+   * reaches this pipeline step, e.g. `job:stored` (see src/workflow/failpoint.ts).
+   */
+  failpoint: string | undefined;
 }
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number, minimum: number): number {
@@ -108,6 +113,10 @@ function loadPipelineConfig(env: NodeJS.ProcessEnv, home: string): PipelineConfi
     throw new ConfigError(`PERFRECON_JOB_TIMEOUT_SECONDS=${jobTimeoutSeconds} exceeds one day`, 'Set it to 86400 or less.');
   }
   const lineageFile = env.PERFRECON_OPENLINEAGE_FILE;
+  const lineageUrl = env.PERFRECON_OPENLINEAGE_URL || undefined;
+  if (lineageUrl !== undefined && !/^https?:\/\//.test(lineageUrl)) {
+    throw new ConfigError(`PERFRECON_OPENLINEAGE_URL must be an http(s) URL, got "${lineageUrl}"`);
+  }
   return {
     landingPath: path.resolve(home, env.PERFRECON_LANDING || 'landing'),
     retryLimit,
@@ -121,8 +130,9 @@ function loadPipelineConfig(env: NodeJS.ProcessEnv, home: string): PipelineConfi
     watchIntervalMs: positiveInteger('PERFRECON_WATCH_INTERVAL_MS', env.PERFRECON_WATCH_INTERVAL_MS, 1000),
     watchStableMs: positiveNumber('PERFRECON_WATCH_STABLE_MS', env.PERFRECON_WATCH_STABLE_MS, 2000, 0),
     shutdownTimeoutSeconds: positiveInteger('PERFRECON_SHUTDOWN_TIMEOUT_SECONDS', env.PERFRECON_SHUTDOWN_TIMEOUT_SECONDS, 30),
-    openLineageUrl: env.PERFRECON_OPENLINEAGE_URL || undefined,
+    openLineageUrl: lineageUrl,
     openLineageFile:
       lineageFile === 'off' ? undefined : path.resolve(home, lineageFile || path.join('lineage', 'openlineage.ndjson')),
+    failpoint: env.PERFRECON_FAILPOINT || undefined,
   };
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from '../observe/logger.ts';
+import { failpoint } from '../workflow/failpoint.ts';
 import { INGEST_QUEUE, type IngestJobData } from '../workflow/queues.ts';
 import { fingerprintFile } from './fingerprint.ts';
 import {
@@ -24,6 +25,8 @@ export interface IntakeDeps {
   landing: LandingFolder;
   boss: PgBoss;
   logger: Logger;
+  /** Crash tests: the step at which this process kills itself. */
+  failpoint?: string;
 }
 
 export interface IntakeRequest {
@@ -57,6 +60,7 @@ export async function intakeFile(deps: IntakeDeps, request: IntakeRequest): Prom
     landedPath = await copyInto(request.sourcePath, deps.landing.processing, landingName);
     landingName = path.basename(landedPath);
   }
+  failpoint(deps.failpoint, 'intake:placed');
   return enqueueLandedFile(deps, landingName, {
     originalName,
     vendorCode: request.vendorCode,

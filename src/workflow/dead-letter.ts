@@ -24,6 +24,7 @@ import {
 } from '../store/pipeline-repository.ts';
 import type { FileStatus } from '../store/schema.ts';
 import { setAuditActor } from '../store/vendor-repository.ts';
+import { failpoint } from './failpoint.ts';
 import type { PipelineDeps } from './process-landed-file.ts';
 import { INGEST_QUEUE, type IngestJobData } from './queues.ts';
 
@@ -106,6 +107,7 @@ export async function recordDeadLetteredJob(deps: PipelineDeps, job: DeadLettere
     return { id: letter.id, fileId: file.id, fileStatus: file.status };
   });
 
+  failpoint(deps.failpoint, 'dlq:recorded');
   // Keep the bytes for the replay, out of processing/ (nothing there waits for a job).
   const located = await locateLandedFile(deps.landing, data.landingName);
   if (located !== undefined) {

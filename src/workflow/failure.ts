@@ -17,11 +17,6 @@ export interface Failure {
   code: string | undefined;
 }
 
-/** A job the queue took away from this worker (stop timeout, lost heartbeat): retried elsewhere. */
-export class JobAbortedError extends Error {
-  readonly transient = true;
-}
-
 /** A failure that needs an operator: dead-lettered without retries. */
 export class PermanentJobError extends DomainError {
   readonly code = 'JOB_PERMANENT_FAILURE';

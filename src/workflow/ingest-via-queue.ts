@@ -29,9 +29,7 @@ export async function ingestViaQueue(
   files: string[],
   options: QueuedIngestOptions,
 ): Promise<QueuedIngestResult[]> {
-  const pipeline = await startPipeline(app, {
-    workers: options.wait ? { concurrency: app.config.pipeline.workerConcurrency } : undefined,
-  });
+  const pipeline = await startPipeline(app, { supervise: options.wait });
   try {
     const receipts: IntakeReceipt[] = [];
     for (const file of files) {
@@ -43,6 +41,7 @@ export async function ingestViaQueue(
       receipts.push(receipt);
     }
     if (!options.wait) return receipts.map((receipt) => ({ state: 'queued', receipt }));
+    await pipeline.startWorkers(Math.min(app.config.pipeline.workerConcurrency, receipts.length));
 
     const results = new Map<string, QueuedIngestResult>();
     const failedAt = new Map<string, number>();

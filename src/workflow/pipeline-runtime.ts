@@ -13,8 +13,10 @@ import { type PipelineDeps, processLandedFile } from './process-landed-file.ts';
 import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, type IngestJobData, openJobQueue } from './queues.ts';
 
 export interface PipelineOptions {
-  /** Run ingest workers with this many jobs at a time; omit for none. */
+  /** Run ingest workers with this many jobs at a time; omit for none (or start them later). */
   workers?: { concurrency: number };
+  /** Open the queue as a worker (supervising expired jobs) even before workers are started. */
+  supervise?: boolean;
   /** Take files from inbox/. */
   watch?: boolean;
   afterStore?: PipelineDeps['afterStore'];
@@ -24,6 +26,8 @@ export interface RunningPipeline {
   boss: PgBoss;
   landing: LandingFolder;
   watcher: Watcher | undefined;
+  /** Start ingest workers now (e.g. after queuing, so the first look finds the jobs). */
+  startWorkers(concurrency: number): Promise<void>;
   /** Stop taking files and jobs; running jobs finish, or are released for a retry at the timeout. */
   stop(): Promise<void>;
 }
@@ -54,6 +58,7 @@ export function pipelineDeps(app: App, afterStore?: PipelineDeps['afterStore']):
     worker,
     actor: `worker:${worker}`,
     afterStore,
+    failpoint: app.config.pipeline.failpoint,
   };
 }
 
@@ -62,9 +67,9 @@ export async function startPipeline(app: App, options: PipelineOptions): Promise
   const deps = pipelineDeps(app, options.afterStore);
   await ensureLandingFolder(deps.landing);
   const boss = await openJobQueue(app.database, config, app.logger, {
-    role: options.workers === undefined ? 'client' : 'worker',
+    role: options.workers === undefined && options.supervise !== true ? 'client' : 'worker',
   });
-  const intake: IntakeDeps = { landing: deps.landing, boss, logger: app.logger };
+  const intake: IntakeDeps = { landing: deps.landing, boss, logger: app.logger, failpoint: config.failpoint };
   try {
     if (options.workers !== undefined)
       await startWorkers(boss, deps, options.workers.concurrency, config.pollIntervalSeconds);
@@ -80,6 +85,7 @@ export async function startPipeline(app: App, options: PipelineOptions): Promise
     boss,
     landing: deps.landing,
     watcher,
+    startWorkers: (concurrency) => startWorkers(boss, deps, concurrency, config.pollIntervalSeconds),
     stop() {
       stopping ??= (async () => {
         await watcher?.stop();

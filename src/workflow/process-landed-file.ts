@@ -24,7 +24,8 @@ import type { Database } from '../store/db/database.ts';
 import { appendLog, findFileBySha, setFileStatus } from '../store/file-repository.ts';
 import { auditRefusedData, resolveDeadLettersOfFile, setStoredPath } from '../store/pipeline-repository.ts';
 import type { FileStatus } from '../store/schema.ts';
-import { classifyFailure, type Failure, JobAbortedError, PermanentJobError } from './failure.ts';
+import { failpoint } from './failpoint.ts';
+import { classifyFailure, type Failure, PermanentJobError } from './failure.ts';
 import { type IngestSummary, ingestFile } from './ingest-file.ts';
 import { type IngestRunFacts, ingestRunEvent, mappingFacts } from './ingest-lineage.ts';
 import type { IngestJobData } from './queues.ts';
@@ -47,6 +48,8 @@ export interface PipelineDeps {
    * of the accounts and periods the file touched. Must be idempotent.
    */
   afterStore?: (fileId: number) => Promise<void>;
+  /** Crash tests: the step at which this process kills itself (see failpoint.ts). */
+  failpoint?: string;
 }
 
 export interface IngestJob {
@@ -126,6 +129,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     rowsQuarantined: 0,
   };
   await deps.lineage.emit(ingestRunEvent('START', facts, deps.databaseNamespace));
+  failpoint(deps.failpoint, 'job:start');
 
   let fileId: number | null = null;
   let located: LocatedFile | undefined;
@@ -160,9 +164,8 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
         displayName: data.originalName,
         vendorCode: data.vendorCode,
         attempt: job.attempt,
-        onProgress: () => {
-          if (job.signal?.aborted) throw new JobAbortedError(`job ${job.id} was taken back by the queue`);
-        },
+        // Called from the reader's stream events: it must never throw.
+        onProgress: () => failpoint(deps.failpoint, 'job:reading'),
       },
     );
     fileId = summary.fileId;
@@ -173,7 +176,9 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
       return await completed(deps, job, facts, await settleStoredFile(deps, job, now, located, started));
     }
     const status = summary.outcome;
+    failpoint(deps.failpoint, 'job:stored');
     const storedPath = await fileAway(deps, job, summary.fileId, status, located);
+    failpoint(deps.failpoint, 'job:filed');
     if (status !== 'REJECTED') {
       await resolveDeadLettersOfFile(db, summary.fileId, `taken in by job ${job.id} (${status})`);
     }

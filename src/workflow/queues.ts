@@ -48,6 +48,7 @@ export function queueDefinitions(config: PipelineConfig): QueueDefinition[] {
         retryBackoff: true,
         retryDelayMax: 300,
         expireInSeconds: 300,
+        heartbeatSeconds: config.heartbeatSeconds,
         retentionSeconds: 30 * DAY,
         deleteAfterSeconds: 30 * DAY,
       },
