@@ -383,6 +383,7 @@ export function mapRecord(
       }
       addFlow(value, flowDate, timingOf(at(spec.timing), 'flows', value), d.column ? d : a);
     }
+    if (n > 0) fieldSources.flows = concretePath(base, raw.location.jsonPath ?? '');
   }
 
   if (problems.length > 0) {

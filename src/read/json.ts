@@ -23,6 +23,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Scalar = RawRecord['values'][string];
 
 const NUMBER_SOURCE = Symbol('numberSource');
+const INDEXED = /\[\d+\]/;
 
 interface Holder {
   [NUMBER_SOURCE]?: Record<string, string>;
@@ -141,6 +142,7 @@ export async function* readJsonRecords(
   source: VendorSource,
   hooks: ReaderHooks = {},
 ): AsyncGenerator<ReadRecord> {
+  // onHeader is called after the last record (with every path seen), not before the first.
   const options = source.json;
   if (!options) throw new Error('readJsonRecords needs a json source');
   const file = path.basename(filePath);
@@ -211,7 +213,9 @@ export async function* readJsonRecords(
     }
   }
 
-  let headerSent = false;
+  // The "header" of a JSON file: every field path seen in any record (optional fields are
+  // absent from some records), sorted, since key order carries no meaning in JSON.
+  const fieldPaths = new Set<string>();
   let yielded = 0;
   async function* walk(
     container: Json,
@@ -258,10 +262,7 @@ export async function* readJsonRecords(
       }
       const problems = recordProblems.get(here);
       if (problems) record.problems = [...(record.problems ?? []), ...problems];
-      if (!headerSent) {
-        headerSent = true;
-        hooks.onHeader?.(Object.keys(values).filter((k) => !/\[\d+\]/.test(k)));
-      }
+      for (const k of Object.keys(values)) if (!INDEXED.test(k)) fieldPaths.add(k);
       yielded++;
       yield record;
     }
@@ -269,6 +270,7 @@ export async function* readJsonRecords(
   const rootValues: Record<string, Scalar> = {};
   if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) flattenScalars(doc, '', rootValues);
   yield* walk(doc, 0, '', '$', rootValues);
+  if (fieldPaths.size > 0) hooks.onHeader?.([...fieldPaths].sort());
   if (yielded === 0) {
     throw new FileRejectedError(
       `no records at ${options.recordPath}`,

@@ -23,6 +23,7 @@ describe('vendor C (nested JSON)', () => {
         fees: '$.accounts[0].periods[0].fees',
         vendor_return: '$.accounts[0].periods[0].twr',
         return_basis: '$.accounts[0].periods[0].basis',
+        flows: '$.accounts[0].periods[0].cashFlows',
       },
       warnings: [
         'begin_market_value is empty in $.accounts[0].periods[0].values.begin; the vendor default 0 was used',
