@@ -1,9 +1,14 @@
-// Merged cells. exceljs's streaming reader ignores <mergeCell>, and the <mergeCells> list
-// sits after <sheetData> in the sheet part, so no single front-to-back pass can know a merge
-// before its rows have gone by. The archive check already decompresses every part once, so
-// it collects the merge ranges on the way (ranges only: memory grows with the number of
-// merges, not with the rows). While rows stream, a merge's value is taken from its top-left
-// cell and copied into the cells it covers.
+// Merged cells in streaming mode. What exceljs's streaming reader gives: nothing. It skips
+// <mergeCell>, and the <mergeCells> list sits after <sheetData> in the sheet part, so no single
+// front-to-back pass can know a merge before its rows have gone by; a covered cell streams as
+// empty. What this reader does: the archive check decompresses every part once anyway (CRC),
+// and collects the merge ranges of the candidate sheets on the way (ranges only, so memory
+// grows with the number of merges, not with the rows). While rows stream, a merge's value is
+// taken from its top-left cell and copied into the cells it covers, in every row after it.
+// What it cannot do: give a value to a merge whose top-left row is absent from the file (no
+// value was ever written), or spread group labels merged across a header row (a two-row
+// header's "Market value" over Begin/End would otherwise name both columns) -- in the header
+// row only labels merged downwards are filled.
 import type { CellValue } from './cell-value.ts';
 
 export interface CellRange {
