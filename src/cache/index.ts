@@ -9,6 +9,8 @@ export { memoryCache } from './memory-cache.ts';
 export { redisCache } from './redis-cache.ts';
 
 /** Redis when REDIS_URL is set, the in-process cache otherwise. */
-export function createCache(config: Pick<AppConfig, 'redisUrl'>, logger?: Logger): Cache {
-  return config.redisUrl === undefined ? memoryCache() : redisCache({ url: config.redisUrl, logger });
+export function createCache(config: Pick<AppConfig, 'redisUrl'>, logger?: Logger, namespace?: string): Cache {
+  return config.redisUrl === undefined
+    ? memoryCache()
+    : redisCache({ url: config.redisUrl, logger, namespace });
 }

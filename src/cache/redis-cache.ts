@@ -13,17 +13,18 @@ import type { Logger } from '../observe/logger.ts';
 import type { Cache } from './cache.ts';
 import { memoryCache } from './memory-cache.ts';
 
-const PREFIX = 'perfrecon:';
-const EPOCH_KEY = `${PREFIX}epoch`;
-
 export interface RedisCacheOptions {
   url: string;
   logger?: Logger | undefined;
   /** Milliseconds to wait for a connection before a command fails. */
   connectTimeoutMs?: number;
+  /** Key prefix, so several deployments (or test files) can share one Redis. */
+  namespace?: string | undefined;
 }
 
 export function redisCache(options: RedisCacheOptions): Cache {
+  const PREFIX = `${options.namespace ?? 'perfrecon'}:`;
+  const EPOCH_KEY = `${PREFIX}epoch`;
   const redis = new Redis(options.url, {
     lazyConnect: false,
     enableOfflineQueue: false,

@@ -16,6 +16,10 @@ export interface AppConfig {
   logLevel: string;
   /** Landing folder, durable job queue, watcher and lineage events (the pipeline). */
   pipeline: PipelineConfig;
+  /** Alert channels and their routing; the YAML file is read by src/config/alerts-config.ts. */
+  alerts: AlertSettings;
+  /** The break workflow. */
+  breaks: BreakSettings;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -54,6 +58,65 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxFileBytes: positiveInteger('PERFRECON_MAX_FILE_MB', env.PERFRECON_MAX_FILE_MB, 512) * 1024 * 1024,
     logLevel,
     pipeline: loadPipelineConfig(env, home),
+    alerts: loadAlertSettings(env),
+    breaks: { fourEyes: flag('PERFRECON_BREAKS_FOUR_EYES', env.PERFRECON_BREAKS_FOUR_EYES) },
+  };
+}
+
+export interface AlertSettings {
+  /** YAML file with an `alerts:` section (PERFRECON_ALERTS_CONFIG); else the vendor file's `alerts:`. */
+  configPath: string | undefined;
+  /** Slack-compatible incoming webhook, or any HTTP endpoint taking JSON. */
+  webhookUrl: string | undefined;
+  /** SMTP server, smtp://user:password@host:port (smtps:// for TLS). */
+  smtpUrl: string | undefined;
+  emailFrom: string | undefined;
+  emailTo: string[] | undefined;
+  /** Identical alerts within this window are sent once. */
+  dedupeWindowSeconds: number | undefined;
+  /** How often a long-running process sends the digest of open breaks; undefined: not at all. */
+  digestIntervalMinutes: number | undefined;
+}
+
+export interface BreakSettings {
+  /** A resolution must be approved by a second person (PERFRECON_BREAKS_FOUR_EYES=true). */
+  fourEyes: boolean;
+}
+
+function flag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name}=${raw} is not true or false`, `Set ${name} to true or false.`);
+}
+
+function optionalPositive(name: string, raw: string | undefined): number | undefined {
+  return raw === undefined || raw === '' ? undefined : positiveInteger(name, raw, 1);
+}
+
+function loadAlertSettings(env: NodeJS.ProcessEnv): AlertSettings {
+  const webhookUrl = env.PERFRECON_ALERT_WEBHOOK_URL || undefined;
+  if (webhookUrl !== undefined && !/^https?:\/\//.test(webhookUrl)) {
+    throw new ConfigError(`PERFRECON_ALERT_WEBHOOK_URL must be an http(s):// URL, got "${webhookUrl}"`);
+  }
+  const smtpUrl = env.PERFRECON_ALERT_SMTP_URL || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError(
+      `PERFRECON_ALERT_SMTP_URL must be an smtp:// or smtps:// URL, got "${smtpUrl.replace(/:[^:@/]*@/, ':***@')}"`,
+      'e.g. smtp://alerts:secret@mail.example.com:587',
+    );
+  }
+  const emailTo = env.PERFRECON_ALERT_EMAIL_TO
+    ? env.PERFRECON_ALERT_EMAIL_TO.split(',').map((address) => address.trim()).filter(Boolean)
+    : undefined;
+  return {
+    configPath: env.PERFRECON_ALERTS_CONFIG || undefined,
+    webhookUrl,
+    smtpUrl,
+    emailFrom: env.PERFRECON_ALERT_EMAIL_FROM || undefined,
+    emailTo,
+    dedupeWindowSeconds: optionalPositive('PERFRECON_ALERT_DEDUPE_SECONDS', env.PERFRECON_ALERT_DEDUPE_SECONDS),
+    digestIntervalMinutes: optionalPositive('PERFRECON_BREAK_DIGEST_MINUTES', env.PERFRECON_BREAK_DIGEST_MINUTES),
   };
 }
 

@@ -1,0 +1,61 @@
+// How an alert reads in a channel: plain text (e-mail, logs) and a Slack-compatible JSON body.
+import type { AlertEvent } from './notifier.ts';
+
+const ICONS = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' } as const;
+
+function value(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** The details as lines; a list of records (e.g. a digest's breaks) as one line per record. */
+export function detailLines(details: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  for (const [key, v] of Object.entries(details)) {
+    if (Array.isArray(v) && v.every((item) => item !== null && typeof item === 'object')) {
+      lines.push(`${key}:`);
+      for (const item of v as Record<string, unknown>[]) {
+        lines.push(
+          `  - ${Object.entries(item)
+            .map(([k, x]) => `${k}=${value(x)}`)
+            .join(' ')}`,
+        );
+      }
+    } else {
+      lines.push(`${key}: ${value(v)}`);
+    }
+  }
+  return lines;
+}
+
+export function subject(event: AlertEvent): string {
+  return `[perfrecon ${event.severity.toUpperCase()}] ${event.title}`;
+}
+
+export function plainText(event: AlertEvent): string {
+  return [subject(event), '', ...detailLines(event.details), '', `kind: ${event.kind}`].join('\n');
+}
+
+const SLACK_SECTION_LIMIT = 2900;
+
+/** Slack incoming-webhook JSON (text + blocks), with the event itself for other receivers. */
+export function slackPayload(event: AlertEvent): Record<string, unknown> {
+  const body = detailLines(event.details).join('\n');
+  const clipped = body.length > SLACK_SECTION_LIMIT ? `${body.slice(0, SLACK_SECTION_LIMIT)}\n…` : body;
+  return {
+    text: `${ICONS[event.severity]} [${event.severity.toUpperCase()}] ${event.title}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `${ICONS[event.severity]} *${event.title}*` } },
+      ...(clipped === ''
+        ? []
+        : [{ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${clipped}\`\`\`` } }]),
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `perfrecon · ${event.kind} · ${event.severity}` }],
+      },
+    ],
+    event: { kind: event.kind, severity: event.severity, title: event.title, details: event.details },
+  };
+}
