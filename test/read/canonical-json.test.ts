@@ -6,11 +6,22 @@ const notOk = (name: string) => fixture('json', 'not-ok', name);
 
 describe('canonical JSON', () => {
   it('reads the golden file, keeping the digits of JSON numbers', async () => {
-    const { rows } = await readAll(
-      fixture('json', 'ok', 'canonical-basic.json'),
-      await builtInVendor('canonical'),
-    );
+    const { rows, header } = await readAll(fixture('json', 'ok', 'canonical-basic.json'), await builtInVendor('canonical'));
     expect(rows).toHaveLength(2);
+    // The header of a JSON file: every field path of any record, sorted (for schema drift).
+    expect(header).toEqual([
+      'records[].account_id',
+      'records[].begin_market_value',
+      'records[].currency',
+      'records[].end_market_value',
+      'records[].fees',
+      'records[].flows.length',
+      'records[].income',
+      'records[].period_end',
+      'records[].period_start',
+      'records[].return_basis',
+      'records[].vendor_return',
+    ]);
     expect(rows[0]).toMatchObject({
       ok: true,
       location: { file: 'canonical-basic.json', jsonPath: '$.records[0]' },
