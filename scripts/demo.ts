@@ -19,7 +19,17 @@ function perfrecon(...args: string[]): string {
   return output;
 }
 
-const files = perfrecon('samples', '--out', samples, '--accounts', '6', '--days', '400', '--start', '2023-12-31')
+const files = perfrecon(
+  'samples',
+  '--out',
+  samples,
+  '--accounts',
+  '6',
+  '--days',
+  '400',
+  '--start',
+  '2023-12-31',
+)
   .trim()
   .split('\n');
 perfrecon('ingest', ...files);

@@ -1,6 +1,6 @@
 // Composition root: configuration, database, vendors, logging and notifications, opened once
 // per process and handed to the use cases that need them.
-import { type Notifier, logNotifier } from './alert/notifier.ts';
+import { logNotifier, type Notifier } from './alert/notifier.ts';
 import { type AppConfig, loadAppConfig } from './config/app-config.ts';
 import { loadVendorConfigs } from './config/vendor-config.ts';
 import type { VendorConfig } from './config/vendor-types.ts';

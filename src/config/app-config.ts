@@ -28,7 +28,10 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`${name}=${raw} is not a positive whole number`, `Set ${name} to e.g. ${fallback}.`);
+    throw new ConfigError(
+      `${name}=${raw} is not a positive whole number`,
+      `Set ${name} to e.g. ${fallback}.`,
+    );
   }
   return value;
 }
@@ -43,7 +46,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
-    throw new ConfigError(`REDIS_URL must be a redis:// URL, got "${redisUrl}"`, 'Unset REDIS_URL to use in-process stores.');
+    throw new ConfigError(
+      `REDIS_URL must be a redis:// URL, got "${redisUrl}"`,
+      'Unset REDIS_URL to use in-process stores.',
+    );
   }
   const logLevel = env.PERFRECON_LOG_LEVEL || 'warn';
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -107,7 +113,9 @@ function loadAlertSettings(env: NodeJS.ProcessEnv): AlertSettings {
     );
   }
   const emailTo = env.PERFRECON_ALERT_EMAIL_TO
-    ? env.PERFRECON_ALERT_EMAIL_TO.split(',').map((address) => address.trim()).filter(Boolean)
+    ? env.PERFRECON_ALERT_EMAIL_TO.split(',')
+        .map((address) => address.trim())
+        .filter(Boolean)
     : undefined;
   return {
     configPath: env.PERFRECON_ALERTS_CONFIG || undefined,
@@ -115,8 +123,14 @@ function loadAlertSettings(env: NodeJS.ProcessEnv): AlertSettings {
     smtpUrl,
     emailFrom: env.PERFRECON_ALERT_EMAIL_FROM || undefined,
     emailTo,
-    dedupeWindowSeconds: optionalPositive('PERFRECON_ALERT_DEDUPE_SECONDS', env.PERFRECON_ALERT_DEDUPE_SECONDS),
-    digestIntervalMinutes: optionalPositive('PERFRECON_BREAK_DIGEST_MINUTES', env.PERFRECON_BREAK_DIGEST_MINUTES),
+    dedupeWindowSeconds: optionalPositive(
+      'PERFRECON_ALERT_DEDUPE_SECONDS',
+      env.PERFRECON_ALERT_DEDUPE_SECONDS,
+    ),
+    digestIntervalMinutes: optionalPositive(
+      'PERFRECON_BREAK_DIGEST_MINUTES',
+      env.PERFRECON_BREAK_DIGEST_MINUTES,
+    ),
   };
 }
 
@@ -159,7 +173,10 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < minimum) {
-    throw new ConfigError(`${name}=${raw} is not a number of at least ${minimum}`, `Set ${name} to e.g. ${fallback}.`);
+    throw new ConfigError(
+      `${name}=${raw} is not a number of at least ${minimum}`,
+      `Set ${name} to e.g. ${fallback}.`,
+    );
   }
   return value;
 }
@@ -167,13 +184,27 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
 function loadPipelineConfig(env: NodeJS.ProcessEnv, home: string): PipelineConfig {
   const retryLimitRaw = env.PERFRECON_RETRY_LIMIT;
   const retryLimit = retryLimitRaw === '0' ? 0 : positiveInteger('PERFRECON_RETRY_LIMIT', retryLimitRaw, 3);
-  const heartbeatSeconds = positiveInteger('PERFRECON_JOB_HEARTBEAT_SECONDS', env.PERFRECON_JOB_HEARTBEAT_SECONDS, 30);
+  const heartbeatSeconds = positiveInteger(
+    'PERFRECON_JOB_HEARTBEAT_SECONDS',
+    env.PERFRECON_JOB_HEARTBEAT_SECONDS,
+    30,
+  );
   if (heartbeatSeconds < 10) {
-    throw new ConfigError(`PERFRECON_JOB_HEARTBEAT_SECONDS=${heartbeatSeconds} is below 10`, 'The job queue needs at least 10 s.');
+    throw new ConfigError(
+      `PERFRECON_JOB_HEARTBEAT_SECONDS=${heartbeatSeconds} is below 10`,
+      'The job queue needs at least 10 s.',
+    );
   }
-  const jobTimeoutSeconds = positiveInteger('PERFRECON_JOB_TIMEOUT_SECONDS', env.PERFRECON_JOB_TIMEOUT_SECONDS, 3600);
+  const jobTimeoutSeconds = positiveInteger(
+    'PERFRECON_JOB_TIMEOUT_SECONDS',
+    env.PERFRECON_JOB_TIMEOUT_SECONDS,
+    3600,
+  );
   if (jobTimeoutSeconds > 24 * 3600) {
-    throw new ConfigError(`PERFRECON_JOB_TIMEOUT_SECONDS=${jobTimeoutSeconds} exceeds one day`, 'Set it to 86400 or less.');
+    throw new ConfigError(
+      `PERFRECON_JOB_TIMEOUT_SECONDS=${jobTimeoutSeconds} exceeds one day`,
+      'Set it to 86400 or less.',
+    );
   }
   const lineageFile = env.PERFRECON_OPENLINEAGE_FILE;
   const lineageUrl = env.PERFRECON_OPENLINEAGE_URL || undefined;
@@ -183,19 +214,44 @@ function loadPipelineConfig(env: NodeJS.ProcessEnv, home: string): PipelineConfi
   return {
     landingPath: path.resolve(home, env.PERFRECON_LANDING || 'landing'),
     retryLimit,
-    retryDelaySeconds: positiveNumber('PERFRECON_RETRY_DELAY_SECONDS', env.PERFRECON_RETRY_DELAY_SECONDS, 10, 1),
-    retryDelayMaxSeconds: positiveNumber('PERFRECON_RETRY_DELAY_MAX_SECONDS', env.PERFRECON_RETRY_DELAY_MAX_SECONDS, 600, 1),
+    retryDelaySeconds: positiveNumber(
+      'PERFRECON_RETRY_DELAY_SECONDS',
+      env.PERFRECON_RETRY_DELAY_SECONDS,
+      10,
+      1,
+    ),
+    retryDelayMaxSeconds: positiveNumber(
+      'PERFRECON_RETRY_DELAY_MAX_SECONDS',
+      env.PERFRECON_RETRY_DELAY_MAX_SECONDS,
+      600,
+      1,
+    ),
     jobTimeoutSeconds,
     heartbeatSeconds,
     workerConcurrency: positiveInteger('PERFRECON_WORKER_CONCURRENCY', env.PERFRECON_WORKER_CONCURRENCY, 2),
-    pollIntervalSeconds: positiveNumber('PERFRECON_QUEUE_POLL_SECONDS', env.PERFRECON_QUEUE_POLL_SECONDS, 1, 0.5),
-    superviseIntervalSeconds: positiveInteger('PERFRECON_QUEUE_SUPERVISE_SECONDS', env.PERFRECON_QUEUE_SUPERVISE_SECONDS, 15),
+    pollIntervalSeconds: positiveNumber(
+      'PERFRECON_QUEUE_POLL_SECONDS',
+      env.PERFRECON_QUEUE_POLL_SECONDS,
+      1,
+      0.5,
+    ),
+    superviseIntervalSeconds: positiveInteger(
+      'PERFRECON_QUEUE_SUPERVISE_SECONDS',
+      env.PERFRECON_QUEUE_SUPERVISE_SECONDS,
+      15,
+    ),
     watchIntervalMs: positiveInteger('PERFRECON_WATCH_INTERVAL_MS', env.PERFRECON_WATCH_INTERVAL_MS, 1000),
     watchStableMs: positiveNumber('PERFRECON_WATCH_STABLE_MS', env.PERFRECON_WATCH_STABLE_MS, 2000, 0),
-    shutdownTimeoutSeconds: positiveInteger('PERFRECON_SHUTDOWN_TIMEOUT_SECONDS', env.PERFRECON_SHUTDOWN_TIMEOUT_SECONDS, 30),
+    shutdownTimeoutSeconds: positiveInteger(
+      'PERFRECON_SHUTDOWN_TIMEOUT_SECONDS',
+      env.PERFRECON_SHUTDOWN_TIMEOUT_SECONDS,
+      30,
+    ),
     openLineageUrl: lineageUrl,
     openLineageFile:
-      lineageFile === 'off' ? undefined : path.resolve(home, lineageFile || path.join('lineage', 'openlineage.ndjson')),
+      lineageFile === 'off'
+        ? undefined
+        : path.resolve(home, lineageFile || path.join('lineage', 'openlineage.ndjson')),
     failpoint: env.PERFRECON_FAILPOINT || undefined,
   };
 }

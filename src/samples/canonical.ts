@@ -86,7 +86,8 @@ export function canonicalJson(rows: CanonicalSampleRow[]): string {
         currency: row.currency,
         begin_market_value: row.beginMarketValue,
         end_market_value: row.endMarketValue,
-        flows: row.flow === null ? [] : [{ date: row.flow.date, amount: row.flow.amount, timing: 'end_of_day' }],
+        flows:
+          row.flow === null ? [] : [{ date: row.flow.date, amount: row.flow.amount, timing: 'end_of_day' }],
         vendor_return: row.vendorReturn,
         return_basis: 'net',
       })),

@@ -1,11 +1,10 @@
 // Quality validation of mapped periods, beyond what a single field's mapping can see.
 // Pure: no I/O. A problem here quarantines the row with its location.
-import type { MappedPeriod, RowProblem } from '../read/types.ts';
-import { formatLocation } from '../domain/errors.ts';
 
-export interface QualityCheck {
-  (row: MappedPeriod): RowProblem[];
-}
+import { formatLocation } from '../domain/errors.ts';
+import type { MappedPeriod, RowProblem } from '../read/types.ts';
+
+export type QualityCheck = (row: MappedPeriod) => RowProblem[];
 
 /** A check for one file: remembers the keys seen so a period reported twice is caught. */
 export function createQualityCheck(): QualityCheck {

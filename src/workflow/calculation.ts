@@ -3,8 +3,8 @@
 // src/calculate.
 import {
   CALCULATION_VERSION,
-  periodReturn,
   type PeriodInput,
+  periodReturn,
   type ReturnConventions,
 } from '../calculate/index.ts';
 import type { VendorConfig } from '../config/vendor-types.ts';

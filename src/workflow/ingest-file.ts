@@ -3,9 +3,9 @@
 // and log, or not at all. Callers (CLI, durable worker) decide what a transient failure means.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { AlertEvent, Notifier } from '../alert/notifier.ts';
 import { resolveVendor, vendorConfigVersion } from '../config/vendor-config.ts';
 import type { VendorConfig } from '../config/vendor-types.ts';
-import type { AlertEvent, Notifier } from '../alert/notifier.ts';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import { FileRejectedError, formatLocation } from '../domain/errors.ts';
 import { fingerprintFile } from '../intake/fingerprint.ts';

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { loadAppConfig } from '../../src/config/app-config.ts';
 import { openDatabase } from '../../src/store/db/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
-import { loadAppConfig } from '../../src/config/app-config.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -26,7 +26,12 @@ export async function createTestEnv(): Promise<TestEnv> {
   const templateDatabase = inject('templateDatabase');
   if (templateDatabase === '') {
     fs.cpSync(inject('templateHome'), home, { recursive: true });
-    return { env: base, home, mode: 'embedded', cleanup: async () => fs.rmSync(home, { recursive: true, force: true }) };
+    return {
+      env: base,
+      home,
+      mode: 'embedded',
+      cleanup: async () => fs.rmSync(home, { recursive: true, force: true }),
+    };
   }
   const serverUrl = process.env.DATABASE_URL ?? '';
   const name = `perfrecon_t_${randomBytes(6).toString('hex')}`;

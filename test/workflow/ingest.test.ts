@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import { ingestFile, type IngestRequest } from '../../src/workflow/ingest-file.ts';
+import { type IngestRequest, ingestFile } from '../../src/workflow/ingest-file.ts';
 import { openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
