@@ -32,6 +32,21 @@ export function redisCache(options: RedisCacheOptions): Cache {
     connectTimeout: options.connectTimeoutMs ?? 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
   });
+  // Commands fail fast while Redis is unreachable; only the very first ones wait for the first
+  // connection attempt to finish, so a process starting up is not uncached for no reason.
+  let firstAttempt: Promise<void> | undefined = new Promise<void>((resolve) => {
+    const done = () => {
+      firstAttempt = undefined;
+      resolve();
+    };
+    redis.once('ready', done);
+    redis.once('error', done);
+    redis.once('end', done);
+    setTimeout(done, options.connectTimeoutMs ?? 1000).unref();
+  });
+  const settled = async () => {
+    if (firstAttempt !== undefined) await firstAttempt;
+  };
   const fallbackClaims = memoryCache();
   let staleAfterOutage = false;
   let warned = false;
@@ -60,6 +75,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
     kind: 'redis',
     async stamp(tags) {
       try {
+        await settled();
         // The epoch travels with the tag versions: one round trip.
         const values = await redis.mget(EPOCH_KEY, ...tags.map((tag) => `${PREFIX}tag:${tag}`));
         return [`epoch=${values[0] ?? 0}`, ...tags.map((tag, i) => `${tag}=${values[i + 1] ?? 0}`)].join(',');
@@ -70,6 +86,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
     },
     async get(name) {
       try {
+        await settled();
         return (await redis.get(key(name))) ?? undefined;
       } catch (error) {
         degrade('get', error);
@@ -78,6 +95,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
     },
     async set(name, value, ttlSeconds) {
       try {
+        await settled();
         await redis.set(key(name), value, 'EX', ttlSeconds);
       } catch (error) {
         degrade('set', error);
@@ -86,6 +104,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
     async invalidate(tags) {
       if (tags.length === 0) return;
       try {
+        await settled();
         const pipeline = redis.pipeline();
         for (const tag of tags) pipeline.incr(`${PREFIX}tag:${tag}`);
         const replies = await pipeline.exec();
@@ -98,6 +117,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
     },
     async claim(name, ttlSeconds) {
       try {
+        await settled();
         return (await redis.set(`${PREFIX}claim:${name}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
       } catch (error) {
         degrade('claim', error);
