@@ -141,7 +141,7 @@ describe('the channels', () => {
     expect(post?.path).toBe('/hooks/perfrecon');
     expect(post?.headers.authorization).toBe('Bearer t0k3n');
     expect(post?.body.text).toBe(':warning: [WARNING] Break 12: RETURN ACC-2 custodian 2024-02-29');
-    expect((post?.body.blocks as { type: string }[]).map((b) => b.type)).toEqual([
+    expect(((post?.body.blocks ?? []) as { type: string }[]).map((b) => b.type)).toEqual([
       'section',
       'section',
       'context',
