@@ -1,5 +1,8 @@
 // Sample files in the built-in canonical format: one row per account and day, one net flow
-// at end of day, the vendor return as the exact daily return rounded to 10 decimals.
+// at end of day, the fees of the day, the vendor return as the exact daily return net of fees
+// rounded to 10 decimals (none where there was no capital at the start of the day).
+import type { CanonicalPeriod } from '../domain/canonical.ts';
+import { dailyPeriods, fixed, vendorPeriodReturn } from './periods.ts';
 import type { SampleAccount } from './truth.ts';
 
 const HEADER = [
@@ -26,26 +29,26 @@ export interface CanonicalSampleRow {
   beginMarketValue: string;
   endMarketValue: string;
   flow: { date: string; amount: string } | null;
+  fees: string;
   vendorReturn: string;
 }
 
 export function canonicalRows(accounts: SampleAccount[]): CanonicalSampleRow[] {
   const rows: CanonicalSampleRow[] = [];
   for (const account of accounts) {
-    for (let i = 1; i < account.days.length; i++) {
-      const begin = account.days[i - 1];
-      const end = account.days[i];
-      if (begin === undefined || end === undefined) continue;
-      const dailyReturn = (end.marketValue - end.flow) / begin.marketValue - 1;
+    for (const period of dailyPeriods(account)) {
+      const flow = period.flows[0];
+      const dailyReturn = vendorPeriodReturn(period, () => 'end_of_day', 'net');
       rows.push({
         accountId: account.accountId,
-        periodStart: begin.date,
-        periodEnd: end.date,
+        periodStart: period.periodStart,
+        periodEnd: period.periodEnd,
         currency: account.currency,
-        beginMarketValue: begin.marketValue.toFixed(2),
-        endMarketValue: end.marketValue.toFixed(2),
-        flow: end.flow === 0 ? null : { date: end.date, amount: end.flow.toFixed(2) },
-        vendorReturn: dailyReturn.toFixed(10),
+        beginMarketValue: fixed(period.beginMarketValue, 2),
+        endMarketValue: fixed(period.endMarketValue, 2),
+        flow: flow === undefined ? null : { date: flow.date, amount: fixed(flow.amount, 2) },
+        fees: fixed(period.fees, 2),
+        vendorReturn: dailyReturn === null ? '' : fixed(dailyReturn, 10),
       });
     }
   }
@@ -67,7 +70,7 @@ export function canonicalCsv(rows: CanonicalSampleRow[]): string {
         row.flow?.amount ?? '',
         row.flow === null ? '' : 'end_of_day',
         '',
-        '',
+        row.fees,
         row.vendorReturn,
         'net',
       ].join(','),
@@ -95,4 +98,21 @@ export function canonicalJson(rows: CanonicalSampleRow[]): string {
     null,
     1,
   )}\n`;
+}
+
+/** What ingest stores from a canonical row. */
+export function canonicalRecord(row: CanonicalSampleRow): CanonicalPeriod {
+  return {
+    accountId: row.accountId,
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+    currency: row.currency,
+    beginMarketValue: row.beginMarketValue,
+    endMarketValue: row.endMarketValue,
+    flows: row.flow === null ? [] : [{ date: row.flow.date, amount: row.flow.amount, timing: 'end_of_day' }],
+    income: null,
+    fees: row.fees,
+    vendorReturn: row.vendorReturn === '' ? null : row.vendorReturn,
+    returnBasis: 'net',
+  };
 }
