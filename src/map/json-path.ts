@@ -26,10 +26,32 @@ export function isPathUnder(fieldPath: string, recordPath: string): boolean {
 
 /**
  * The concrete JSON path of a template path for one record: the `[]`s are filled with the
- * record's indices, read from its location (`$.accounts[0].periods[3]`).
+ * record's indices, read from its location (`$.accounts[0].periods[3]`). Called for every
+ * field of every record, so the indices of the last record and the split templates are kept.
  */
+let lastRecordPath = '';
+let lastIndices: string[] = [];
+const templateParts = new Map<string, string[]>();
+
 export function concretePath(template: string, recordJsonPath: string): string {
-  const indices = [...recordJsonPath.matchAll(/\[(\d+)\]/g)].map((m) => m[1]);
-  let i = 0;
-  return `$.${template.replace(/\[\]/g, () => `[${indices[i++] ?? ''}]`)}`;
+  if (recordJsonPath !== lastRecordPath) {
+    lastIndices = [];
+    let at = recordJsonPath.indexOf('[');
+    while (at >= 0) {
+      const end = recordJsonPath.indexOf(']', at);
+      if (end < 0) break;
+      lastIndices.push(recordJsonPath.slice(at + 1, end));
+      at = recordJsonPath.indexOf('[', end);
+    }
+    lastRecordPath = recordJsonPath;
+  }
+  let parts = templateParts.get(template);
+  if (!parts) {
+    parts = template.split('[]');
+    if (templateParts.size > 1000) templateParts.clear();
+    templateParts.set(template, parts);
+  }
+  let out = `$.${parts[0]}`;
+  for (let i = 1; i < parts.length; i++) out += `[${lastIndices[i - 1] ?? ''}]${parts[i]}`;
+  return out;
 }

@@ -127,17 +127,19 @@ function lookup(raw: ReadRecord, source: VendorSource, mapping: FieldMapping | u
   let column: string | undefined;
   let value: RawValue;
   if (source.format === 'json') {
+    let chosen: string | undefined;
     for (const path of mapping.sources) {
       if (path in raw.values) {
-        column ??= concretePath(path, raw.location.jsonPath ?? '');
+        chosen ??= path;
         value = raw.values[path];
         if (!isEmpty(value)) {
-          column = concretePath(path, raw.location.jsonPath ?? '');
+          chosen = path;
           break;
         }
       }
     }
-    column ??= mapping.sources[0] ? concretePath(mapping.sources[0], raw.location.jsonPath ?? '') : undefined;
+    chosen ??= mapping.sources[0];
+    column = chosen === undefined ? undefined : concretePath(chosen, raw.location.jsonPath ?? '');
   } else {
     for (const key of keysFor(raw, source, mapping)) {
       column ??= key;

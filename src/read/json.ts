@@ -5,18 +5,32 @@
 // with their parents' scalar values (the account's id) and their own arrays indexed
 // (`...flows[0].amount`, `...flows.length`).
 //
-// Limit: the file is read whole (JSON.parse), so memory is a few times the file size and
-// V8's string limit (~512 MB) caps it; stream large arrays in a later version. Number
-// literals keep their exact source text (JSON.parse source access), so `1234.50` stays
-// `1234.50` and 0.1 + 0.2 never enters an amount.
-import { readFile } from 'node:fs/promises';
+// A file up to STREAM_ABOVE_BYTES is read whole (JSON.parse: memory a few times the file size,
+// V8's string limit ~512 MB). A larger one is streamed: the elements of the record path's first
+// array are cut out one at a time (json-stream.ts) and validated against that array's `items`
+// schema, so memory stays at one element; the rest of the document (the envelope) is checked
+// at the end, so an envelope error rejects the file after its records were read (the ingest is
+// atomic per file, so nothing of it is stored). Streaming needs every mapped path to lie inside
+// the array and the schema to reach the array through `properties`/`items`; otherwise the file
+// is read whole. Number literals keep their exact source text (JSON.parse source access), so
+// `1234.50` stays `1234.50` and 0.1 + 0.2 never enters an amount.
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
 import type { ReadRecord } from '../map/map-record.ts';
-import { decodeBuffer, detectEncoding, REPLACEMENT_CHAR } from './decode.ts';
+import {
+  createDecoder,
+  decodeBuffer,
+  detectEncoding,
+  type Encoding,
+  REPLACEMENT_CHAR,
+  readSample,
+} from './decode.ts';
 import type { ReaderHooks } from './hooks.ts';
+import { ArrayElementScanner } from './json-stream.ts';
 import type { RawRecord } from './types.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -29,7 +43,17 @@ interface Holder {
   [NUMBER_SOURCE]?: Record<string, string>;
 }
 
+/**
+ * A number literal whose digits a double might not give back as written: 16+ digits, a zero
+ * at the end of a fraction (`1.50`), tiny values (`0.0000001` prints as `1e-7`), exponents.
+ * Anything else round-trips exactly through String(number), so the text is parsed without the
+ * (about 8x slower) source-keeping reviver. Digits inside strings may match too; that only
+ * costs the slower parse.
+ */
+const RISKY_NUMBER = /[:[,]\s*-?(?:\d[\d.]{15,}|\d+\.\d*0(?!\d)|0\.0{5}|\d+(?:\.\d+)?[eE])/;
+
 function parseWithNumberSources(text: string): Json {
+  if (!RISKY_NUMBER.test(text)) return JSON.parse(text) as Json;
   return JSON.parse(text, function (
     this: Holder,
     key: string,
@@ -137,93 +161,167 @@ function flattenAll(node: Json, holder: object, key: string, p: string, out: Rec
   } else out[p] = scalarOf(holder, key, node);
 }
 
+/** Files above this size are streamed (see the top of this file). */
+export const STREAM_ABOVE_BYTES = 64 * 1024 * 1024;
+
+type Problems = NonNullable<ReadRecord['problems']>;
+
+function compile(schema: object): ValidateFunction {
+  let validate = schemaCache.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    schemaCache.set(schema, validate);
+  }
+  return validate;
+}
+
+/**
+ * Sort schema errors: inside a record they become that record's problems (keyed by the record's
+ * JSON path); outside, they are returned as envelope errors. `prefix` turns a pointer relative to
+ * a streamed element into one from the document root.
+ */
+function sortSchemaErrors(
+  validate: ValidateFunction,
+  doc: Json,
+  steps: string[][],
+  recordProblems: Map<string, Problems>,
+  prefix = '',
+): string[] {
+  const envelope: string[] = [];
+  for (const e of validate.errors ?? []) {
+    const relative =
+      e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath;
+    const pointer = prefix + relative;
+    const jsonPath = pointerToPath(pointer);
+    const reason = e.keyword === 'required' ? 'is missing' : (e.message ?? 'is invalid');
+    const record = recordOfPointer(prefix + e.instancePath, steps);
+    if (record === undefined) {
+      envelope.push(`${jsonPath} ${reason}`);
+      continue;
+    }
+    const list = recordProblems.get(record) ?? [];
+    list.push({ column: jsonPath, value: describe(valueAt(doc, relative)), reason: `${jsonPath} ${reason}` });
+    recordProblems.set(record, list);
+  }
+  return envelope;
+}
+
+function rejectEnvelope(file: string, envelope: string[]): never {
+  throw new FileRejectedError(
+    `does not match the vendor's JSON schema: ${envelope.slice(0, 10).join('; ')}`,
+    { file, jsonPath: envelope[0]?.split(' ')[0] },
+    'Check that the file comes from this vendor and is complete.',
+  );
+}
+
+function parseOrReject(text: string, file: string, where?: string): Json {
+  try {
+    return parseWithNumberSources(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    const at = where ? ` in ${where}` : pos ? ` at ${lineColumn(text, Number(pos[1]))}` : '';
+    throw new FileRejectedError(
+      `not valid JSON${at}: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      { file, ...(where ? { jsonPath: where } : {}) },
+      'Check that the file is a complete JSON document (not CSV, not cut off).',
+    );
+  }
+}
+
+/** The schema of one element of the first array, when `properties`/`items` lead to it. */
+function elementSchema(schema: Record<string, unknown>, keys: string[]): Record<string, unknown> | undefined {
+  let node: unknown = schema;
+  for (const key of keys) {
+    node = (node as { properties?: Record<string, unknown> }).properties?.[key];
+    if (node === undefined || typeof node !== 'object') return undefined;
+  }
+  const items = (node as { items?: unknown }).items;
+  return items !== undefined && typeof items === 'object' && !Array.isArray(items)
+    ? (items as Record<string, unknown>)
+    : undefined;
+}
+
+/** The schema with the first array's items left out, to check the envelope alone. */
+function envelopeSchema(schema: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const copy = structuredClone(schema);
+  let node: Record<string, unknown> = copy;
+  for (const key of keys)
+    node = (node.properties as Record<string, Record<string, unknown>>)[key] as Record<string, unknown>;
+  delete node.items;
+  delete node.minItems;
+  delete node.contains;
+  return copy;
+}
+
+function canStream(source: VendorSource, steps: string[][]): boolean {
+  const first = `${(steps[0] ?? []).join('.')}[]`;
+  const paths = [
+    ...Object.values(source.fields).flatMap((m) => m.sources),
+    ...source.flowArrays.map((f) => f.array),
+  ];
+  if (!paths.every((p) => p.startsWith(first))) return false;
+  const schema = source.json?.schema;
+  return schema === undefined || elementSchema(schema, steps[0] ?? []) !== undefined;
+}
+
 export async function* readJsonRecords(
   filePath: string,
   source: VendorSource,
   hooks: ReaderHooks = {},
+  tuning: { streamAboveBytes?: number } = {},
 ): AsyncGenerator<ReadRecord> {
   // onHeader is called after the last record (with every path seen), not before the first.
   const options = source.json;
   if (!options) throw new Error('readJsonRecords needs a json source');
+  const recordPath = options.recordPath;
   const file = path.basename(filePath);
-  const bytes = await readFile(filePath);
-  hooks.onProgress?.(bytes.length, bytes.length);
-  const encoding = detectEncoding(bytes.subarray(0, 64 * 1024), options.encoding);
-  const text = decodeBuffer(bytes, encoding);
-  if (text.trim() === '') {
-    throw new FileRejectedError('the file is empty', { file }, 'Ask the vendor to resend the file.');
-  }
-  const bad = text.indexOf(REPLACEMENT_CHAR);
-  if (bad >= 0 && encoding.name === 'utf8') {
-    throw new FileRejectedError(
-      `bytes that are not valid UTF-8 at ${lineColumn(text, bad)}`,
-      { file },
-      'JSON must be UTF-8: ask the vendor to send UTF-8, or set json.encoding for this vendor.',
-    );
-  }
-  let doc: Json;
-  try {
-    doc = parseWithNumberSources(text);
-  } catch (e) {
-    const message = (e as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    const where = pos ? ` at ${lineColumn(text, Number(pos[1]))}` : '';
-    throw new FileRejectedError(
-      `not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
-      { file },
-      'Check that the file is a complete JSON document (not CSV, not cut off).',
-    );
-  }
-
-  const steps = recordSteps(options.recordPath);
-  const recordProblems = new Map<string, ReadRecord['problems'] & object>();
-  if (options.schema) {
-    let validate = schemaCache.get(options.schema);
-    if (!validate) {
-      validate = ajv.compile(options.schema);
-      schemaCache.set(options.schema, validate);
-    }
-    if (!validate(doc)) {
-      const envelope: string[] = [];
-      for (const e of validate.errors ?? []) {
-        const pointer =
-          e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath;
-        const jsonPath = pointerToPath(pointer);
-        const reason = e.keyword === 'required' ? 'is missing' : (e.message ?? 'is invalid');
-        const record = recordOfPointer(e.instancePath, steps);
-        if (record === undefined) {
-          envelope.push(`${jsonPath} ${reason}`);
-          continue;
-        }
-        const list = recordProblems.get(record) ?? [];
-        list.push({
-          column: jsonPath,
-          value: describe(valueAt(doc, pointer)),
-          reason: `${jsonPath} ${reason}`,
-        });
-        recordProblems.set(record, list);
-      }
-      if (envelope.length > 0) {
-        throw new FileRejectedError(
-          `does not match the vendor's JSON schema: ${envelope.slice(0, 10).join('; ')}`,
-          { file, jsonPath: envelope[0]?.split(' ')[0] },
-          'Check that the file comes from this vendor and is complete.',
-        );
-      }
-    }
-  }
-
+  const size = (await stat(filePath)).size;
+  const encoding = detectEncoding(await readSample(filePath), options.encoding);
+  const steps = recordSteps(recordPath);
+  const recordProblems = new Map<string, Problems>();
   // The "header" of a JSON file: every field path seen in any record (optional fields are
   // absent from some records), sorted, since key order carries no meaning in JSON.
   const fieldPaths = new Set<string>();
   let yielded = 0;
-  async function* walk(
+
+  /** The records in one element of the array at `steps[level]`. */
+  function* elementRecords(
+    element: Json,
+    here: string,
+    level: number,
+    t: string,
+    inherited: Record<string, Scalar>,
+  ): Generator<ReadRecord> {
+    const isObject = element !== null && typeof element === 'object' && !Array.isArray(element);
+    if (level < steps.length - 1) {
+      if (!isObject) return;
+      const values = { ...inherited };
+      flattenScalars(element, t, values);
+      yield* walk(element, level + 1, t, here, values);
+      return;
+    }
+    const values: Record<string, Scalar> = { ...inherited };
+    const record: ReadRecord = { location: { file, jsonPath: here }, values };
+    if (isObject) {
+      for (const [k, v] of Object.entries(element)) flattenAll(v, element, k, `${t}.${k}`, values);
+    } else {
+      record.problems = [{ column: here, value: describe(element), reason: `${here} is not an object` }];
+    }
+    const problems = recordProblems.get(here);
+    if (problems) record.problems = [...(record.problems ?? []), ...problems];
+    for (const k of Object.keys(values)) if (!INDEXED.test(k)) fieldPaths.add(k);
+    yielded++;
+    yield record;
+  }
+
+  function* walk(
     container: Json,
     level: number,
     template: string,
     concrete: string,
     inherited: Record<string, Scalar>,
-  ): AsyncGenerator<ReadRecord> {
+  ): Generator<ReadRecord> {
     const step = steps[level] as string[];
     let node: Json | undefined = container;
     for (const key of step) {
@@ -234,48 +332,153 @@ export async function* readJsonRecords(
     if (!Array.isArray(node)) {
       if (level === 0 || (node !== undefined && node !== null)) {
         throw new FileRejectedError(
-          `expected an array at ${c} (record path "${options?.recordPath}"), found ${node === undefined ? 'nothing' : typeof node}`,
+          `expected an array at ${c} (record path "${recordPath}"), found ${node === undefined ? 'nothing' : typeof node}`,
           { file, jsonPath: c },
           'Check json.record_path in the vendor configuration.',
         );
       }
       return;
     }
-    const last = level === steps.length - 1;
-    for (let i = 0; i < node.length; i++) {
-      const element = node[i] as Json;
-      const here = `${c}[${i}]`;
-      const isObject = element !== null && typeof element === 'object' && !Array.isArray(element);
-      if (!last) {
-        if (!isObject) continue;
-        const values = { ...inherited };
-        flattenScalars(element, t, values);
-        yield* walk(element, level + 1, t, here, values);
-        continue;
-      }
-      const values: Record<string, Scalar> = { ...inherited };
-      const record: ReadRecord = { location: { file, jsonPath: here }, values };
-      if (isObject) {
-        for (const [k, v] of Object.entries(element)) flattenAll(v, element, k, `${t}.${k}`, values);
-      } else {
-        record.problems = [{ column: here, value: describe(element), reason: `${here} is not an object` }];
-      }
-      const problems = recordProblems.get(here);
-      if (problems) record.problems = [...(record.problems ?? []), ...problems];
-      for (const k of Object.keys(values)) if (!INDEXED.test(k)) fieldPaths.add(k);
-      yielded++;
-      yield record;
-    }
+    for (let i = 0; i < node.length; i++)
+      yield* elementRecords(node[i] as Json, `${c}[${i}]`, level, t, inherited);
   }
-  const rootValues: Record<string, Scalar> = {};
-  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) flattenScalars(doc, '', rootValues);
-  yield* walk(doc, 0, '', '$', rootValues);
+
+  if (size === 0)
+    throw new FileRejectedError('the file is empty', { file }, 'Ask the vendor to resend the file.');
+  if (size > (tuning.streamAboveBytes ?? STREAM_ABOVE_BYTES) && canStream(source, steps)) {
+    yield* streamRecords(
+      filePath,
+      encoding,
+      size,
+      file,
+      source,
+      steps,
+      recordProblems,
+      elementRecords,
+      hooks,
+    );
+  } else {
+    const bytes = await readFile(filePath);
+    hooks.onProgress?.(bytes.length, bytes.length);
+    const text = decodeBuffer(bytes, encoding);
+    if (text.trim() === '')
+      throw new FileRejectedError('the file is empty', { file }, 'Ask the vendor to resend the file.');
+    const bad = text.indexOf(REPLACEMENT_CHAR);
+    if (bad >= 0 && encoding.name === 'utf8') {
+      throw new FileRejectedError(
+        `bytes that are not valid UTF-8 at ${lineColumn(text, bad)}`,
+        { file },
+        'JSON must be UTF-8: ask the vendor to send UTF-8, or set json.encoding for this vendor.',
+      );
+    }
+    const doc = parseOrReject(text, file);
+    if (options.schema) {
+      const validate = compile(options.schema);
+      if (!validate(doc)) {
+        const envelope = sortSchemaErrors(validate, doc, steps, recordProblems);
+        if (envelope.length > 0) rejectEnvelope(file, envelope);
+      }
+    }
+    // Document-level values join the records only when a field maps one (e.g. `currency`).
+    const rootValues: Record<string, Scalar> = {};
+    const usesRoot = Object.values(source.fields).some((m) => m.sources.some((p) => !p.includes('[]')));
+    if (usesRoot && doc !== null && typeof doc === 'object' && !Array.isArray(doc))
+      flattenScalars(doc, '', rootValues);
+    yield* walk(doc, 0, '', '$', rootValues);
+  }
   if (fieldPaths.size > 0) hooks.onHeader?.([...fieldPaths].sort());
   if (yielded === 0) {
     throw new FileRejectedError(
-      `no records at ${options.recordPath}`,
+      `no records at ${recordPath}`,
       { file, jsonPath: `$.${steps.map((s) => s.join('.')).join('[].')}` },
       'An empty delivery needs no ingest; ask the vendor whether the file was cut off.',
+    );
+  }
+}
+
+async function* streamRecords(
+  filePath: string,
+  encoding: Encoding,
+  size: number,
+  file: string,
+  source: VendorSource,
+  steps: string[][],
+  recordProblems: Map<string, Problems>,
+  elementRecords: (
+    element: Json,
+    here: string,
+    level: number,
+    t: string,
+    inherited: Record<string, Scalar>,
+  ) => Generator<ReadRecord>,
+  hooks: ReaderHooks,
+): AsyncGenerator<ReadRecord> {
+  const keys = steps[0] ?? [];
+  const template = `${keys.join('.')}[]`;
+  const concrete = `$.${keys.join('.')}`;
+  const schema = source.json?.schema;
+  const validateElement = schema ? compile(elementSchema(schema, keys) as object) : undefined;
+  const scanner = new ArrayElementScanner(keys);
+  const input = createReadStream(filePath, { highWaterMark: 1024 * 1024 });
+  let bytesRead = 0;
+  input.on('data', (chunk) => {
+    bytesRead += chunk.length;
+    hooks.onProgress?.(bytesRead, size);
+  });
+  const decoder = createDecoder(encoding);
+  input.on('error', (e) => decoder.destroy(e));
+  input.pipe(decoder);
+  let index = 0;
+  try {
+    for await (const chunk of decoder) {
+      const text = chunk as string;
+      if (encoding.name === 'utf8' && text.includes(REPLACEMENT_CHAR)) {
+        throw new FileRejectedError(
+          `bytes that are not valid UTF-8 near ${concrete}[${index}]`,
+          { file, jsonPath: `${concrete}[${index}]` },
+          'JSON must be UTF-8: ask the vendor to send UTF-8, or set json.encoding for this vendor.',
+        );
+      }
+      for (const elementText of scanner.feed(text)) {
+        const here = `${concrete}[${index}]`;
+        const element = parseOrReject(elementText, file, here);
+        if (validateElement && !validateElement(element)) {
+          const envelope = sortSchemaErrors(
+            validateElement,
+            element,
+            steps,
+            recordProblems,
+            `/${keys.join('/')}/${index}`,
+          );
+          if (envelope.length > 0) rejectEnvelope(file, envelope);
+        }
+        yield* elementRecords(element, here, 0, template, {});
+        recordProblems.clear();
+        index++;
+      }
+    }
+  } finally {
+    input.destroy();
+    decoder.destroy();
+  }
+  const envelopeText = scanner.envelopeText();
+  if (envelopeText.trim() === '')
+    throw new FileRejectedError('the file is empty', { file }, 'Ask the vendor to resend the file.');
+  const envelope = parseOrReject(envelopeText, file);
+  if (schema) {
+    const validate = compile(envelopeSchema(schema, keys));
+    if (!validate(envelope)) rejectEnvelope(file, sortSchemaErrors(validate, envelope, steps, new Map()));
+  }
+  if (!scanner.found) {
+    // No array where the record path says: the whole document is the envelope; say what is there.
+    let node: Json | undefined = envelope;
+    for (const key of keys) {
+      node = node !== null && typeof node === 'object' && !Array.isArray(node) ? node[key] : undefined;
+    }
+    throw new FileRejectedError(
+      `expected an array at ${concrete} (record path "${source.json?.recordPath}"), found ${node === undefined ? 'nothing' : typeof node}`,
+      { file, jsonPath: concrete },
+      'Check json.record_path in the vendor configuration.',
     );
   }
 }
