@@ -6,7 +6,10 @@ const notOk = (name: string) => fixture('json', 'not-ok', name);
 
 describe('canonical JSON', () => {
   it('reads the golden file, keeping the digits of JSON numbers', async () => {
-    const { rows, header } = await readAll(fixture('json', 'ok', 'canonical-basic.json'), await builtInVendor('canonical'));
+    const { rows, header } = await readAll(
+      fixture('json', 'ok', 'canonical-basic.json'),
+      await builtInVendor('canonical'),
+    );
     expect(rows).toHaveLength(2);
     // The header of a JSON file: every field path of any record, sorted (for schema drift).
     expect(header).toEqual([
