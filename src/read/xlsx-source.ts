@@ -25,7 +25,7 @@ export async function* readXlsxSheet(
     ...(request.sheetPattern !== undefined ? { sheetPattern: request.sheetPattern } : {}),
     requiredHeaders: request.required,
     ...(options ? { footerPatterns: options.footerPatterns, maxHeaderRow: options.headerScanRows } : {}),
-    onSkipped: (location, reason) => hooks.onSkippedRow?.({ location, reason, text: '' }),
+    onSkipped: (location, reason, text) => hooks.onSkippedRow?.({ location, reason, text: text ?? '' }),
     onHeader: (header) => {
       date1904 = header.date1904;
       hooks.onHeader?.(header.columns);
