@@ -91,7 +91,8 @@ export function canonicalJson(rows: CanonicalSampleRow[]): string {
         end_market_value: row.endMarketValue,
         flows:
           row.flow === null ? [] : [{ date: row.flow.date, amount: row.flow.amount, timing: 'end_of_day' }],
-        vendor_return: row.vendorReturn,
+        fees: row.fees,
+        vendor_return: row.vendorReturn === '' ? null : row.vendorReturn,
         return_basis: 'net',
       })),
     },
