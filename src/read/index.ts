@@ -11,7 +11,6 @@ import { readCsvRecords } from './csv.ts';
 import type { ReaderHooks } from './hooks.ts';
 import { readJsonRecords } from './json.ts';
 import type { MappedRow } from './types.ts';
-import { readXlsxRecords, readXlsxSheet } from './xlsx-source.ts';
 
 export type { ReaderHooks, SkippedRow } from './hooks.ts';
 
@@ -42,6 +41,13 @@ export function resolveVendorSource(fileName: string, vendor: VendorConfig): Ven
   );
 }
 
+type XlsxSource = typeof import('./xlsx-source.ts');
+
+/** exceljs takes about half a second to load; only workbooks pay for it. */
+async function* fromXlsx<T>(read: (xlsx: XlsxSource) => AsyncGenerator<T>): AsyncGenerator<T> {
+  yield* read(await import('./xlsx-source.ts'));
+}
+
 export function readRecords(
   filePath: string,
   source: VendorSource,
@@ -53,7 +59,7 @@ export function readRecords(
     case 'json':
       return readJsonRecords(filePath, source, hooks);
     case 'xlsx':
-      return readXlsxRecords(filePath, source, hooks);
+      return fromXlsx((xlsx) => xlsx.readXlsxRecords(filePath, source, hooks));
   }
 }
 
@@ -98,11 +104,13 @@ async function* readWorkbookWithFlowSheet(
     .filter((m) => m !== undefined && m.value === undefined)
     .map((m) => m?.sources ?? []);
   const flowsByAccount = new Map<string, { flow: MappedFlow; used: boolean }[]>();
-  const flowRecords = readXlsxSheet(
-    filePath,
-    source,
-    { sheet: xlsx?.flowSheet, sheetPattern: xlsx?.flowSheetPattern, required },
-    { ...options, onHeader: undefined, onProgress: undefined },
+  const flowRecords = fromXlsx((reader) =>
+    reader.readXlsxSheet(
+      filePath,
+      source,
+      { sheet: xlsx?.flowSheet, sheetPattern: xlsx?.flowSheetPattern, required },
+      { ...options, onHeader: undefined, onProgress: undefined },
+    ),
   );
   for await (const raw of flowRecords) {
     const mapped = mapFlowRecord(raw, vendor, source);
