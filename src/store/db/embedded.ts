@@ -11,6 +11,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DomainError } from '../../domain/errors.ts';
+import { isolateConnections } from './socket-queue.ts';
 
 export class EmbeddedDatabaseError extends DomainError {
   readonly code = 'EMBEDDED_DB_UNAVAILABLE';
@@ -118,6 +119,8 @@ async function startOwner(home: string): Promise<EmbeddedHandle> {
   fs.rmSync(socketPath, { force: true });
   // Every pool connection needs a socket slot: the default of 1 silently drops the rest.
   const server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 64 });
+  // Concurrent connections must not interleave their extended-protocol queries (see socket-queue.ts).
+  isolateConnections(server);
   await server.start();
   const endpoint: EmbeddedEndpoint = { socketDir, port: PORT, pid: process.pid };
   fs.writeFileSync(endpointFile, JSON.stringify(endpoint));
