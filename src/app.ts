@@ -1,6 +1,10 @@
 // Composition root: configuration, database, vendors, logging and notifications, opened once
 // per process and handed to the use cases that need them.
-import { logNotifier, type Notifier } from './alert/notifier.ts';
+import { configuredChannels } from './alert/channels.ts';
+import { createAlertDispatcher } from './alert/dispatcher.ts';
+import type { Notifier } from './alert/notifier.ts';
+import { type Cache, createCache } from './cache/index.ts';
+import { type AlertsConfig, loadAlertsConfig } from './config/alerts-config.ts';
 import { type AppConfig, loadAppConfig } from './config/app-config.ts';
 import { loadVendorConfigs } from './config/vendor-config.ts';
 import type { VendorConfig } from './config/vendor-types.ts';
@@ -13,7 +17,11 @@ export interface App {
   database: Database;
   vendors: VendorConfig[];
   logger: Logger;
+  /** Routes alerts by severity to log, webhook and e-mail; never blocks the caller. */
   notifier: Notifier;
+  alerts: AlertsConfig;
+  /** Redis when REDIS_URL is set, in-process otherwise; degrades to uncached when Redis is down. */
+  cache: Cache;
   close(): Promise<void>;
 }
 
@@ -29,6 +37,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
   const config = loadAppConfig(options.env);
   const logger = createLogger(config.logLevel);
   const vendors = await loadVendorConfigs(config.vendorConfigPath);
+  const alerts = loadAlertsConfig(config.alerts, config.vendorConfigPath);
   const database = await openDatabase(config, {
     maxConnections: options.maxConnections,
     applicationName: options.applicationName,
@@ -42,12 +51,26 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     await database.close();
     throw error;
   }
+  const cache = createCache(config, logger);
+  const notifier = createAlertDispatcher({
+    config: alerts,
+    channels: configuredChannels(alerts, logger),
+    logger,
+    claims: cache,
+  });
   return {
     config,
     database,
     vendors,
     logger,
-    notifier: logNotifier(logger),
-    close: () => database.close(),
+    notifier,
+    alerts,
+    cache,
+    async close() {
+      // Deliver pending alerts first (bounded), then release the connections.
+      await notifier.close(10_000);
+      await cache.close();
+      await database.close();
+    },
   };
 }

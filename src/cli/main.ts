@@ -2,6 +2,7 @@
 // codes here, once.
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
+import { registerBreaksCommands } from './commands/breaks.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerFilesCommands } from './commands/files.ts';
@@ -9,8 +10,10 @@ import { registerIngestCommand } from './commands/ingest.ts';
 import { registerLineageCommand } from './commands/lineage.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRecalcCommand } from './commands/recalc.ts';
+import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
+import { registerTolerancesCommands } from './commands/tolerances.ts';
 import { registerVendorsCommands } from './commands/vendors.ts';
 
 const program = new Command('perfrecon')
@@ -30,6 +33,9 @@ registerDlqCommands(program);
 registerLineageCommand(program);
 registerReturnsCommand(program);
 registerRecalcCommand(program);
+registerReconcileCommand(program);
+registerBreaksCommands(program);
+registerTolerancesCommands(program);
 registerSamplesCommand(program);
 registerVendorsCommands(program);
 registerDbCommands(program);
