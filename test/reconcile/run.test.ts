@@ -12,6 +12,7 @@ import { ingestFile } from '../../src/workflow/ingest-file.ts';
 import {
   accountReconciliationStatus,
   actOnBreak,
+  breakDigest,
   listBreakViews,
   reconcile,
   reconcileAfterIngest,
@@ -336,5 +337,25 @@ describe('tolerances and the cached status', () => {
     await expect(setTolerance(deps(), { effectiveFrom: '2024-01-01' }, 'ops:ann')).rejects.toThrow(
       /at least one of/,
     );
+  });
+});
+
+describe('the digest of open breaks', () => {
+  it('counts open breaks by age and lists the oldest', async () => {
+    const open = await listBreakViews(deps(), {});
+    const active = open.filter((b) => ['OPEN', 'ACKNOWLEDGED', 'PENDING_APPROVAL'].includes(b.status));
+    const tenDaysLater = new Date(Date.now() + 10 * 86_400_000);
+    const digest = await breakDigest(deps(), { now: tenDaysLater });
+    expect(digest).toMatchObject({
+      kind: 'break_digest',
+      severity: 'info',
+      title: `${active.length} open reconciliation breaks`,
+      details: {
+        open: active.length,
+        byAge: { '0-1 days': 0, '2-7 days': 0, '8-30 days': active.length, 'over 30 days': 0 },
+      },
+    });
+    const oldest = (digest.details.oldest as { break: number; ageDays: number }[]).map((b) => b.break);
+    expect(oldest).toEqual(active.map((b) => b.id));
   });
 });
