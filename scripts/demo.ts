@@ -84,7 +84,8 @@ const year = ['--from', '2023-12-31', '--to', '2024-12-31'];
 const [shared] = reportedBy('vendor-a', 'vendor-b');
 if (shared !== undefined) {
   note(
-    `${shared} as two vendors report it: the custodian's daily returns (gross, fees given) linked, then the administrator's months (Modified Dietz).`,
+    `${shared} as two vendors report it: the custodian's true daily returns linked, then the administrator's ` +
+      'monthly Modified Dietz -- the same money; the gap between them is the Modified Dietz approximation in months with flows.',
   );
   perfrecon('returns', shared, ...year, '--vendor', 'vendor-a');
   perfrecon('returns', shared, ...year, '--vendor', 'vendor-b');
