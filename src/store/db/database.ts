@@ -65,6 +65,9 @@ function assemble(
 ): Database {
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => {});
+  // Nor one losing it mid-query (terminated backend, embedded owner gone): its query fails with the
+  // error, and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
