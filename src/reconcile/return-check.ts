@@ -5,6 +5,7 @@
 import { RETURN_EPSILON, type RoundingAllowance, roundingAllowance } from './precision.ts';
 import type { AppliedTolerance, CheckResult, ReconPeriod, ReportedPrecision } from './types.ts';
 
+/** The lineage of a checked period; the figures compared are the result's expected/observed. */
 export function periodInputs(period: ReconPeriod): Record<string, unknown> {
   return {
     fileId: period.lineage.fileId,
@@ -13,11 +14,6 @@ export function periodInputs(period: ReconPeriod): Record<string, unknown> {
     source: period.lineage.sourceLocation,
     beginMarketValue: period.beginMarketValue,
     endMarketValue: period.endMarketValue,
-    flows: period.flows.length,
-    fees: period.fees,
-    returnBasis: period.returnBasis,
-    vendorReturn: period.vendorReturn,
-    calculatedReturn: period.calculatedReturn,
   };
 }
 

@@ -39,7 +39,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX reconciliation_runs_started_idx ON reconciliation_runs (started_at);
 
-    -- Every check of every run. The key is the check's identity within the run.
+    -- Every check of every run. The key is the check's identity within the run; it leads with
+    -- account_id, which is how results are read (an account's latest status). One index only:
+    -- a run writes a row per check, so every index is paid a million times per run.
     CREATE TABLE reconciliation_results (
       account_id text NOT NULL,
       run_id bigint NOT NULL REFERENCES reconciliation_runs (id),
@@ -61,7 +63,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (account_id, run_id, check_kind, vendor_code, counterparty, period_start, period_end)
     );
     CREATE INDEX reconciliation_results_run_idx ON reconciliation_results (run_id, status);
-    CREATE INDEX reconciliation_results_period_idx ON reconciliation_results (account_id, vendor_code, period_end);
 
     -- A FAILED result followed over runs until it is resolved or a run clears it.
     CREATE TABLE reconciliation_breaks (
