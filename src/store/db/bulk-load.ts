@@ -4,6 +4,7 @@
 // and a process attached to another's embedded database sends JSON batches.
 // Loads run outside any transaction into a staging table keyed by load id; the merge into
 // the real tables is one transaction that first checks the staged row count.
+import { once } from 'node:events';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -76,24 +77,33 @@ export function copyStreamLoader(pool: pg.Pool): BulkLoader {
     async load(table, columns, rows) {
       const target = checkIdentifiers(table, columns);
       const client = await pool.connect();
+      let failure: Error | undefined;
       try {
         const stream = client.query(copyFrom(`COPY ${target} FROM STDIN WITH (FORMAT csv)`));
         const finished = new Promise<void>((resolve, reject) => {
           stream.on('finish', resolve);
           stream.on('error', reject);
         });
+        // The copy can fail (connection lost) while a chunk waits for 'drain': that rejection is
+        // awaited below, and must not surface as an unhandled one meanwhile.
+        finished.catch(() => {});
         let written = 0;
         for (const chunk of chunks(rows, 2_000)) {
           if (!stream.write(chunk.map(csvLine).join(''))) {
-            await new Promise((resolve) => stream.once('drain', resolve));
+            // Rejects on the stream's 'error' instead of waiting for a 'drain' that never comes.
+            await once(stream, 'drain');
           }
           written += chunk.length;
         }
         stream.end();
         await finished;
         return written;
+      } catch (error) {
+        failure = error as Error;
+        throw error;
       } finally {
-        client.release();
+        // A client whose copy failed is discarded, not returned to the pool.
+        client.release(failure);
       }
     },
   };
