@@ -42,31 +42,21 @@ interface ReturnsOptions {
 }
 
 /** The keys `returns --json` prints, exactly (issue #2's contract). */
+const JSON_KEYS = [
+  'account_id',
+  'from',
+  'to',
+  'cumulative_return',
+  'annualized_return',
+  'periods',
+  'days',
+  'gaps',
+  'warnings',
+  'undefined_reason',
+] as const satisfies readonly (keyof AccountReturnReport)[];
+
 function jsonReport(report: AccountReturnReport) {
-  const {
-    account_id,
-    from,
-    to,
-    cumulative_return,
-    annualized_return,
-    periods,
-    days,
-    gaps,
-    warnings,
-    undefined_reason,
-  } = report;
-  return {
-    account_id,
-    from,
-    to,
-    cumulative_return,
-    annualized_return,
-    periods,
-    days,
-    gaps,
-    warnings,
-    undefined_reason,
-  };
+  return Object.fromEntries(JSON_KEYS.map((key) => [key, report[key]]));
 }
 
 export function registerReturnsCommand(program: Command): void {
