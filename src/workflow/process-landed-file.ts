@@ -273,13 +273,17 @@ async function fileAway(
   const destination = destinationFor(status);
   const target = destinationPath(deps.landing, destination, job.data.landingName);
   const storedPath = located.path === target ? target : await moveNoClobber(located.path, target);
-  await setStoredPath(deps.database.db, fileId, storedPath);
-  await appendLog(deps.database.db, fileId, {
-    status,
-    step: 'archive',
-    attempt: job.attempt,
-    worker: deps.worker,
-    message: `moved to ${path.relative(deps.landing.root, storedPath)}`,
+  // Where the file is and the log line saying so, together: a rerun that finds the file moved but
+  // not recorded (stored_path elsewhere) records both.
+  await deps.database.db.transaction().execute(async (trx) => {
+    await setStoredPath(trx, fileId, storedPath);
+    await appendLog(trx, fileId, {
+      status,
+      step: 'archive',
+      attempt: job.attempt,
+      worker: deps.worker,
+      message: `moved to ${path.relative(deps.landing.root, storedPath)}`,
+    });
   });
   return storedPath;
 }
@@ -300,11 +304,8 @@ async function settleStoredFile(
   if (sameArrival) {
     let storedPath = file.stored_path;
     const expected = destinationPath(deps.landing, destinationFor(file.status), job.data.landingName);
-    if (located !== undefined && located.path !== expected) {
+    if (located !== undefined && (located.path !== expected || file.stored_path !== located.path)) {
       storedPath = await fileAway(deps, job, file.id, file.status, located);
-    } else if (located !== undefined && file.stored_path !== located.path) {
-      storedPath = located.path;
-      await setStoredPath(db, file.id, storedPath);
     }
     if (file.status === 'SUCCEEDED') await deps.afterStore?.(file.id);
     return { ...outputFromFile(job, file, file.status, started), storedPath, recovered: true };
