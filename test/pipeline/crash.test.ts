@@ -77,7 +77,10 @@ async function queueFiles(prefix: string, count: number, rows: number): Promise<
     const file = writeCanonical(source, `canonical-${account}.csv`, canonicalRows(account, rows));
     expected.set(account, rows);
     receipts.push(
-      await intakeFile({ landing: landing(), boss, logger: app.logger }, { sourcePath: file, mode: 'copy', source: 'cli' }),
+      await intakeFile(
+        { landing: landing(), boss, logger: app.logger },
+        { sourcePath: file, mode: 'copy', source: 'cli' },
+      ),
     );
   }
   return receipts;
@@ -88,7 +91,11 @@ function worker(extra: NodeJS.ProcessEnv = {}, concurrency = 1) {
 }
 
 async function statuses(names: string[]) {
-  const rows = await app.database.db.selectFrom('files').select(['name', 'status']).where('name', 'in', names).execute();
+  const rows = await app.database.db
+    .selectFrom('files')
+    .select(['name', 'status'])
+    .where('name', 'in', names)
+    .execute();
   return new Map(rows.map((r) => [r.name, r.status]));
 }
 
@@ -117,14 +124,29 @@ async function assertExactlyOnce(receipts: IntakeReceipt[]): Promise<void> {
       .where('account_id', '=', account)
       .executeTakeFirstOrThrow();
     expect(Number(n), account).toBe(expected.get(account));
-    const file = await db.selectFrom('files').selectAll().where('sha256', '=', receipt.sha256).executeTakeFirstOrThrow();
+    const file = await db
+      .selectFrom('files')
+      .selectAll()
+      .where('sha256', '=', receipt.sha256)
+      .executeTakeFirstOrThrow();
     expect(file.status).toBe('SUCCEEDED');
     expect(file.rows_stored).toBe(expected.get(account));
-    const log = await db.selectFrom('etl_processing_log').selectAll().where('file_id', '=', file.id).orderBy('id').execute();
+    const log = await db
+      .selectFrom('etl_processing_log')
+      .selectAll()
+      .where('file_id', '=', file.id)
+      .orderBy('id')
+      .execute();
     // Stored once: one transition to SUCCEEDED at the store step, filed away once.
     const timeline = `${account}: ${log.map((l) => `${l.status}/${l.step}@${l.attempt} ${l.error ?? ''}`).join(', ')}`;
-    expect(log.filter((l) => l.status === 'SUCCEEDED' && l.step === 'store'), timeline).toHaveLength(1);
-    expect(log.filter((l) => l.step === 'archive'), timeline).toHaveLength(1);
+    expect(
+      log.filter((l) => l.status === 'SUCCEEDED' && l.step === 'store'),
+      timeline,
+    ).toHaveLength(1);
+    expect(
+      log.filter((l) => l.step === 'archive'),
+      timeline,
+    ).toHaveLength(1);
     expect(fs.existsSync(file.stored_path ?? ''), account).toBe(true);
     expect(file.stored_path).toContain(`${path.sep}archive${path.sep}`);
   }
@@ -204,8 +226,18 @@ describe('a worker killed with SIGKILL', () => {
     );
     clean.kill('SIGTERM');
     await clean.exited;
-    expect(await app.database.db.selectFrom('dead_letters').select('id').where('sha256', '=', receipt.sha256).execute()).toHaveLength(1);
-    const stored = await app.database.db.selectFrom('files').selectAll().where('sha256', '=', receipt.sha256).executeTakeFirstOrThrow();
+    expect(
+      await app.database.db
+        .selectFrom('dead_letters')
+        .select('id')
+        .where('sha256', '=', receipt.sha256)
+        .execute(),
+    ).toHaveLength(1);
+    const stored = await app.database.db
+      .selectFrom('files')
+      .selectAll()
+      .where('sha256', '=', receipt.sha256)
+      .executeTakeFirstOrThrow();
     expect(stored.status).toBe('FAILED');
     expect(letter.stored_path).toBe(path.join(landing().error, receipt.landingName));
     expect(fs.existsSync(letter.stored_path ?? '')).toBe(true);
@@ -275,7 +307,11 @@ describe('SIGTERM', () => {
     if (receipt === undefined) throw new Error('nothing queued');
     const stopping = worker({ PERFRECON_SHUTDOWN_TIMEOUT_SECONDS: '1' });
     await waitUntil(async () => {
-      const file = await app.database.db.selectFrom('files').select('status').where('sha256', '=', receipt.sha256).executeTakeFirst();
+      const file = await app.database.db
+        .selectFrom('files')
+        .select('status')
+        .where('sha256', '=', receipt.sha256)
+        .executeTakeFirst();
       return file?.status === 'PROCESSING';
     }, 'the job to start');
     stopping.kill('SIGTERM');
@@ -296,10 +332,18 @@ describe('SIGTERM', () => {
 describe('the database unavailable mid-run', () => {
   it('makes jobs fail and retry; they all finish, every row once', async () => {
     const receipts = await queueFiles('DOWN', 6, 3000);
-    const patient = { PERFRECON_RETRY_DELAY_SECONDS: '2', PERFRECON_RETRY_DELAY_MAX_SECONDS: '4', PERFRECON_RETRY_LIMIT: '5' };
+    const patient = {
+      PERFRECON_RETRY_DELAY_SECONDS: '2',
+      PERFRECON_RETRY_DELAY_MAX_SECONDS: '4',
+      PERFRECON_RETRY_LIMIT: '5',
+    };
     const running = worker(patient);
     await waitUntil(async () => {
-      const rows = await app.database.db.selectFrom('files').select('status').where('name', 'like', 'canonical-DOWN-%').execute();
+      const rows = await app.database.db
+        .selectFrom('files')
+        .select('status')
+        .where('name', 'like', 'canonical-DOWN-%')
+        .execute();
       return rows.some((r) => r.status === 'PROCESSING');
     }, 'the first job to start');
     if (env.mode === 'server') {
@@ -337,6 +381,9 @@ describe('the database unavailable mid-run', () => {
       .where('etl_processing_log.status', 'in', ['ERROR', 'PROCESSING'])
       .execute();
     // The outage hit running work: some job ran more than once.
-    expect(errors.some((e) => e.attempt > 1), JSON.stringify(errors)).toBe(true);
+    expect(
+      errors.some((e) => e.attempt > 1),
+      JSON.stringify(errors),
+    ).toBe(true);
   }, 300_000);
 });
