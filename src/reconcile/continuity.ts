@@ -115,6 +115,7 @@ export function checkSeries(
         message: passed
           ? `begin value ${next.beginMarketValue} continues the previous end value ${previous.endMarketValue}`
           : `begin value ${next.beginMarketValue} on ${next.periodStart} differs from the previous period's end value ${previous.endMarketValue} by ${difference}`,
+        fileId: next.lineage.fileId,
         inputs: { previous: lineage(previous), next: lineage(next) },
         explanation: passed ? null : explainDiscontinuity(previous, next, difference),
       });
@@ -129,6 +130,7 @@ export function checkSeries(
         observed: null,
         varianceAmount: null,
         message: `period ${next.periodStart} → ${next.periodEnd} overlaps ${previous.periodStart} → ${previous.periodEnd}; linking them would count days twice`,
+        fileId: next.lineage.fileId,
         inputs: { previous: lineage(previous), next: lineage(next) },
         explanation: null,
       });
@@ -184,6 +186,7 @@ function missing(
     varianceAmount: null,
     tolerance,
     message: `no ${frequency} period ${span.periodStart} → ${span.periodEnd} from ${previous.vendorCode}: the last one before ends ${previous.periodEnd}, ${why}`,
+    fileId: previous.lineage.fileId,
     inputs: { frequency, lastReported: { periodEnd: previous.periodEnd, ...lineage(previous) } },
     explanation: null,
   }));

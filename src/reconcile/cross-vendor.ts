@@ -108,6 +108,7 @@ export function compareVendors(
       message: passed
         ? `${coarseVendor} and ${fineVendor} agree on the value on ${date}`
         : `${coarseVendor} values the account at ${mine.value} on ${date}, ${fineVendor} at ${theirs.value}: difference ${difference}`,
+      fileId: mine.period.lineage.fileId,
       inputs: { [coarseVendor]: brief(mine.period), [fineVendor]: brief(theirs.period) },
       explanation: null,
     });
@@ -156,6 +157,7 @@ export function compareVendors(
       message: passed
         ? `${fineVendor} (${how}) agrees with ${coarseVendor} within ${tolerance.returnBps} bp`
         : `${fineVendor} (${how}) ${linked.cumulativeReturn.toFixed(8)} vs ${coarseVendor} ${ours.toFixed(8)}: variance ${varianceBps} bp exceeds ${tolerance.returnBps} bp`,
+      fileId: period.lineage.fileId,
       inputs: { [coarseVendor]: brief(period), [fineVendor]: covered.map(brief) },
       explanation: passed ? null : explainCrossVendor(period, covered, tolerance, scope.settings(fineVendor)),
     });

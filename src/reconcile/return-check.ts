@@ -35,11 +35,9 @@ export function checkReturn(
   if (period.vendorReturn === null) return undefined;
   const vendor = Number(period.vendorReturn);
   const rounding = roundingAllowance(period.vendorReturn, precision);
-  const applied: AppliedTolerance = {
-    ...tolerance,
-    roundingBps: bps(rounding.halfUnit),
-    roundingSource: rounding.source,
-  };
+  // Half a unit of the last digit in bps, not rounded away (10 decimals: 0.0000005 bp).
+  const roundingBps = Number((rounding.halfUnit * 1e4).toPrecision(12));
+  const applied: AppliedTolerance = { ...tolerance, roundingBps, roundingSource: rounding.source };
   const base = {
     kind: 'RETURN' as const,
     accountId: period.accountId,
@@ -50,6 +48,7 @@ export function checkReturn(
     observed: period.vendorReturn,
     varianceAmount: null,
     tolerance: applied,
+    fileId: period.lineage.fileId,
     inputs: periodInputs(period),
     explanation: null,
   };
@@ -71,7 +70,7 @@ export function checkReturn(
   const passed = Math.abs(variance) <= allowed;
   const withinRoundingOnly = passed && Math.abs(variance) > tolerance.returnBps * 1e-4 + RETURN_EPSILON;
   const varianceBps = bps(variance);
-  const limit = `${tolerance.returnBps} bp tolerance (${tolerance.returnSource}) + ${bps(rounding.halfUnit)} bp vendor rounding`;
+  const limit = `${tolerance.returnBps} bp tolerance (${tolerance.returnSource}) + ${roundingBps} bp vendor rounding`;
   return {
     rounding,
     result: {

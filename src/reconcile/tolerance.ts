@@ -29,7 +29,7 @@ export interface ToleranceRule {
 
 interface Level {
   source: ToleranceSource;
-  rule: Pick<ToleranceRule, 'returnBps' | 'marketValueAbs' | 'marketValueRel'> | undefined;
+  rule: LevelRule | undefined;
 }
 
 function applies(rule: ToleranceRule, asOf: IsoDate): boolean {
@@ -46,13 +46,20 @@ function latest(rules: readonly ToleranceRule[], accountId: string, vendorCode: 
   return found;
 }
 
+type LevelRule = Pick<ToleranceRule, 'returnBps' | 'marketValueAbs' | 'marketValueRel'>;
+
 /**
  * Rules indexed once per run, so resolving a tolerance for each of a million periods looks at
- * the few rules of its account and vendor only.
+ * the few rules of its account and vendor only; the resolved tolerances are shared objects
+ * (there are only as many distinct ones as combinations of rules), so a run does not create
+ * one per check.
  */
 export class ToleranceBook {
   private readonly byAccount = new Map<string, ToleranceRule[]>();
   private readonly vendorConfig: (vendorCode: string) => VendorToleranceDefaults;
+  private readonly configRules = new Map<string, LevelRule>();
+  private readonly resolved = new Map<string, AppliedTolerance>();
+  private readonly ruleIds = new Map<LevelRule, number>();
 
   constructor(
     rules: readonly ToleranceRule[],
@@ -66,23 +73,47 @@ export class ToleranceBook {
     this.vendorConfig = vendorConfig;
   }
 
+  private configRule(vendorCode: string): LevelRule {
+    let rule = this.configRules.get(vendorCode);
+    if (rule === undefined) {
+      const config = this.vendorConfig(vendorCode);
+      rule = {
+        returnBps: config.returnBps ?? null,
+        marketValueAbs: config.marketValueAbs ?? null,
+        marketValueRel: config.marketValueRel ?? null,
+      };
+      this.configRules.set(vendorCode, rule);
+    }
+    return rule;
+  }
+
+  private idOf(rule: LevelRule | undefined): number {
+    if (rule === undefined) return 0;
+    let id = this.ruleIds.get(rule);
+    if (id === undefined) {
+      id = this.ruleIds.size + 1;
+      this.ruleIds.set(rule, id);
+    }
+    return id;
+  }
+
   resolve(accountId: string, vendorCode: string, asOf: IsoDate): AppliedTolerance {
-    const accountRules = accountId === ANY ? [] : (this.byAccount.get(accountId) ?? []);
-    const anyAccount = this.byAccount.get(ANY) ?? [];
-    const config = this.vendorConfig(vendorCode);
+    const accountRules = accountId === ANY ? undefined : this.byAccount.get(accountId);
+    const anyAccount = this.byAccount.get(ANY);
+    const accountVendor = accountRules && latest(accountRules, accountId, vendorCode, asOf);
+    const account = accountRules && latest(accountRules, accountId, ANY, asOf);
+    const vendor = anyAccount && latest(anyAccount, ANY, vendorCode, asOf);
+    const config = this.configRule(vendorCode);
+    const global = anyAccount && latest(anyAccount, ANY, ANY, asOf);
+    const key = `${this.idOf(accountVendor)},${this.idOf(account)},${this.idOf(vendor)},${this.idOf(config)},${this.idOf(global)}`;
+    const known = this.resolved.get(key);
+    if (known !== undefined) return known;
     const levels: Level[] = [
-      { source: 'account+vendor', rule: latest(accountRules, accountId, vendorCode, asOf) },
-      { source: 'account', rule: latest(accountRules, accountId, ANY, asOf) },
-      { source: 'vendor', rule: latest(anyAccount, ANY, vendorCode, asOf) },
-      {
-        source: 'vendor-config',
-        rule: {
-          returnBps: config.returnBps ?? null,
-          marketValueAbs: config.marketValueAbs ?? null,
-          marketValueRel: config.marketValueRel ?? null,
-        },
-      },
-      { source: 'global', rule: latest(anyAccount, ANY, ANY, asOf) },
+      { source: 'account+vendor', rule: accountVendor },
+      { source: 'account', rule: account },
+      { source: 'vendor', rule: vendor },
+      { source: 'vendor-config', rule: config },
+      { source: 'global', rule: global },
     ];
     let returnBps = DEFAULT_RETURN_BPS;
     let returnSource: ToleranceSource = 'default';
@@ -105,7 +136,15 @@ export class ToleranceBook {
         break;
       }
     }
-    return { returnBps, returnSource, marketValueAbs, marketValueRel, marketValueSource };
+    const applied = Object.freeze({
+      returnBps,
+      returnSource,
+      marketValueAbs,
+      marketValueRel,
+      marketValueSource,
+    });
+    this.resolved.set(key, applied);
+    return applied;
   }
 }
 

@@ -176,6 +176,8 @@ export interface CheckResult {
   varianceAmount: string | null;
   tolerance: AppliedTolerance;
   message: string;
+  /** The file the checked figures came from (the later period's, the coarser vendor's). */
+  fileId: number | null;
   /** The inputs the result was computed from (lineage). */
   inputs: Record<string, unknown>;
   explanation: BreakExplanation | null;

@@ -70,34 +70,29 @@ export async function loadPeriods(
   to: string,
 ): Promise<Map<string, ReconPeriod[]>> {
   const ids = [...accountIds];
-  const { rows } = await sql<PeriodRow>`
+  const columns = sql`p.account_id, p.vendor_code, p.period_start, p.period_end, p.currency,
+    p.begin_market_value, p.end_market_value, p.income, p.fees, p.vendor_return, p.return_basis,
+    p.calculated_return, p.return_undefined_reason, p.file_id, p.config_version, p.calculation_version,
+    p.source_location`;
+  const inRange = sql<PeriodRow>`
     WITH lower_bound AS (
       SELECT account_id, least(min(period_start), ${from}::date) AS lo FROM performance_periods
       WHERE account_id = ANY(${ids}::text[]) AND period_end BETWEEN ${from}::date AND ${to}::date
       GROUP BY account_id
-    ),
-    picked AS (
-      SELECT p.account_id, p.vendor_code, p.period_start, p.period_end
-      FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
-      WHERE p.period_end <= ${to}::date AND p.period_end >= b.lo
-      UNION
-      SELECT * FROM (
-        SELECT DISTINCT ON (account_id, vendor_code) account_id, vendor_code, period_start, period_end
-        FROM performance_periods WHERE account_id = ANY(${ids}::text[]) AND period_end < ${from}::date
-        ORDER BY account_id, vendor_code, period_end DESC, period_start DESC) previous
-      UNION
-      SELECT * FROM (
-        SELECT DISTINCT ON (account_id, vendor_code) account_id, vendor_code, period_start, period_end
-        FROM performance_periods WHERE account_id = ANY(${ids}::text[]) AND period_end > ${to}::date
-        ORDER BY account_id, vendor_code, period_end, period_start) following
     )
-    SELECT p.account_id, p.vendor_code, p.period_start, p.period_end, p.currency,
-      p.begin_market_value, p.end_market_value, p.income, p.fees, p.vendor_return, p.return_basis,
-      p.calculated_return, p.return_undefined_reason, p.file_id, p.config_version, p.calculation_version,
-      p.source_location
-    FROM performance_periods p
-    JOIN picked USING (account_id, vendor_code, period_start, period_end)
-    ORDER BY p.account_id, p.vendor_code, p.period_start, p.period_end`.execute(db);
+    SELECT ${columns} FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
+    WHERE p.period_end <= ${to}::date AND p.period_end >= b.lo`.execute(db);
+  const neighbours = sql<PeriodRow>`
+    SELECT * FROM (
+      SELECT DISTINCT ON (p.account_id, p.vendor_code) ${columns} FROM performance_periods p
+      WHERE p.account_id = ANY(${ids}::text[]) AND p.period_end < ${from}::date
+      ORDER BY p.account_id, p.vendor_code, p.period_end DESC, p.period_start DESC) previous
+    UNION ALL
+    SELECT * FROM (
+      SELECT DISTINCT ON (p.account_id, p.vendor_code) ${columns} FROM performance_periods p
+      WHERE p.account_id = ANY(${ids}::text[]) AND p.period_end > ${to}::date
+      ORDER BY p.account_id, p.vendor_code, p.period_end, p.period_start) following`.execute(db);
+  const rows = [...(await inRange).rows, ...(await neighbours).rows];
   const byAccount = new Map<string, ReconPeriod[]>();
   if (rows.length === 0) return byAccount;
   const byKey = new Map<string, ReconPeriod>();
@@ -126,9 +121,12 @@ export async function loadPeriods(
         sourceLocation: row.source_location,
       },
     };
+    const key = `${row.account_id}|${row.vendor_code}|${row.period_start}|${row.period_end}`;
+    // The period before the range may also be the start of a cross-vendor span: keep it once.
+    if (byKey.has(key)) continue;
+    byKey.set(key, period);
     if (row.period_end < lowest) lowest = row.period_end;
     if (row.period_start > highest) highest = row.period_start;
-    byKey.set(`${row.account_id}|${row.vendor_code}|${row.period_start}|${row.period_end}`, period);
     const list = byAccount.get(row.account_id);
     if (list === undefined) byAccount.set(row.account_id, [period]);
     else list.push(period);
@@ -220,14 +218,20 @@ const RESULT_COLUMNS = [
   'observed',
   'variance_bps',
   'variance_amount',
-  'tolerance',
+  'tolerance_bps',
+  'rounding_bps',
+  'market_value_abs',
+  'market_value_rel',
+  'tolerance_source',
+  'file_id',
   'message',
   'cause',
-  'explanation',
-  'inputs',
+  'details',
 ] as const;
 
 function resultRow(runId: number, result: CheckResult): CopyValue[] {
+  const { tolerance } = result;
+  const valueCheck = result.kind === 'CONTINUITY' || result.kind === 'CROSS_VENDOR_MARKET_VALUE';
   return [
     result.accountId,
     runId,
@@ -241,11 +245,15 @@ function resultRow(runId: number, result: CheckResult): CopyValue[] {
     result.observed,
     result.varianceBps,
     result.varianceAmount,
-    result.tolerance,
+    valueCheck ? null : tolerance.returnBps,
+    tolerance.roundingBps ?? null,
+    valueCheck ? tolerance.marketValueAbs : null,
+    valueCheck ? tolerance.marketValueRel : null,
+    valueCheck ? tolerance.marketValueSource : tolerance.returnSource,
+    result.fileId,
     result.message,
     result.explanation?.cause ?? null,
-    result.explanation,
-    result.inputs,
+    result.status === 'FAILED' ? { tolerance, inputs: result.inputs, explanation: result.explanation } : null,
   ];
 }
 

@@ -183,11 +183,20 @@ export interface ReconciliationResultsTable {
   observed: NullableNumeric;
   variance_bps: NullableNumeric;
   variance_amount: NullableNumeric;
-  tolerance: JSONColumnType<Record<string, unknown>>;
+  tolerance_bps: NullableNumeric;
+  rounding_bps: NullableNumeric;
+  market_value_abs: NullableNumeric;
+  market_value_rel: NullableNumeric;
+  tolerance_source: string;
+  file_id: number | null;
   message: string;
   cause: string | null;
-  explanation: JSONColumnType<Record<string, unknown>> | null;
-  inputs: JSONColumnType<Record<string, unknown>>;
+  /** Failed checks only: the full tolerance, the inputs with their lineage, the explanation. */
+  details: JSONColumnType<{
+    tolerance: Record<string, unknown>;
+    inputs: Record<string, unknown>;
+    explanation: Record<string, unknown> | null;
+  }> | null;
 }
 
 export type BreakStatusColumn = 'OPEN' | 'ACKNOWLEDGED' | 'PENDING_APPROVAL' | 'RESOLVED' | 'CLEARED';

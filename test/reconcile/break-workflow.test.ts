@@ -99,6 +99,7 @@ describe('matching a run with the breaks already known', () => {
       marketValueSource: 'default',
     },
     message: '',
+    fileId: 1,
     inputs: {},
     explanation: null,
   });

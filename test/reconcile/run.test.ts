@@ -140,7 +140,16 @@ describe('a run after each stored file', () => {
       5,
     );
     expect(returnBreak?.cause).toBe('FLOW_TIMING_START_OF_DAY');
-    expect(returnBreak?.inputs).toMatchObject({ fileId, source: { file: 'canonical-2024q1.csv', row: 6 } });
+    expect(returnBreak?.details?.inputs).toMatchObject({
+      fileId,
+      source: { file: 'canonical-2024q1.csv', row: 6 },
+    });
+    expect(returnBreak).toMatchObject({
+      file_id: fileId,
+      tolerance_bps: '1',
+      rounding_bps: '0.0000005',
+      tolerance_source: 'default',
+    });
     expect(failed[0]).toMatchObject({ variance_amount: '100', expected: '260000', observed: '260100' });
   });
 

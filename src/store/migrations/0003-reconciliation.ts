@@ -40,8 +40,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX reconciliation_runs_started_idx ON reconciliation_runs (started_at);
 
     -- Every check of every run. The key is the check's identity within the run; it leads with
-    -- account_id, which is how results are read (an account's latest status). One index only:
-    -- a run writes a row per check, so every index is paid a million times per run.
+    -- account_id, which is how results are read (an account's latest status). A run writes a
+    -- row per check, millions a day, so a row stays lean: a passed check keeps its figures, the
+    -- tolerance it was judged against and the file its figures came from (file_id; the period's
+    -- own lineage and its audit trail give the rest); a failed one also keeps in details the
+    -- full tolerance, every input with its lineage, and the explanation. One index only.
     CREATE TABLE reconciliation_results (
       account_id text NOT NULL,
       run_id bigint NOT NULL REFERENCES reconciliation_runs (id),
@@ -55,11 +58,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       observed numeric,
       variance_bps numeric,
       variance_amount numeric,
-      tolerance jsonb NOT NULL,
+      tolerance_bps numeric,
+      rounding_bps numeric,
+      market_value_abs numeric,
+      market_value_rel numeric,
+      tolerance_source text NOT NULL,
+      file_id bigint,
       message text NOT NULL,
       cause text,
-      explanation jsonb,
-      inputs jsonb NOT NULL,
+      details jsonb,
       PRIMARY KEY (account_id, run_id, check_kind, vendor_code, counterparty, period_start, period_end)
     );
     CREATE INDEX reconciliation_results_run_idx ON reconciliation_results (run_id, status);

@@ -12,6 +12,7 @@ import {
   type CheckResult,
   type KnownBreak,
   planBreakSync,
+  type ReconPeriod,
   type RunScope,
   type RunSummary,
   reconcileAccount,
@@ -146,9 +147,23 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
       lookbackDays: lookback ? LOOKBACK_DAYS : undefined,
     });
     const batchSize = request.batchSize ?? 1000;
-    for (let index = 0; index < accounts.length; index += batchSize) {
-      const batch = accounts.slice(index, index + batchSize);
-      const periods = await loadPeriods(db, batch, scope.from, scope.to);
+    const batches: string[][] = [];
+    for (let index = 0; index < accounts.length; index += batchSize)
+      batches.push(accounts.slice(index, index + batchSize));
+    // The next batch is read while this one is decided and written: the database works while
+    // this process computes. The handler only keeps an early failure from being "unhandled";
+    // it is thrown where the batch is awaited.
+    const prefetch = (batch: string[] | undefined) => {
+      if (batch === undefined) return undefined;
+      const loading = loadPeriods(db, batch, scope.from, scope.to);
+      loading.catch(() => {});
+      return loading;
+    };
+    let next = prefetch(batches[0]);
+    for (let index = 0; index < batches.length; index++) {
+      const batch = batches[index] as string[];
+      const periods = await (next as Promise<Map<string, ReconPeriod[]>>);
+      next = prefetch(batches[index + 1]);
       const results: CheckResult[] = [];
       for (const accountId of batch) {
         results.push(
