@@ -11,6 +11,7 @@ import { openLineageSink } from '../observe/openlineage.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter.ts';
 import { type PipelineDeps, processLandedFile } from './process-landed-file.ts';
 import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, type IngestJobData, openJobQueue } from './queues.ts';
+import { reconcileAfterIngest } from './reconcile/index.ts';
 
 export interface PipelineOptions {
   /** Run ingest workers with this many jobs at a time; omit for none (or start them later). */
@@ -44,6 +45,20 @@ export function databaseNamespace(app: App): string {
   return `postgres://localhost${app.config.home}/db`;
 }
 
+/** After a file is stored: reconcile the accounts and periods it touched (SPEC §1.8). */
+function reconcileStoredFile(app: App, actor: string): PipelineDeps['afterStore'] {
+  const deps = {
+    database: app.database,
+    vendors: app.vendors,
+    notifier: app.notifier,
+    cache: app.cache,
+    logger: app.logger,
+  };
+  return async (fileId) => {
+    await reconcileAfterIngest(deps, fileId, { actor });
+  };
+}
+
 export function pipelineDeps(app: App, afterStore?: PipelineDeps['afterStore']): PipelineDeps {
   const worker = workerName();
   return {
@@ -57,7 +72,7 @@ export function pipelineDeps(app: App, afterStore?: PipelineDeps['afterStore']):
     databaseNamespace: databaseNamespace(app),
     worker,
     actor: `worker:${worker}`,
-    afterStore,
+    afterStore: afterStore ?? reconcileStoredFile(app, `worker:${worker}`),
     failpoint: app.config.pipeline.failpoint,
   };
 }

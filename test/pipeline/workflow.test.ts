@@ -113,6 +113,13 @@ describe('a file through the landing folder', () => {
       'SUCCEEDED/store@1',
       'SUCCEEDED/archive@1',
     ]);
+    // Reconciled after the store, for the accounts and periods the file touched.
+    const runs = await db()
+      .selectFrom('reconciliation_runs')
+      .select(['trigger', 'status'])
+      .where(sql<boolean>`inputs->>'fileId' = ${String(file.id)}`)
+      .execute();
+    expect(runs).toEqual([{ trigger: 'ingest', status: 'COMPLETED' }]);
     expect(alerts.some((a) => a.kind === 'file_succeeded' && a.details.file === 'canonical-good.csv')).toBe(
       true,
     );
