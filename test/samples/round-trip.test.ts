@@ -126,9 +126,10 @@ describe('samples round trip, no problems injected', () => {
     expect(h.set.manifest.problems).toEqual([]);
   });
 
-  // One test per file, in the order written (the two canonical files share a vendor code).
-  for (const index of [0, 1, 2, 3, 4]) {
-    it(`file ${index + 1}: every row stored as the generator meant it, the vendor's return within its own rounding`, async () => {
+  // One test per file, in the order written (checked above; the two canonical files share a vendor code).
+  const FILES = ['canonical CSV', 'canonical JSON', 'Vendor A CSV', 'Vendor B xlsx', 'Vendor C JSON'];
+  FILES.forEach((label, index) => {
+    it(`${label}: every row stored as the generator meant it, the vendor's return within its own rounding`, async () => {
       const sample = h.set.samples[index] as SampleFile;
       const summary = await ingest(h, sample.path);
       expect(summary, JSON.stringify(summary.quarantine.slice(0, 3))).toMatchObject({
@@ -162,7 +163,7 @@ describe('samples round trip, no problems injected', () => {
       }
       expect(compared).toBeGreaterThan(10);
     });
-  }
+  });
 
   it('vendor C reports a null opening value as 0 for an account funded during its first period', async () => {
     const sample = h.set.samples.find((s) => s.vendor === 'vendor-c') as SampleFile;
