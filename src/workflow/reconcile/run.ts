@@ -189,7 +189,7 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
       counts.breaksCleared += synced.cleared;
       opened.push(...synced.inserted.slice(0, Math.max(0, ALERTS_PER_BREAK_LIMIT + 1 - opened.length)));
       // A reader must not see the status from before this batch: retire the accounts' entries.
-      await deps.cache.invalidate(batch.map(tags.account));
+      await deps.cache.invalidate([...batch.map(tags.account), tags.breaks]);
     }
     const result = { ...summary.build(), ...counts };
     await finishRun(db, runId, result as unknown as Record<string, unknown>);
