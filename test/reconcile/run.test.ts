@@ -279,7 +279,12 @@ describe('two vendors for one account', () => {
 describe('missing periods', () => {
   it("reports each month a vendor has not delivered up to the run's date", async () => {
     // One account per batch: the next account is read while this one's breaks are written.
-    const outcome = await reconcile(deps(), { from: '2024-04-01', to: '2024-05-31', actor: 'test:ops', batchSize: 1 });
+    const outcome = await reconcile(deps(), {
+      from: '2024-04-01',
+      to: '2024-05-31',
+      actor: 'test:ops',
+      batchSize: 1,
+    });
     expect(outcome.summary.accounts).toBe(2);
     const missing = await listResults(app.database.db, { runId: outcome.runId, status: 'FAILED' });
     expect(
