@@ -127,8 +127,8 @@ async function startWorkers(
       perJobResults: true,
       pollingIntervalSeconds: pollIntervalSeconds,
     },
-    async (jobs) =>
-      Promise.all(
+    async (jobs) => {
+      const results = await Promise.all(
         jobs.map(async (job) => {
           const disposition = await processLandedFile(deps, {
             id: job.id,
@@ -138,7 +138,12 @@ async function startWorkers(
           });
           return { id: job.id, status: disposition.status, output: disposition.output };
         }),
-      ),
+      );
+      // A worker that just finished a job looks for the next one at once instead of sleeping out
+      // its polling interval: a backlog of small files is not paced at one per poll.
+      for (const worker of boss.getWipData()) if (worker.name === INGEST_QUEUE) boss.notifyWorker(worker.id);
+      return results;
+    },
   );
   const deadLetterOptions = {
     includeMetadata: true,

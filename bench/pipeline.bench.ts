@@ -1,0 +1,279 @@
+// Benchmark of the pipeline (not a test: it asserts nothing, it prints figures). End to end, from
+// the intake of the first file (landing copy, SHA-256, job) to the last file SUCCEEDED and
+// archived, with real `perfrecon worker` processes on the durable queue; against the same files
+// ingested directly (ingestFile in one process, no landing folder, no job).
+//   node bench/pipeline.bench.ts [--small-files 100] [--small-rows 100] [--large-rows 1000000]
+//                                [--modes embedded,server]
+// The server leg uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) and a
+// fresh database per case; the embedded leg a fresh PERFRECON_HOME per case. `run()` returns the
+// markdown section for BENCHMARKS.md.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type App, openApp } from '../src/app.ts';
+import { intakeFile } from '../src/intake/intake.ts';
+import { landingFolder } from '../src/intake/landing.ts';
+import { ingestFile } from '../src/workflow/ingest-file.ts';
+import { openJobQueue } from '../src/workflow/queues.ts';
+import { reconcileAfterIngest } from '../src/workflow/reconcile/index.ts';
+import { canonicalRows, startCli, writeCanonical } from '../test/pipeline/support.ts';
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+}
+
+const SMALL_FILES = Number(option('small-files', '100'));
+const SMALL_ROWS = Number(option('small-rows', '100'));
+const LARGE_ROWS = Number(option('large-rows', '1000000'));
+const MODES = option('modes', 'embedded,server').split(',');
+const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+type Mode = 'embedded' | 'server';
+
+interface Target {
+  mode: Mode;
+  env: NodeJS.ProcessEnv;
+  drop(): Promise<void>;
+}
+
+async function serverReachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return (await client.query('SHOW server_version')).rows[0]?.server_version as string;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function freshTarget(mode: Mode): Promise<Target> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'prpb-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PERFRECON_HOME: home,
+    PERFRECON_LOG_LEVEL: 'warn',
+    PERFRECON_OPENLINEAGE_FILE: 'off',
+  };
+  if (mode === 'embedded') {
+    return { mode, env, drop: async () => fs.rmSync(home, { recursive: true, force: true }) };
+  }
+  const name = `perfrecon_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+  return {
+    mode,
+    env,
+    async drop() {
+      const client = new pg.Client({ connectionString: SERVER_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Figures {
+  mode: Mode;
+  workload: string;
+  how: string;
+  files: number;
+  rows: number;
+  seconds: number;
+}
+
+/** Files written before any timing: distinct accounts, so no two files share bytes. */
+function writeFiles(dir: string, prefix: string, count: number, rows: number): string[] {
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const lines: string[] = [];
+    for (let done = 0, a = 0; done < rows; a++, done += 1000) {
+      lines.push(...canonicalRows(`${prefix}${i}-${a}`, Math.min(1000, rows - done)));
+    }
+    files.push(writeCanonical(dir, `canonical-${prefix}${i}.csv`, lines));
+  }
+  return files;
+}
+
+/** Direct: ingestFile for each file in this process; optionally the reconciliation a job runs. */
+async function direct(mode: Mode, files: string[], rows: number, reconcile: boolean): Promise<Figures> {
+  const target = await freshTarget(mode);
+  const app = await openApp({ env: target.env });
+  try {
+    const context = {
+      database: app.database,
+      vendors: app.vendors,
+      notifier: app.notifier,
+      actor: 'bench',
+      maxFileBytes: app.config.maxFileBytes,
+    };
+    const reconcileDeps = {
+      database: app.database,
+      vendors: app.vendors,
+      notifier: app.notifier,
+      cache: app.cache,
+      logger: app.logger,
+    };
+    // Warm up this process (module loading, JIT) on a file of its own, outside the clock.
+    const warmUp = writeCanonical(
+      path.dirname(files[0] ?? '.'),
+      'canonical-warm-up.csv',
+      canonicalRows('WARM', 50),
+    );
+    await ingestFile(context, { filePath: warmUp });
+    fs.rmSync(warmUp);
+    const started = performance.now();
+    for (const file of files) {
+      const summary = await ingestFile(context, { filePath: file });
+      if (summary.outcome !== 'SUCCEEDED') throw new Error(`${file}: ${summary.outcome}`);
+      if (reconcile && summary.fileId !== null) await reconcileAfterIngest(reconcileDeps, summary.fileId);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      mode,
+      workload: '',
+      how: reconcile ? 'direct ingestFile + reconcile' : 'direct ingestFile',
+      files: files.length,
+      rows: files.length * rows,
+      seconds,
+    };
+  } finally {
+    await app.close();
+    await target.drop();
+  }
+}
+
+async function succeeded(app: App): Promise<number> {
+  const row = await app.database.db
+    .selectFrom('files')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'SUCCEEDED')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The workflow: `workers` worker processes (the first owns the embedded database, as `serve`
+ * would); this process takes the files in (copy to the landing folder, hash, queue) and waits.
+ */
+async function workflow(mode: Mode, files: string[], rows: number, workers: number): Promise<Figures> {
+  const target = await freshTarget(mode);
+  const workerEnv = {
+    ...target.env,
+    PERFRECON_WORKER_CONCURRENCY: '1',
+    PERFRECON_JOB_TIMEOUT_SECONDS: '7200',
+  };
+  const children = [];
+  let app: App | undefined;
+  try {
+    for (let i = 0; i < workers; i++) {
+      const child = startCli(['worker', '--concurrency', '1'], { ...workerEnv, PERFRECON_LOG_LEVEL: 'info' });
+      await child.waitFor(/pipeline ready/, 120_000);
+      children.push(child);
+    }
+    app = await openApp({ env: target.env });
+    const boss = await openJobQueue(app.database, app.config.pipeline, app.logger, { role: 'client' });
+    const intake = { landing: landingFolder(app.config.pipeline.landingPath), boss, logger: app.logger };
+    const started = performance.now();
+    for (const file of files) await intakeFile(intake, { sourcePath: file, mode: 'copy', source: 'cli' });
+    while ((await succeeded(app)) < files.length) await new Promise((resolve) => setTimeout(resolve, 100));
+    const seconds = (performance.now() - started) / 1000;
+    await boss.stop({ graceful: false, close: false });
+    return {
+      mode,
+      workload: '',
+      how: `workflow, ${workers} worker process${workers === 1 ? '' : 'es'}`,
+      files: files.length,
+      rows: files.length * rows,
+      seconds,
+    };
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => child.exited));
+    await app?.close();
+    await target.drop();
+  }
+}
+
+function fmt(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export async function run(): Promise<string> {
+  const smallLabel = `${SMALL_FILES} files × ${fmt(SMALL_ROWS)} rows`;
+  const largeLabel = `1 file × ${fmt(LARGE_ROWS)} rows`;
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'prpb-src-'));
+  const version = MODES.includes('server') ? await serverReachable() : undefined;
+  const modes = MODES.filter((m): m is Mode => m === 'embedded' || (m === 'server' && version !== undefined));
+  const results: Figures[] = [];
+  try {
+    process.stderr.write(
+      `writing ${SMALL_FILES} files of ${SMALL_ROWS} rows and one of ${LARGE_ROWS} rows…\n`,
+    );
+    const small = writeFiles(path.join(source, 'small'), 'S', SMALL_FILES, SMALL_ROWS);
+    const large = writeFiles(path.join(source, 'large'), 'L', 1, LARGE_ROWS);
+    for (const mode of modes) {
+      const cases: [string, () => Promise<Figures>][] = [
+        [smallLabel, () => direct(mode, small, SMALL_ROWS, false)],
+        [smallLabel, () => direct(mode, small, SMALL_ROWS, true)],
+        [smallLabel, () => workflow(mode, small, SMALL_ROWS, 1)],
+        [smallLabel, () => workflow(mode, small, SMALL_ROWS, 2)],
+        [largeLabel, () => direct(mode, large, LARGE_ROWS, false)],
+        [largeLabel, () => direct(mode, large, LARGE_ROWS, true)],
+        // One file is one job: a second worker has nothing to take.
+        [largeLabel, () => workflow(mode, large, LARGE_ROWS, 1)],
+      ];
+      for (const [workload, measure] of cases) {
+        process.stderr.write(`${mode}: ${workload}… `);
+        const figures = { ...(await measure()), workload };
+        process.stderr.write(`${figures.how}: ${fmt(figures.seconds, 1)} s\n`);
+        results.push(figures);
+      }
+    }
+  } finally {
+    fs.rmSync(source, { recursive: true, force: true });
+  }
+
+  const baseline = (f: Figures) =>
+    results.find(
+      (r) => r.mode === f.mode && r.workload === f.workload && r.how === 'direct ingestFile + reconcile',
+    );
+  const lines = [
+    '## Pipeline: end to end through the durable workflow',
+    '',
+    `Method (\`bench/pipeline.bench.ts\`): canonical CSV files written beforehand, distinct accounts, daily periods, no vendor return; ${smallLabel} and ${largeLabel}. Each case on a fresh database (embedded: a new PERFRECON_HOME; server: a new database${version ? ` on PostgreSQL ${version}` : ''}). Timed by wall clock, once per case, on a shared ${os.cpus().length}-core machine.`,
+    '',
+    '- *direct*: `ingestFile` on each file in one process (read, map, quality, calculate, stage, one merge transaction) — no landing copy, no job; *+ reconcile*: the same plus the reconciliation a job runs after storing.',
+    '- *workflow*: real `perfrecon worker` processes (concurrency 1 each; in embedded mode the first one owns the database and the second attaches to it through its socket); the clock runs from the intake of the first file (copy into the landing folder, SHA-256, job queued) to the last file SUCCEEDED and archived, reconciliation included.',
+    '- overhead = workflow time ÷ (direct + reconcile) time − 1.',
+    '',
+    '| database | workload | how | seconds | files/min | rows/s | overhead |',
+    '|---|---|---|---:|---:|---:|---:|',
+    ...results.map((r) => {
+      const base = baseline(r);
+      const overhead =
+        r.how.startsWith('workflow') && base ? `${fmt((r.seconds / base.seconds - 1) * 100)} %` : '';
+      return `| ${r.mode} | ${r.workload} | ${r.how} | ${fmt(r.seconds, 1)} | ${fmt((r.files / r.seconds) * 60, (r.files / r.seconds) * 60 < 10 ? 2 : 0)} | ${fmt(r.rows / r.seconds)} | ${overhead} |`;
+    }),
+  ];
+  if (MODES.includes('server') && version === undefined)
+    lines.push('', `(server leg skipped: ${SERVER_URL} unreachable)`);
+  return `${lines.join('\n')}\n`;
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.stdout.write(await run());
+}
