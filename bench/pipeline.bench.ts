@@ -7,6 +7,7 @@
 // The server leg uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) and a
 // fresh database per case; the embedded leg a fresh PERFRECON_HOME per case. `run()` returns the
 // markdown section for BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -108,8 +109,26 @@ function writeFiles(dir: string, prefix: string, count: number, rows: number): s
   return files;
 }
 
-/** Direct: ingestFile for each file in this process; optionally the reconciliation a job runs. */
+/**
+ * Direct: ingestFile for each file in a fresh process (like a worker, so neither side carries this
+ * process's heap); optionally the reconciliation a job runs.
+ */
 async function direct(mode: Mode, files: string[], rows: number, reconcile: boolean): Promise<Figures> {
+  const result = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--direct-case', JSON.stringify({ mode, files, rows, reconcile })],
+    { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, DATABASE_URL: SERVER_URL } },
+  );
+  if (result.status !== 0) throw new Error(`direct case failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Figures;
+}
+
+async function directInProcess(
+  mode: Mode,
+  files: string[],
+  rows: number,
+  reconcile: boolean,
+): Promise<Figures> {
   const target = await freshTarget(mode);
   const app = await openApp({ env: target.env });
   try {
@@ -156,10 +175,12 @@ async function direct(mode: Mode, files: string[], rows: number, reconcile: bool
   }
 }
 
-async function succeeded(app: App): Promise<number> {
+/** Files whose job is done: stored, reconciled and filed away (the archive step is the last). */
+async function archived(app: App): Promise<number> {
   const row = await app.database.db
-    .selectFrom('files')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .selectFrom('etl_processing_log')
+    .select((eb) => eb.fn.count<string>('file_id').distinct().as('n'))
+    .where('step', '=', 'archive')
     .where('status', '=', 'SUCCEEDED')
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -189,7 +210,7 @@ async function workflow(mode: Mode, files: string[], rows: number, workers: numb
     const intake = { landing: landingFolder(app.config.pipeline.landingPath), boss, logger: app.logger };
     const started = performance.now();
     for (const file of files) await intakeFile(intake, { sourcePath: file, mode: 'copy', source: 'cli' });
-    while ((await succeeded(app)) < files.length) await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((await archived(app)) < files.length) await new Promise((resolve) => setTimeout(resolve, 100));
     const seconds = (performance.now() - started) / 1000;
     await boss.stop({ graceful: false, close: false });
     return {
@@ -256,7 +277,7 @@ export async function run(): Promise<string> {
     '',
     `Method (\`bench/pipeline.bench.ts\`): canonical CSV files written beforehand, distinct accounts, daily periods, no vendor return; ${smallLabel} and ${largeLabel}. Each case on a fresh database (embedded: a new PERFRECON_HOME; server: a new database${version ? ` on PostgreSQL ${version}` : ''}). Timed by wall clock, once per case, on a shared ${os.cpus().length}-core machine.`,
     '',
-    '- *direct*: `ingestFile` on each file in one process (read, map, quality, calculate, stage, one merge transaction) — no landing copy, no job; *+ reconcile*: the same plus the reconciliation a job runs after storing.',
+    '- *direct*: `ingestFile` on each file in one fresh process (read, map, quality, calculate, stage, one merge transaction) — no landing copy, no job; *+ reconcile*: the same plus the reconciliation a job runs after storing.',
     '- *workflow*: real `perfrecon worker` processes (concurrency 1 each; in embedded mode the first one owns the database and the second attaches to it through its socket); the clock runs from the intake of the first file (copy into the landing folder, SHA-256, job queued) to the last file SUCCEEDED and archived, reconciliation included.',
     '- overhead = workflow time ÷ (direct + reconcile) time − 1.',
     '',
@@ -275,5 +296,10 @@ export async function run(): Promise<string> {
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.stdout.write(await run());
+  if (process.argv.includes('--direct-case')) {
+    const { mode, files, rows, reconcile } = JSON.parse(option('direct-case', '{}'));
+    process.stdout.write(`${JSON.stringify(await directInProcess(mode, files, rows, reconcile))}\n`);
+  } else {
+    process.stdout.write(await run());
+  }
 }
