@@ -4,6 +4,7 @@
 export { annualize, type DaysInYear, firstAnniversary, isLongerThanOneYear } from './annualize.ts';
 export { DEFAULT_CONVENTIONS, type ReturnConventions, resolveConventions } from './conventions.ts';
 export { dayNumber, dayToIso, isIsoDate } from './dates.ts';
+export { type DecimalPeriod, toPeriodInput } from './from-canonical.ts';
 export type { SplitPlan, ValuationPoint } from './large-flows.ts';
 export {
   type DatedReturn,

@@ -5,10 +5,9 @@
 // monthly), the finer vendor's returns are linked geometrically over each coarser period they
 // cover without a gap; a comparison is judged against the looser of the two tolerances.
 import { dayNumber } from '../calculate/dates.ts';
-import { linkReturns, periodReturn } from '../calculate/index.ts';
+import { linkReturns, periodReturn, toPeriodInput } from '../calculate/index.ts';
 import type { IsoDate } from '../domain/canonical.ts';
 import { compare, subtract } from './decimal.ts';
-import { toEngineInput } from './explain.ts';
 import { RETURN_EPSILON } from './precision.ts';
 import { looser, withinMarketValueTolerance } from './tolerance.ts';
 import type {
@@ -179,7 +178,7 @@ export function explainCrossVendor(
 ): BreakExplanation {
   const firstFine = fine[0] as ReconPeriod;
   const lastFine = fine.at(-1) as ReconPeriod;
-  const fineInputs = fine.map(toEngineInput);
+  const fineInputs = fine.map(toPeriodInput);
   const fees = fine.some((p) => p.fees === null)
     ? null
     : fineInputs.reduce((sum, p) => sum + (p.fees ?? 0), 0);

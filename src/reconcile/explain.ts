@@ -5,7 +5,7 @@
 // CAUSE_PRIORITY, that reproduces the vendor's figure within the tolerance and the vendor's
 // rounding; the others that fit too are named as well, since the data cannot tell them apart.
 import { dayNumber, dayToIso } from '../calculate/dates.ts';
-import { type PeriodInput, periodReturn } from '../calculate/index.ts';
+import { type PeriodInput, periodReturn, toPeriodInput } from '../calculate/index.ts';
 import type { FlowTiming } from '../domain/canonical.ts';
 import { RETURN_EPSILON, type RoundingAllowance, roundTo, truncateTo } from './precision.ts';
 import type {
@@ -49,22 +49,6 @@ export interface ExplainReturnInput {
   next?: ReconPeriod | undefined;
 }
 
-/** The engine's input from a stored period (amounts converted to numbers here, once). */
-export function toEngineInput(period: ReconPeriod): PeriodInput {
-  return {
-    periodStart: period.periodStart,
-    periodEnd: period.periodEnd,
-    beginMarketValue: Number(period.beginMarketValue),
-    endMarketValue: Number(period.endMarketValue),
-    flows: period.flows.map((flow) => ({
-      date: flow.date,
-      amount: Number(flow.amount),
-      timing: flow.timing,
-    })),
-    fees: period.fees === null ? null : Number(period.fees),
-  };
-}
-
 function formatReturn(value: number | null, decimals: number): string {
   return value === null ? 'undefined' : value.toFixed(decimals);
 }
@@ -74,7 +58,7 @@ const MAX_FLOWS_TRIED_ONE_BY_ONE = 20;
 export function explainReturnBreak(input: ExplainReturnInput): BreakExplanation {
   const { period, settings, rounding } = input;
   const vendor = Number(period.vendorReturn);
-  const base = toEngineInput(period);
+  const base = toPeriodInput(period);
   const conventions = { basis: period.returnBasis, largeFlowThreshold: settings.largeFlowThreshold };
   const calculated =
     period.calculatedReturn === null

@@ -5,7 +5,7 @@ export { type ReconContext, type RunScope, reconcileAccount, seriesByVendor } fr
 export * from './break-workflow.ts';
 export { checkSeries, explainDiscontinuity } from './continuity.ts';
 export { compareVendors, explainCrossVendor } from './cross-vendor.ts';
-export { CAUSE_PRIORITY, explainReturnBreak, inferFlow, toEngineInput } from './explain.ts';
+export { CAUSE_PRIORITY, explainReturnBreak, inferFlow } from './explain.ts';
 export { expectedValuationDates, type Frequency, inferFrequency, missingPeriods } from './frequency.ts';
 export { fractionDecimals, roundingAllowance, roundTo, truncateTo } from './precision.ts';
 export { checkReturn } from './return-check.ts';

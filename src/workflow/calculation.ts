@@ -1,35 +1,15 @@
 // The calculate step: a mapped canonical period (decimal strings) to the figures stored with
-// it. The conversion to numbers happens here, once; the engine's numeric policy is in
-// src/calculate.
+// it, under the vendor's conventions.
 import {
   CALCULATION_VERSION,
-  type PeriodInput,
+  type DecimalPeriod,
   periodReturn,
   type ReturnConventions,
+  toPeriodInput,
 } from '../calculate/index.ts';
 import type { VendorConfig } from '../config/vendor-types.ts';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import type { CalculatedFigures } from '../store/period-repository.ts';
-
-type PeriodFigures = Pick<
-  CanonicalPeriod,
-  'periodStart' | 'periodEnd' | 'beginMarketValue' | 'endMarketValue' | 'flows' | 'fees'
->;
-
-export function toPeriodInput(period: PeriodFigures): PeriodInput {
-  return {
-    periodStart: period.periodStart,
-    periodEnd: period.periodEnd,
-    beginMarketValue: Number(period.beginMarketValue),
-    endMarketValue: Number(period.endMarketValue),
-    flows: period.flows.map((flow) => ({
-      date: flow.date,
-      amount: Number(flow.amount),
-      timing: flow.timing,
-    })),
-    fees: period.fees === null ? null : Number(period.fees),
-  };
-}
 
 export function conventionsFor(
   vendor: VendorConfig,
@@ -40,7 +20,7 @@ export function conventionsFor(
 
 export function calculatePeriod(
   vendor: VendorConfig,
-  record: PeriodFigures & Pick<CanonicalPeriod, 'returnBasis'>,
+  record: DecimalPeriod & Pick<CanonicalPeriod, 'returnBasis'>,
 ): CalculatedFigures {
   const conventions = conventionsFor(vendor, record);
   const result = periodReturn(toPeriodInput(record), conventions);

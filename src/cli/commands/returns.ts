@@ -7,13 +7,13 @@ import {
   SPANS,
   type Span,
   spanRange,
+  toPeriodInput,
 } from '../../calculate/index.ts';
 import { findVendor } from '../../config/vendor-config.ts';
 import type { ReturnBasis } from '../../domain/canonical.ts';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
 import type { Database } from '../../store/db/database.ts';
 import { accountCoverage, selectPeriods } from '../../store/period-repository.ts';
-import { toPeriodInput } from '../../workflow/calculation.ts';
 import { percent, printJson, table } from '../output.ts';
 import { withApp } from '../run.ts';
 
