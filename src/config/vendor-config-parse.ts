@@ -5,6 +5,7 @@ import { type Document, isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../domain/errors.ts';
 import { isPathUnder } from '../map/json-path.ts';
 import { parseDecimal } from '../map/number.ts';
+import { DEFAULT_FOOTER_PATTERNS } from '../read/footer.ts';
 import { compileGlob } from './glob.ts';
 import { vendorSchema } from './vendor-config-schema.ts';
 import {
@@ -44,23 +45,6 @@ export class VendorConfigError extends ConfigError {
     this.issues = issues;
   }
 }
-
-/**
- * Total, subtotal and footnote rows skipped (and reported) below the header: a row whose first
- * non-empty cell starts with one of these words (case-insensitive; `total` matches "Total EUR"
- * but not "Totally"). The same rule as the Excel reader's.
- */
-export const DEFAULT_FOOTER_PATTERNS = [
-  'total',
-  'grand total',
-  'subtotal',
-  'gesamtsumme',
-  'summe',
-  'note',
-  'notes',
-  'source:',
-  '*',
-];
 
 type Path = (string | number)[];
 
@@ -227,7 +211,8 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
       issues.add([...path, other], `"${other}" options given but the format is "${format}"`, true);
     }
   }
-  const footer = (list: unknown): string[] => (list === undefined ? DEFAULT_FOOTER_PATTERNS : toList(list));
+  const footer = (list: unknown): string[] =>
+    list === undefined ? [...DEFAULT_FOOTER_PATTERNS] : toList(list);
   if (format === 'csv') {
     const o = (raw.csv ?? {}) as Record<string, unknown>;
     const csv: CsvOptions = {

@@ -1,7 +1,6 @@
 // The Excel reader's pure parts, each against worked cases.
 import { describe, expect, it } from 'vitest';
 import { convertCellValue, decodeOoxmlEscapes } from '../../src/read/excel/cell-value.ts';
-import { matchesFooterPattern } from '../../src/read/excel/data-rows.ts';
 import { HeaderRowSearch, headerLayout, normalizeHeader } from '../../src/read/excel/header-row.ts';
 import {
   columnLetters,
@@ -12,6 +11,7 @@ import {
 } from '../../src/read/excel/merged-cells.ts';
 import { compileSheetPattern } from '../../src/read/excel/sheet-selection.ts';
 import { parseWorkbookStructure } from '../../src/read/excel/workbook-structure.ts';
+import { matchesFooterPattern } from '../../src/read/footer.ts';
 
 describe('sheet patterns', () => {
   it.each([

@@ -1,42 +1,15 @@
 // Telling data rows from the rows around them once the header is known: blank rows, total
 // and subtotal rows, footnotes, page-break repeats of the header, and values that stand in
 // columns without a header. Everything except blank rows is reported, never dropped silently.
+import { footerPrefixMatches } from '../footer.ts';
 import type { CellValue } from './cell-value.ts';
 import { type HeaderLayout, normalizeHeader } from './header-row.ts';
 import { columnLetters } from './merged-cells.ts';
-
-export const DEFAULT_FOOTER_PATTERNS: readonly string[] = [
-  'total',
-  'grand total',
-  'subtotal',
-  'gesamtsumme',
-  'summe',
-  'note',
-  'notes',
-  'source:',
-  '*',
-];
 
 export type RowKind = { kind: 'data' } | { kind: 'blank' } | { kind: 'skip'; reason: string };
 
 function isEmpty(value: CellValue | undefined): boolean {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
-}
-
-/**
- * A footer pattern matches a cell that starts with it. A pattern ending in a letter or digit
- * must end a word there, so `total` matches "Total", "Total:" and "Total EUR" but not "Totally".
- */
-export function matchesFooterPattern(text: string, pattern: string): boolean {
-  return matchesNormalized(normalizeHeader(text), normalizeHeader(pattern));
-}
-
-function matchesNormalized(cell: string, prefix: string): boolean {
-  if (prefix === '' || !cell.startsWith(prefix)) return false;
-  const next = cell.charAt(prefix.length);
-  return (
-    next === '' || !/[\p{L}\p{N}]/u.test(prefix.charAt(prefix.length - 1)) || !/[\p{L}\p{N}]/u.test(next)
-  );
 }
 
 export class DataRowClassifier {
@@ -64,7 +37,7 @@ export class DataRowClassifier {
     if (first === undefined) return { kind: 'blank' };
     if (typeof first === 'string') {
       const cell = normalizeHeader(first);
-      if (this.footerPatterns.some((pattern) => matchesNormalized(cell, pattern)))
+      if (this.footerPatterns.some((pattern) => footerPrefixMatches(cell, pattern)))
         return { kind: 'skip', reason: 'total or footer row' };
     }
     if (this.repeatsHeader(cells)) return { kind: 'skip', reason: 'repeated header row' };
