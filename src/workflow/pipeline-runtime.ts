@@ -4,7 +4,7 @@
 import os from 'node:os';
 import type { PgBoss } from 'pg-boss';
 import type { App } from '../app.ts';
-import type { IntakeDeps } from '../intake/intake.ts';
+import { type IntakeDeps, recoverProcessing } from '../intake/intake.ts';
 import { ensureLandingFolder, type LandingFolder, landingFolder } from '../intake/landing.ts';
 import { startWatcher, type Watcher } from '../intake/watcher.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
@@ -95,6 +95,16 @@ export async function startPipeline(app: App, options: PipelineOptions): Promise
   const watcher = options.watch
     ? await startWatcher(intake, { intervalMs: config.watchIntervalMs, stableMs: config.watchStableMs })
     : undefined;
+  if (options.workers !== undefined && !options.watch) {
+    // A deployment without a watcher still queues files an interrupted intake left in processing/
+    // (the watcher does this itself). Only older ones: a younger file is an intake still under way.
+    void recoverProcessing(intake, 60_000).catch((error: Error) =>
+      app.logger.warn(
+        { err: error },
+        `could not check processing/ for files without a job: ${error.message}`,
+      ),
+    );
+  }
   let stopping: Promise<void> | undefined;
   return {
     boss,

@@ -1,5 +1,6 @@
 // One ingest job: a landed file through ingestFile (validate → read and map → quality →
-// calculate → store), then reconcile, then filed away (archive/, quarantine/ or error/).
+// calculate → store), then reconcile, then filed away (archive/, quarantine/ or error/) — the
+// last step, so a file in archive/ has been stored and reconciled.
 //
 // Every step may run again: after a crash, a lost heartbeat or a retry. What makes that safe:
 //  - the file's data, status and log are committed in one transaction (ingestFile), so a file is
@@ -177,12 +178,14 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     }
     const status = summary.outcome;
     failpoint(deps.failpoint, 'job:stored');
-    const storedPath = await fileAway(deps, job, summary.fileId, status, located);
-    failpoint(deps.failpoint, 'job:filed');
+    // store → reconcile → archive: the archive step is the job's last, so a file in archive/ has
+    // been reconciled.
+    if (status === 'SUCCEEDED') await deps.afterStore?.(summary.fileId);
     if (status !== 'REJECTED') {
       await resolveDeadLettersOfFile(db, summary.fileId, `taken in by job ${job.id} (${status})`);
     }
-    if (status === 'SUCCEEDED') await deps.afterStore?.(summary.fileId);
+    const storedPath = await fileAway(deps, job, summary.fileId, status, located);
+    failpoint(deps.failpoint, 'job:filed');
     return await completed(deps, job, facts, outputFromSummary(job, summary, storedPath, started));
   } catch (error) {
     const failure = classifyFailure(error);
@@ -304,10 +307,11 @@ async function settleStoredFile(
   if (sameArrival) {
     let storedPath = file.stored_path;
     const expected = destinationPath(deps.landing, destinationFor(file.status), job.data.landingName);
+    // Reconciliation may not have run before the interruption; it is idempotent, so run it again.
+    if (file.status === 'SUCCEEDED') await deps.afterStore?.(file.id);
     if (located !== undefined && (located.path !== expected || file.stored_path !== located.path)) {
       storedPath = await fileAway(deps, job, file.id, file.status, located);
     }
-    if (file.status === 'SUCCEEDED') await deps.afterStore?.(file.id);
     return { ...outputFromFile(job, file, file.status, started), storedPath, recovered: true };
   }
   // A second arrival of the same bytes: recorded on the first one's log, filed where the first went.

@@ -63,11 +63,21 @@ function fileNamed(name: string) {
   return db().selectFrom('files').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
+/** The file reached `status` and its job is done (filed away: the job's last step). */
 function settled(name: string, status: string) {
   return waitUntil(async () => {
     const file = await fileNamed(name);
-    return file?.status === status ? file : undefined;
-  }, `${name} to be ${status}`);
+    if (file?.status !== status) return undefined;
+    if (status === 'FAILED') return file;
+    const filed = await db()
+      .selectFrom('etl_processing_log')
+      .select('id')
+      .where('file_id', '=', file.id)
+      .where('step', '=', 'archive')
+      .where('status', '=', status)
+      .executeTakeFirst();
+    return filed === undefined ? undefined : file;
+  }, `${name} to be ${status} and filed away`);
 }
 
 async function steps(fileId: number) {
