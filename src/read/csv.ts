@@ -142,7 +142,7 @@ export async function* readCsvRecords(
 ): AsyncGenerator<ReadRecord> {
   const options = source.csv;
   if (!options) throw new Error('readCsvRecords needs a csv source');
-  const file = path.basename(filePath);
+  const file = hooks.fileName ?? path.basename(filePath);
   const totalBytes = (await stat(filePath)).size;
   if (totalBytes === 0) {
     throw new FileRejectedError(

@@ -32,6 +32,8 @@ export interface ExcelHeader {
 }
 
 export interface ExcelReadOptions {
+  /** The name the file arrived with, for locations (default: the path's base name). */
+  fileName?: string;
   /** Exact sheet name (a case-only difference is accepted, as Excel accepts it). Wins over sheetPattern. */
   sheet?: string;
   /** Glob (`Perf*`) or regular expression (`/^perf/`, `^Perf(ormance)?$`) matched against sheet names. */
@@ -117,7 +119,7 @@ export async function* readExcelRecords(
   filePath: string,
   options: ExcelReadOptions,
 ): AsyncGenerator<RawRecord, void, undefined> {
-  const file = basename(filePath);
+  const file = options.fileName ?? basename(filePath);
   const footerPatterns = options.footerPatterns ?? DEFAULT_FOOTER_PATTERNS;
   const maxHeaderRow = options.maxHeaderRow ?? DEFAULT_MAX_HEADER_ROW;
   const workbook = await openWorkbookFile(filePath, file);

@@ -10,6 +10,8 @@ export interface SkippedRow {
 }
 
 export interface ReaderHooks {
+  /** The name the file arrived with, for locations and file patterns (a landing copy is renamed). */
+  fileName?: string;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** The header row as found (CSV/Excel) or the field paths (JSON); for schema-drift checks. */
   onHeader?: (header: string[]) => void;

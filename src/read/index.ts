@@ -72,7 +72,7 @@ export async function* readVendorFile(
   vendor: VendorConfig,
   options: ReaderHooks = {},
 ): AsyncGenerator<MappedRow> {
-  const source = resolveVendorSource(filePath, vendor);
+  const source = resolveVendorSource(options.fileName ?? filePath, vendor);
   if (
     source.format === 'xlsx' &&
     (source.xlsx?.flowSheet !== undefined || source.xlsx?.flowSheetPattern !== undefined)

@@ -275,7 +275,7 @@ export async function* readJsonRecords(
   const options = source.json;
   if (!options) throw new Error('readJsonRecords needs a json source');
   const recordPath = options.recordPath;
-  const file = path.basename(filePath);
+  const file = hooks.fileName ?? path.basename(filePath);
   const size = (await stat(filePath)).size;
   const encoding = detectEncoding(await readSample(filePath), options.encoding);
   const steps = recordSteps(recordPath);

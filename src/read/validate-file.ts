@@ -44,9 +44,9 @@ async function head(filePath: string): Promise<Buffer> {
 export async function validateFile(
   filePath: string,
   vendor: VendorConfig,
-  options: { maxBytes: number },
+  options: { maxBytes: number; fileName?: string },
 ): Promise<ValidatedFile> {
-  const file = path.basename(filePath);
+  const file = options.fileName ?? path.basename(filePath);
   let sizeBytes: number;
   try {
     const info = await stat(filePath);
@@ -74,7 +74,7 @@ export async function validateFile(
       'Raise PERFRECON_MAX_FILE_MB, or ask the vendor to split the file.',
     );
   }
-  const source = resolveVendorSource(filePath, vendor);
+  const source = resolveVendorSource(file, vendor);
   const bytes = await head(filePath);
   const starts = (magic: Buffer) => bytes.subarray(0, magic.length).equals(magic);
   if (source.format === 'xlsx') {

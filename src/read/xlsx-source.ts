@@ -24,6 +24,7 @@ export async function* readXlsxSheet(
     ...(request.sheet !== undefined ? { sheet: request.sheet } : {}),
     ...(request.sheetPattern !== undefined ? { sheetPattern: request.sheetPattern } : {}),
     requiredHeaders: request.required,
+    ...(hooks.fileName !== undefined ? { fileName: hooks.fileName } : {}),
     ...(options ? { footerPatterns: options.footerPatterns, maxHeaderRow: options.headerScanRows } : {}),
     onSkipped: (location, reason, text) => hooks.onSkippedRow?.({ location, reason, text: text ?? '' }),
     onHeader: (header) => {

@@ -127,7 +127,8 @@ export async function mergeStaged(
     SELECT DISTINCT ON (account_id) account_id, currency FROM staging_periods WHERE load_id = ${loadId}
     ORDER BY account_id
     ON CONFLICT (account_id) DO NOTHING`.execute(trx);
-  const merged = await sql<{ inserted: boolean }>`
+  const merged = await sql<{ inserted: number; total: number }>`
+    WITH merged AS (
     INSERT INTO performance_periods AS p (
       account_id, vendor_code, period_start, period_end, currency, begin_market_value, end_market_value,
       income, fees, vendor_return, return_basis, calculated_return, return_undefined_reason,
@@ -157,7 +158,10 @@ export async function mergeStaged(
       source_location = excluded.source_location,
       field_sources = excluded.field_sources,
       updated_at = now()
-    RETURNING (xmax = 0) AS inserted`.execute(trx);
+    RETURNING (xmax = 0) AS inserted)
+    SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS total FROM merged`.execute(
+    trx,
+  );
   await sql`
     DELETE FROM period_flows f USING staging_periods s
     WHERE s.load_id = ${loadId} AND f.account_id = s.account_id AND f.vendor_code = s.vendor_code
@@ -169,8 +173,8 @@ export async function mergeStaged(
     FROM staging_periods s CROSS JOIN LATERAL jsonb_array_elements(s.flows) WITH ORDINALITY AS f (flow, ordinality)
     WHERE s.load_id = ${loadId}`.execute(trx);
   await trx.deleteFrom('staging_periods').where('load_id', '=', loadId).execute();
-  const inserted = merged.rows.filter((row) => row.inserted).length;
-  return { inserted, updated: merged.rows.length - inserted };
+  const counts = merged.rows[0] ?? { inserted: 0, total: 0 };
+  return { inserted: counts.inserted, updated: counts.total - counts.inserted };
 }
 
 export interface StoredPeriod {

@@ -170,7 +170,10 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         `Name the vendor with --vendor (known: ${context.vendors.map((v) => v.code).join(', ')}), or add a file-name pattern to its configuration.`,
       );
     }
-    const { source } = await validateFile(request.filePath, vendor, { maxBytes: context.maxFileBytes });
+    const { source } = await validateFile(request.filePath, vendor, {
+      maxBytes: context.maxFileBytes,
+      fileName: name,
+    });
 
     let header: string[] | undefined;
     const quarantined: QuarantinedRow[] = [];
@@ -178,6 +181,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     let batch: StagedPeriod[] = [];
     const previewRows = request.previewRows ?? 0;
     for await (const row of readVendorFile(request.filePath, vendor, {
+      fileName: name,
       onProgress: request.onProgress,
       onHeader: (found) => {
         header = found;
