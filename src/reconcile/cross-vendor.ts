@@ -61,6 +61,18 @@ function brief(period: ReconPeriod) {
   };
 }
 
+/**
+ * Two vendors' returns are compared on one basis: net of fees, from the market values and flows
+ * each reported. A vendor's own gross figures would otherwise break against another's net
+ * figures on every day fees are charged.
+ */
+function netReturn(period: ReconPeriod, settings: VendorReconSettings): number | null {
+  return periodReturn(toPeriodInput(period), {
+    basis: 'net',
+    largeFlowThreshold: settings.largeFlowThreshold,
+  }).value;
+}
+
 /** Compare two vendors' series of one account. `a` and `b` are sorted by start then end. */
 export function compareVendors(
   a: readonly ReconPeriod[],
@@ -113,8 +125,12 @@ export function compareVendors(
     });
   }
 
+  const coarseSettings = scope.settings(coarseVendor);
+  const fineSettings = scope.settings(fineVendor);
   for (const period of coarse) {
-    if (!scope.inRange(period.periodEnd) || period.calculatedReturn === null) continue;
+    if (!scope.inRange(period.periodEnd)) continue;
+    const ours = netReturn(period, coarseSettings);
+    if (ours === null) continue;
     const covered = fine.filter(
       (p) => p.periodStart >= period.periodStart && p.periodEnd <= period.periodEnd,
     );
@@ -123,7 +139,7 @@ export function compareVendors(
       covered.map((p) => ({
         periodStart: p.periodStart,
         periodEnd: p.periodEnd,
-        value: p.calculatedReturn === null ? null : Number(p.calculatedReturn),
+        value: netReturn(p, fineSettings),
       })),
       period.periodStart,
       period.periodEnd,
@@ -135,7 +151,6 @@ export function compareVendors(
       scope.tolerance(fineVendor, period.periodEnd),
       period.endMarketValue,
     );
-    const ours = Number(period.calculatedReturn);
     const variance = linked.cumulativeReturn - ours;
     const passed = Math.abs(variance) <= tolerance.returnBps * 1e-4 + RETURN_EPSILON;
     const varianceBps = Math.round(variance * 1e4 * 1e6) / 1e6;
@@ -148,7 +163,7 @@ export function compareVendors(
       counterparty: fineVendor,
       periodStart: period.periodStart,
       periodEnd: period.periodEnd,
-      expected: period.calculatedReturn,
+      expected: String(ours),
       observed: String(linked.cumulativeReturn),
       varianceBps,
       varianceAmount: null,
@@ -158,7 +173,7 @@ export function compareVendors(
         : `${fineVendor} (${how}) ${linked.cumulativeReturn.toFixed(8)} vs ${coarseVendor} ${ours.toFixed(8)}: variance ${varianceBps} bp exceeds ${tolerance.returnBps} bp`,
       fileId: period.lineage.fileId,
       inputs: { [coarseVendor]: brief(period), [fineVendor]: covered.map(brief) },
-      explanation: passed ? null : explainCrossVendor(period, covered, tolerance, scope.settings(fineVendor)),
+      explanation: passed ? null : explainCrossVendor(period, ours, covered, tolerance, fineSettings),
     });
   }
   return results;
@@ -172,6 +187,8 @@ export function compareVendors(
  */
 export function explainCrossVendor(
   coarse: ReconPeriod,
+  /** The coarse vendor's period return, net of fees. */
+  ours: number,
   fine: readonly ReconPeriod[],
   tolerance: AppliedTolerance,
   fineSettings: VendorReconSettings,
@@ -191,9 +208,8 @@ export function explainCrossVendor(
       flows: fineInputs.flatMap((p) => p.flows),
       fees,
     },
-    { basis: coarse.returnBasis, largeFlowThreshold: fineSettings.largeFlowThreshold },
+    { basis: 'net', largeFlowThreshold: fineSettings.largeFlowThreshold },
   ).value;
-  const ours = Number(coarse.calculatedReturn);
   const base = { recomputed: aggregated, alsoFits: [], candidates: [], inferredFlow: null };
   const sameValue = (x: string, y: string) => compare(x, y) === 0;
   if (aggregated !== null && Math.abs(aggregated - ours) <= tolerance.returnBps * 1e-4 + RETURN_EPSILON) {

@@ -242,6 +242,24 @@ describe('the same account from two vendors', () => {
     ).toBe(true);
   });
 
+  it('compares both vendors net of fees, so one reporting gross and one net agree on the same money', () => {
+    // One day, 100,000 → 100,500 after a 100 fee taken from the portfolio: net (100,500 / 100,000) - 1 = 0.5%;
+    // gross adds the fee back: (100,600 / 100,000) - 1 = 0.6%. Each vendor's own stored figure is on its basis.
+    const day = {
+      periodStart: '2024-02-28',
+      periodEnd: '2024-02-29',
+      beginMarketValue: '100000',
+      endMarketValue: '100500',
+      fees: '100',
+    };
+    const gross = period({ ...day, vendorCode: 'admin', returnBasis: 'gross', calculatedReturn: '0.006' });
+    const net = period({ ...day, returnBasis: 'net', calculatedReturn: '0.005' });
+    const results = compareVendors([net], [gross], scope);
+    const returns = results.find((r) => r.kind === 'CROSS_VENDOR_RETURN');
+    expect(returns).toMatchObject({ status: 'PASSED', varianceBps: 0 });
+    expect(Number(returns?.expected)).toBeCloseTo(0.005, 15);
+  });
+
   it('names the value that differs', () => {
     const results = compareVendors([month('221000')], [firstHalf(), secondHalf], scope);
     const value = results.find((r) => r.kind === 'CROSS_VENDOR_MARKET_VALUE' && r.periodEnd === '2024-02-29');
