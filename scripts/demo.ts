@@ -16,7 +16,8 @@ function perfrecon(...args: string[]): string {
   process.stdout.write(`\n$ perfrecon ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}\n`);
   const output = execFileSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, PERFRECON_HOME: home },
+    // Alerts go to the log channel at warning level; the demo shows the breaks as a table instead.
+    env: { PERFRECON_LOG_LEVEL: 'error', ...process.env, PERFRECON_HOME: home },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   process.stdout.write(output);
@@ -113,6 +114,10 @@ perfrecon(
   'canonical',
   '--json',
 );
+note(
+  "Reconciliation ran after each stored file: our returns against each vendor's, continuity, missing periods, and the same account across vendors. The oldest open breaks, each with its most likely cause:",
+);
+perfrecon('breaks', 'list', '--limit', '12');
 process.stdout.write(
   `\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. The data stays in ${home}; open it with: npx perfrecon db shell\n`,
 );

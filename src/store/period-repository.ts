@@ -92,6 +92,18 @@ export async function discardStaged(db: Kysely<DB>, loadId: string): Promise<voi
   await db.deleteFrom('staging_periods').where('load_id', '=', loadId).execute();
 }
 
+/**
+ * Drop staged rows that no merge will take: loads of attempts killed before they merged (a
+ * retry stages under a new load id). Older than any attempt can run.
+ */
+export async function discardAbandonedStaging(db: Kysely<DB>, olderThanHours = 24): Promise<number> {
+  const result = await sql`
+    DELETE FROM staging_periods WHERE staged_at < now() - make_interval(hours => ${olderThanHours})`.execute(
+    db,
+  );
+  return Number(result.numAffectedRows ?? 0);
+}
+
 export class StagingMismatchError extends Error {
   readonly transient = true;
 }

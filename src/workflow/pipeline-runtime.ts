@@ -8,10 +8,11 @@ import { type IntakeDeps, recoverProcessing } from '../intake/intake.ts';
 import { ensureLandingFolder, type LandingFolder, landingFolder } from '../intake/landing.ts';
 import { startWatcher, type Watcher } from '../intake/watcher.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
+import { discardAbandonedStaging } from '../store/period-repository.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter.ts';
 import { type PipelineDeps, processLandedFile } from './process-landed-file.ts';
 import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, type IngestJobData, openJobQueue } from './queues.ts';
-import { reconcileAfterIngest } from './reconcile/index.ts';
+import { reconcileAfterIngest, startBreakDigest } from './reconcile/index.ts';
 
 export interface PipelineOptions {
   /** Run ingest workers with this many jobs at a time; omit for none (or start them later). */
@@ -95,6 +96,11 @@ export async function startPipeline(app: App, options: PipelineOptions): Promise
   const watcher = options.watch
     ? await startWatcher(intake, { intervalMs: config.watchIntervalMs, stableMs: config.watchStableMs })
     : undefined;
+  if (options.workers !== undefined) {
+    void discardAbandonedStaging(app.database.db).catch((error: Error) =>
+      app.logger.warn({ err: error }, `could not clean abandoned staging rows: ${error.message}`),
+    );
+  }
   if (options.workers !== undefined && !options.watch) {
     // A deployment without a watcher still queues files an interrupted intake left in processing/
     // (the watcher does this itself). Only older ones: a younger file is an intake still under way.
@@ -105,6 +111,13 @@ export async function startPipeline(app: App, options: PipelineOptions): Promise
       ),
     );
   }
+  // The periodic digest of open breaks by age, sent by every worker process; identical digests
+  // within the alert de-duplication window go out once.
+  const { intervalMinutes, severity } = app.alerts.digest;
+  const stopDigest =
+    options.workers !== undefined && intervalMinutes !== null
+      ? startBreakDigest(app, { intervalMinutes, severity })
+      : undefined;
   let stopping: Promise<void> | undefined;
   return {
     boss,
@@ -113,6 +126,7 @@ export async function startPipeline(app: App, options: PipelineOptions): Promise
     startWorkers: (concurrency) => startWorkers(boss, deps, concurrency, config.pollIntervalSeconds),
     stop() {
       stopping ??= (async () => {
+        stopDigest?.();
         await watcher?.stop();
         // Graceful: running handlers get the timeout to finish; pg-boss then fails (releases)
         // what is still active, so no job stays `active` for a dead process.

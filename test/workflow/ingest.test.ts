@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { discardAbandonedStaging } from '../../src/store/period-repository.ts';
 import { type IngestRequest, ingestFile } from '../../src/workflow/ingest-file.ts';
 import { openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
@@ -284,5 +285,41 @@ describe('ingesting a canonical JSON', () => {
     // CD = 29; start-of-day flow on day 10 weighs (29 - 10 + 1)/29, end-of-day on day 20 weighs 9/29.
     const expected = (1100 - 1000 - 30) / (1000 + (50 * 20) / 29 - (20 * 9) / 29);
     expect(Number(period.calculated_return)).toBeCloseTo(expected, 15);
+  });
+});
+
+describe('staging left behind by a killed attempt', () => {
+  it('is discarded once it is older than any attempt, and only then', async () => {
+    const columns = ['load_id', 'account_id', 'vendor_code', 'period_start', 'period_end', 'currency'];
+    const rest = [
+      'begin_market_value',
+      'end_market_value',
+      'return_basis',
+      'flows',
+      'source_location',
+      'field_sources',
+    ];
+    const row = (load: string) => [
+      load,
+      'ACC-X',
+      'canonical',
+      '2024-01-31',
+      '2024-02-29',
+      'USD',
+      '1',
+      '2',
+      'net',
+      [],
+      {},
+      {},
+    ];
+    await app.database.bulk.load('staging_periods', [...columns, ...rest], [row('old'), row('fresh')]);
+    await sql`UPDATE staging_periods SET staged_at = now() - interval '2 days' WHERE load_id = 'old'`.execute(
+      app.database.db,
+    );
+    expect(await discardAbandonedStaging(app.database.db)).toBe(1);
+    const left = await sql<{ load_id: string }>`SELECT load_id FROM staging_periods`.execute(app.database.db);
+    expect(left.rows).toEqual([{ load_id: 'fresh' }]);
+    await sql`DELETE FROM staging_periods`.execute(app.database.db);
   });
 });

@@ -141,7 +141,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       calculation_version text,
       calculation_warnings jsonb,
       source_location jsonb NOT NULL,
-      field_sources jsonb NOT NULL
+      field_sources jsonb NOT NULL,
+      staged_at timestamptz NOT NULL DEFAULT now()
     );
     CREATE INDEX staging_periods_load_idx ON staging_periods (load_id);
 
