@@ -1,10 +1,9 @@
 // What reconciliation reads and what it decides. Pure data: no database, HTTP or clock.
 import type {
-  CashFlow,
+  CanonicalPeriod,
   DecimalString,
   FlowTiming,
   IsoDate,
-  ReturnBasis,
   VendorFlowTiming,
 } from '../domain/canonical.ts';
 import type { SourceLocation } from '../domain/errors.ts';
@@ -36,19 +35,8 @@ export interface PeriodLineage {
 }
 
 /** A stored performance period as reconciliation sees it. Amounts stay decimal strings. */
-export interface ReconPeriod {
-  accountId: string;
+export interface ReconPeriod extends CanonicalPeriod {
   vendorCode: string;
-  periodStart: IsoDate;
-  periodEnd: IsoDate;
-  currency: string;
-  beginMarketValue: DecimalString;
-  endMarketValue: DecimalString;
-  flows: CashFlow[];
-  income: DecimalString | null;
-  fees: DecimalString | null;
-  vendorReturn: DecimalString | null;
-  returnBasis: ReturnBasis;
   /** Our return as stored by the calculate step; null when undefined (see the reason). */
   calculatedReturn: DecimalString | null;
   returnUndefinedReason: string | null;

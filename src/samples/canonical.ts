@@ -1,25 +1,10 @@
 // Sample files in the built-in canonical format: one row per account and day, one net flow
 // at end of day, the fees of the day, the vendor return as the exact daily return net of fees
 // rounded to 10 decimals (none where there was no capital at the start of the day).
+import { CANONICAL_FIELDS } from '../config/vendor-types.ts';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import { dailyPeriods, fixed, vendorPeriodReturn } from './periods.ts';
 import type { SampleAccount } from './truth.ts';
-
-const HEADER = [
-  'account_id',
-  'period_start',
-  'period_end',
-  'currency',
-  'begin_market_value',
-  'end_market_value',
-  'flow_date',
-  'flow_amount',
-  'flow_timing',
-  'income',
-  'fees',
-  'vendor_return',
-  'return_basis',
-];
 
 export interface CanonicalSampleRow {
   accountId: string;
@@ -56,7 +41,7 @@ export function canonicalRows(accounts: SampleAccount[]): CanonicalSampleRow[] {
 }
 
 export function canonicalCsv(rows: CanonicalSampleRow[]): string {
-  const lines = [HEADER.join(',')];
+  const lines = [CANONICAL_FIELDS.join(',')];
   for (const row of rows) {
     lines.push(
       [

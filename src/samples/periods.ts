@@ -1,7 +1,7 @@
 // Valuation periods cut from an account's daily truth (daily for a custodian, calendar months
 // for an administrator), and the return a vendor would print for one under its own conventions.
 // Vendors compute in binary floating point and round what they print; so do these.
-import type { FlowTiming, ReturnBasis } from '../domain/canonical.ts';
+import type { CanonicalPeriod, FlowTiming, ReturnBasis } from '../domain/canonical.ts';
 import { isMonthEnd, type SampleAccount } from './truth.ts';
 
 export interface SampleFlow {
@@ -106,4 +106,37 @@ export function fixed(value: number, decimals: number): string {
 /** A return in percent, rounded to `decimals` places (4.02 for 0.0402). */
 export function percentText(fraction: number, decimals: number): string {
   return fixed(fraction * 100, decimals);
+}
+
+/** How a vendor prints what the round-trip test expects ingest to store. */
+export interface VendorPrinting {
+  timing: (amount: number) => FlowTiming;
+  income: string | null;
+  vendorReturn: string | null;
+  returnBasis: ReturnBasis;
+}
+
+/** The canonical period ingest should store for a sample period a vendor printed (amounts to 2 d.p.). */
+export function expectedPeriod(
+  account: SampleAccount,
+  period: SamplePeriod,
+  printing: VendorPrinting,
+): CanonicalPeriod {
+  return {
+    accountId: account.accountId,
+    periodStart: period.periodStart,
+    periodEnd: period.periodEnd,
+    currency: account.currency,
+    beginMarketValue: fixed(period.beginMarketValue, 2),
+    endMarketValue: fixed(period.endMarketValue, 2),
+    flows: period.flows.map((flow) => ({
+      date: flow.date,
+      amount: fixed(flow.amount, 2),
+      timing: printing.timing(flow.amount),
+    })),
+    income: printing.income,
+    fees: fixed(period.fees, 2),
+    vendorReturn: printing.vendorReturn,
+    returnBasis: printing.returnBasis,
+  };
 }

@@ -7,7 +7,14 @@
 //
 // Lines are generated one at a time so a file of millions of rows is written in bounded memory.
 import type { CanonicalPeriod } from '../domain/canonical.ts';
-import { dailyPeriods, fixed, percentText, type SamplePeriod, vendorPeriodReturn } from './periods.ts';
+import {
+  dailyPeriods,
+  expectedPeriod,
+  fixed,
+  percentText,
+  type SamplePeriod,
+  vendorPeriodReturn,
+} from './periods.ts';
 import { type ProblemChoice, type ProblemPlanner, shiftReturn } from './problems.ts';
 import { type SampleRecorder, shiftPointLeft } from './sample-file.ts';
 import type { SampleAccount } from './truth.ts';
@@ -197,21 +204,10 @@ function expectedRecord(
   period: SamplePeriod,
   printedReturn: string,
 ): CanonicalPeriod {
-  const flow = period.flows[0];
-  return {
-    accountId: account.accountId,
-    periodStart: period.periodStart,
-    periodEnd: period.periodEnd,
-    currency: account.currency,
-    beginMarketValue: fixed(period.beginMarketValue, 2),
-    endMarketValue: fixed(period.endMarketValue, 2),
-    flows:
-      flow === undefined
-        ? []
-        : [{ date: period.periodEnd, amount: fixed(flow.amount, 2), timing: 'end_of_day' }],
+  return expectedPeriod(account, period, {
+    timing: () => 'end_of_day',
     income: '0.00',
-    fees: fixed(period.fees, 2),
     vendorReturn: printedReturn === '' ? null : shiftPointLeft(printedReturn, 2),
     returnBasis: 'gross',
-  };
+  });
 }

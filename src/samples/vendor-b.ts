@@ -9,7 +9,14 @@ import ExcelJS from 'exceljs';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import type { SourceLocation } from '../domain/errors.ts';
 import { fixZipDates } from './fixed-zip-dates.ts';
-import { fixed, monthlyPeriods, percentText, type SamplePeriod, vendorPeriodReturn } from './periods.ts';
+import {
+  expectedPeriod,
+  fixed,
+  monthlyPeriods,
+  percentText,
+  type SamplePeriod,
+  vendorPeriodReturn,
+} from './periods.ts';
 import { type InjectedProblem, type ProblemPlanner, shiftReturn } from './problems.ts';
 import { type SampleRecorder, shiftPointLeft } from './sample-file.ts';
 import type { SampleAccount } from './truth.ts';
@@ -183,23 +190,12 @@ function expectedRecord(
   period: SamplePeriod,
   printed: string | null,
 ): CanonicalPeriod {
-  return {
-    accountId: account.accountId,
-    periodStart: period.periodStart,
-    periodEnd: period.periodEnd,
-    currency: account.currency,
-    beginMarketValue: fixed(period.beginMarketValue, 2),
-    endMarketValue: fixed(period.endMarketValue, 2),
-    flows: period.flows.map((flow) => ({
-      date: flow.date,
-      amount: fixed(flow.amount, 2),
-      timing: 'end_of_day',
-    })),
+  return expectedPeriod(account, period, {
+    timing: () => 'end_of_day',
     income: null,
-    fees: fixed(period.fees, 2),
     vendorReturn: printed === null ? null : shiftPointLeft(printed, 2),
     returnBasis: 'net',
-  };
+  });
 }
 
 function addCover(workbook: ExcelJS.Workbook, reportDate: string): void {

@@ -9,7 +9,7 @@
 // The document is produced in chunks (one account's periods at a time), one period per line.
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import { flowTimingFor } from '../domain/canonical.ts';
-import { fixed, monthlyPeriods, type SamplePeriod, vendorPeriodReturn } from './periods.ts';
+import { expectedPeriod, fixed, monthlyPeriods, type SamplePeriod, vendorPeriodReturn } from './periods.ts';
 import { type ProblemPlanner, shiftReturn } from './problems.ts';
 import type { SampleRecorder } from './sample-file.ts';
 import type { SampleAccount } from './truth.ts';
@@ -160,21 +160,10 @@ function vendorCPeriod(
 }
 
 function expectedRecord(account: SampleAccount, period: SamplePeriod, twr: string | null): CanonicalPeriod {
-  return {
-    accountId: account.accountId,
-    periodStart: period.periodStart,
-    periodEnd: period.periodEnd,
-    currency: account.currency,
-    beginMarketValue: fixed(period.beginMarketValue, 2),
-    endMarketValue: fixed(period.endMarketValue, 2),
-    flows: period.flows.map((flow) => ({
-      date: flow.date,
-      amount: fixed(flow.amount, 2),
-      timing: mixed(flow.amount),
-    })),
+  return expectedPeriod(account, period, {
+    timing: mixed,
     income: null,
-    fees: fixed(period.fees, 2),
     vendorReturn: twr,
     returnBasis: 'net',
-  };
+  });
 }
