@@ -76,7 +76,8 @@ function settled(name: string, status: string) {
       .where('step', '=', 'archive')
       .where('status', '=', status)
       .executeTakeFirst();
-    return filed === undefined ? undefined : file;
+    // Read the file again: it may have been filed away between the two queries above.
+    return filed === undefined ? undefined : fileNamed(name);
   }, `${name} to be ${status} and filed away`);
 }
 

@@ -102,7 +102,16 @@ function streamedSheet(worksheet: ExcelWorksheetReader, part: string): StreamedS
     part,
     skip() {
       // Worksheets stored before the shared strings come from a temporary file: close it.
-      if (!started && isClosable(worksheet.iterator)) worksheet.iterator.destroy();
+      // exceljs removes that file right after, possibly before the stream has opened it; the
+      // stream's late ENOENT is then about a file nobody reads, and must not crash the process.
+      if (!started && isClosable(worksheet.iterator)) {
+        const stream = worksheet.iterator as {
+          destroy(): void;
+          on?: (event: string, listener: () => void) => void;
+        };
+        stream.on?.('error', () => {});
+        stream.destroy();
+      }
     },
     async *rowBatches() {
       started = true;
