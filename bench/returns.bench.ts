@@ -20,23 +20,12 @@ import {
   type PeriodInput,
   periodReturn,
 } from '../src/calculate/index.ts';
+import { seededRandom } from '../src/samples/truth.ts';
 
 const PERIODS = 1_000_000;
 const LINKED = 10_000_000;
 const DATED_LINKED = 1_000_000;
 const ROUNDS = 5;
-
-/** mulberry32: a small deterministic generator, so the data set is the same on every run. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 
@@ -45,7 +34,7 @@ const cents = (x: number) => Math.round(x * 100) / 100;
  * random timing, 8% with a large flow of which half come with the valuation to split at.
  */
 function periodInputs(count: number): PeriodInput[] {
-  const random = generator(20240531);
+  const random = seededRandom(20240531);
   const firstDay = dayNumber('1995-01-01');
   const dates = Array.from({ length: 20_000 }, (_, index) => dayToIso(firstDay + index));
   const inputs: PeriodInput[] = new Array(count);
@@ -149,7 +138,7 @@ export async function run(): Promise<string> {
   memoryRows.push(`| after 1M period returns | ${memory()} |`);
   inputs.length = 0;
 
-  const random = generator(7);
+  const random = seededRandom(7);
   const factors = new Float64Array(LINKED);
   for (let index = 0; index < LINKED; index++) factors[index] = (random() - 0.5) * 0.002;
   memoryRows.push(`| 10M returns in a Float64Array | ${memory()} |`);
