@@ -5,7 +5,7 @@
 // formulas with their cached results, the return in percent with two decimals, Modified Dietz
 // with the dated flows at end of day, net of fees), a Total row and footnotes; then a Flows
 // sheet of dated flows (subscriptions +, redemptions -), some dates typed by hand as text.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import type { SourceLocation } from '../domain/errors.ts';
 import { fixZipDates } from './fixed-zip-dates.ts';
@@ -142,7 +142,9 @@ export async function vendorBWorkbook(
     }
   }
 
-  const workbook = new ExcelJS.Workbook();
+  // Loaded here, not at start-up: exceljs takes about half a second to load.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   workbook.creator = 'Vendor B Fund Services S.A.';
   workbook.lastModifiedBy = 'NAV department';
   workbook.created = new Date(`${options.reportDate}T06:00:00Z`);
