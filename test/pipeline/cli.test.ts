@@ -9,6 +9,7 @@ import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import {
   canonicalRows,
   filesBelow,
+  installFaultInjector,
   killAll,
   pipelineEnv,
   runCli,
@@ -27,18 +28,7 @@ beforeAll(async () => {
   // This process holds the database; the commands attach to it (embedded) or share the server.
   app = await openApp({ env: { ...cliEnv, PERFRECON_LOG_LEVEL: 'silent' } });
   source = path.join(env.home, 'source');
-  await sql`
-    CREATE TABLE test_fault_accounts (account_id text PRIMARY KEY);
-    CREATE FUNCTION test_inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.account_id IN (SELECT account_id FROM test_fault_accounts) THEN
-        RAISE EXCEPTION 'injected: lock timeout' USING ERRCODE = '55P03';
-      END IF;
-      RETURN NEW;
-    END $$;
-    CREATE TRIGGER test_inject_fault BEFORE INSERT ON performance_periods
-      FOR EACH ROW EXECUTE FUNCTION test_inject_fault();
-  `.execute(app.database.db);
+  await installFaultInjector(app.database.db);
 });
 
 afterEach(async () => {

@@ -15,6 +15,7 @@ import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import {
   canonicalRows,
   filesBelow,
+  installFaultInjector,
   killAll,
   pipelineEnv,
   startCli,
@@ -42,19 +43,7 @@ beforeAll(async () => {
   env = await createTestEnv();
   source = path.join(env.home, 'source');
   await open();
-  // Inserts of accounts listed here fail with a lock timeout (transient) until removed.
-  await sql`
-    CREATE TABLE test_fault_accounts (account_id text PRIMARY KEY);
-    CREATE FUNCTION test_inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.account_id IN (SELECT account_id FROM test_fault_accounts) THEN
-        RAISE EXCEPTION 'injected: lock timeout' USING ERRCODE = '55P03';
-      END IF;
-      RETURN NEW;
-    END $$;
-    CREATE TRIGGER test_inject_fault BEFORE INSERT ON performance_periods
-      FOR EACH ROW EXECUTE FUNCTION test_inject_fault();
-  `.execute(app.database.db);
+  await installFaultInjector(app.database.db);
 });
 
 afterEach(async () => {

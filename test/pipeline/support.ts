@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { type Kysely, sql } from 'kysely';
 import type { TestEnv } from '../support/test-env.ts';
 
 export const CLI = path.resolve('bin/perfrecon.js');
@@ -175,4 +176,23 @@ export function filesBelow(dir: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
     .sort();
+}
+
+/**
+ * Inserts of the accounts listed in `test_fault_accounts` fail with a lock timeout (SQLSTATE
+ * 55P03, a transient error) until they are removed from it.
+ */
+export async function installFaultInjector<T>(db: Kysely<T>): Promise<void> {
+  await sql`
+    CREATE TABLE test_fault_accounts (account_id text PRIMARY KEY);
+    CREATE FUNCTION test_inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.account_id IN (SELECT account_id FROM test_fault_accounts) THEN
+        RAISE EXCEPTION 'injected: lock timeout' USING ERRCODE = '55P03';
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER test_inject_fault BEFORE INSERT ON performance_periods
+      FOR EACH ROW EXECUTE FUNCTION test_inject_fault();
+  `.execute(db);
 }
