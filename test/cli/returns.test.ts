@@ -8,13 +8,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { ingestFile } from '../../src/workflow/ingest-file.ts';
-import { openTestApp } from '../support/test-app.ts';
+import { CANONICAL_HEADER, ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
 const run = promisify(execFile);
 const CLI = path.resolve('bin/perfrecon.js');
-const HEADER =
-  'account_id,period_start,period_end,currency,begin_market_value,end_market_value,flow_date,flow_amount,flow_timing,income,fees,vendor_return,return_basis';
+const HEADER = CANONICAL_HEADER;
 
 let env: TestEnv;
 let app: App;
@@ -57,16 +56,7 @@ beforeAll(async () => {
   ];
   const file = path.join(env.home, 'canonical-examples.csv');
   fs.writeFileSync(file, `${[HEADER, ...rows].join('\n')}\n`);
-  const summary = await ingestFile(
-    {
-      database: app.database,
-      vendors: app.vendors,
-      notifier: app.notifier,
-      actor: 'test',
-      maxFileBytes: 1e9,
-    },
-    { filePath: file },
-  );
+  const summary = await ingestFile(ingestContext(app), { filePath: file });
   expect(summary).toMatchObject({ outcome: 'SUCCEEDED', rowsStored: rows.length });
 });
 

@@ -4,12 +4,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import { CANONICAL_HEADER } from '../support/test-app.ts';
 import type { TestEnv } from '../support/test-env.ts';
 
 export const CLI = path.resolve('bin/perfrecon.js');
 
-export const HEADER =
-  'account_id,period_start,period_end,currency,begin_market_value,end_market_value,flow_date,flow_amount,flow_timing,income,fees,vendor_return,return_basis';
+export const HEADER = CANONICAL_HEADER;
 
 /** A canonical CSV with `rows` daily periods for one account (distinct bytes per account). */
 export function canonicalRows(account: string, rows: number, start = '2024-01-01'): string[] {

@@ -19,11 +19,10 @@ import {
   setTolerance,
   showBreak,
 } from '../../src/workflow/reconcile/index.ts';
-import { openTestApp } from '../support/test-app.ts';
+import { CANONICAL_HEADER, ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
-const HEADER =
-  'account_id,period_start,period_end,currency,begin_market_value,end_market_value,flow_date,flow_amount,flow_timing,income,fees,vendor_return,return_basis';
+const HEADER = CANONICAL_HEADER;
 
 const ADMIN_VENDOR = `vendors:
   - code: admin
@@ -69,10 +68,7 @@ function deps() {
 async function ingest(name: string, rows: string[]): Promise<number> {
   const file = path.join(env.home, name);
   fs.writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`);
-  const summary = await ingestFile(
-    { database: app.database, vendors: app.vendors, notifier, actor: 'test:ingest', maxFileBytes: 1e9 },
-    { filePath: file },
-  );
+  const summary = await ingestFile(ingestContext(app, { notifier }), { filePath: file });
   expect(summary.outcome).toBe('SUCCEEDED');
   return summary.fileId as number;
 }

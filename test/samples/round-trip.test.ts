@@ -13,7 +13,7 @@ import type { SampleFile, SampleSet } from '../../src/samples/write-samples.ts';
 import { writeSamples } from '../../src/samples/write-samples.ts';
 import { type StoredPeriod, selectPeriods } from '../../src/store/period-repository.ts';
 import { ingestFile } from '../../src/workflow/ingest-file.ts';
-import { openTestApp } from '../support/test-app.ts';
+import { ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
 /** A decimal string in one spelling: no sign on zero, no leading or trailing zeros. */
@@ -79,16 +79,7 @@ async function harness(problems: number, seed: number): Promise<Harness> {
 }
 
 function ingest({ app }: Harness, filePath: string) {
-  return ingestFile(
-    {
-      database: app.database,
-      vendors: app.vendors,
-      notifier: app.notifier,
-      actor: 'test:samples',
-      maxFileBytes: app.config.maxFileBytes,
-    },
-    { filePath },
-  );
+  return ingestFile(ingestContext(app, { actor: 'test:samples' }), { filePath });
 }
 
 async function storedOf({ app }: Harness, sample: SampleFile) {

@@ -1,6 +1,23 @@
 import { type App, openApp } from '../../src/app.ts';
+import { CANONICAL_FIELDS } from '../../src/config/vendor-types.ts';
+import type { IngestContext } from '../../src/workflow/ingest-file.ts';
 import type { TestEnv } from './test-env.ts';
 
 export function openTestApp(env: TestEnv, options: { maxConnections?: number } = {}): Promise<App> {
   return openApp({ env: env.env, ...options });
+}
+
+/** The header of the built-in canonical CSV. */
+export const CANONICAL_HEADER = CANONICAL_FIELDS.join(',');
+
+/** What `ingestFile` needs, from a test's app; tests override the actor or the notifier. */
+export function ingestContext(app: App, overrides: Partial<IngestContext> = {}): IngestContext {
+  return {
+    database: app.database,
+    vendors: app.vendors,
+    notifier: app.notifier,
+    actor: 'test:ingest',
+    maxFileBytes: app.config.maxFileBytes,
+    ...overrides,
+  };
 }

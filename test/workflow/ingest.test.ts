@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { discardAbandonedStaging } from '../../src/store/period-repository.ts';
 import { type IngestRequest, ingestFile } from '../../src/workflow/ingest-file.ts';
-import { openTestApp } from '../support/test-app.ts';
+import { CANONICAL_HEADER, ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
-const HEADER =
-  'account_id,period_start,period_end,currency,begin_market_value,end_market_value,flow_date,flow_amount,flow_timing,income,fees,vendor_return,return_basis';
+const HEADER = CANONICAL_HEADER;
 
 let env: TestEnv;
 let app: App;
@@ -34,16 +33,7 @@ function file(name: string, lines: string[]): string {
 }
 
 function ingest(filePath: string, options: Partial<IngestRequest> = {}) {
-  return ingestFile(
-    {
-      database: app.database,
-      vendors: app.vendors,
-      notifier: app.notifier,
-      actor: 'test:ingest',
-      maxFileBytes: app.config.maxFileBytes,
-    },
-    { filePath, ...options },
-  );
+  return ingestFile(ingestContext(app), { filePath, ...options });
 }
 
 const count = async (table: 'performance_periods' | 'period_flows' | 'files' | 'quarantined_rows') =>
