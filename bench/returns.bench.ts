@@ -11,7 +11,6 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { dayNumber, dayToIso } from '../src/calculate/dates.ts';
 import {
   type DatedReturn,
   type FlowInput,
@@ -20,6 +19,7 @@ import {
   type PeriodInput,
   periodReturn,
 } from '../src/calculate/index.ts';
+import { dayNumber, dayToIso } from '../src/domain/civil-date.ts';
 import { seededRandom } from '../src/samples/truth.ts';
 
 const PERIODS = 1_000_000;

@@ -2,12 +2,12 @@
 // per process and handed to the use cases that need them.
 import { configuredChannels } from './alert/channels.ts';
 import { createAlertDispatcher } from './alert/dispatcher.ts';
-import type { Notifier } from './alert/notifier.ts';
 import { type Cache, createCache } from './cache/index.ts';
 import { type AlertsConfig, loadAlertsConfig } from './config/alerts-config.ts';
 import { type AppConfig, loadAppConfig } from './config/app-config.ts';
 import { loadVendorConfigs } from './config/vendor-config.ts';
-import type { VendorConfig } from './config/vendor-types.ts';
+import type { Notifier } from './domain/alert.ts';
+import type { VendorConfig } from './domain/vendor-config.ts';
 import { createLogger, type Logger } from './observe/logger.ts';
 import { type Database, openDatabase } from './store/db/database.ts';
 import { migrateToLatest } from './store/migrate.ts';

@@ -3,9 +3,10 @@
 // dispatcher retries and logs, and never lets a failure reach the pipeline.
 import nodemailer from 'nodemailer';
 import type { AlertsConfig, ChannelName } from '../config/alerts-config.ts';
+import type { AlertEvent } from '../domain/alert.ts';
 import type { Logger } from '../observe/logger.ts';
 import { plainText, slackPayload, subject } from './format.ts';
-import { type AlertEvent, logNotifier } from './notifier.ts';
+import { logNotifier } from './log-notifier.ts';
 
 export interface Channel {
   readonly name: ChannelName;

@@ -9,9 +9,9 @@
 // the window is sent once. The claim is taken in the cache, so with Redis it holds across
 // processes.
 import type { AlertsConfig } from '../config/alerts-config.ts';
+import type { AlertEvent, Notifier } from '../domain/alert.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Channel } from './channels.ts';
-import type { AlertEvent, Notifier } from './notifier.ts';
 
 export interface AlertDispatcher extends Notifier {
   /** Wait for pending deliveries, at most `timeoutMs`. */

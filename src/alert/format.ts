@@ -1,5 +1,5 @@
 // How an alert reads in a channel: plain text (e-mail, logs) and a Slack-compatible JSON body.
-import type { AlertEvent } from './notifier.ts';
+import type { AlertEvent } from '../domain/alert.ts';
 
 const ICONS = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' } as const;
 

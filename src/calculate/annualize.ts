@@ -11,7 +11,7 @@
 //
 // Computed as expm1((B / days) · log1p(R)) so that a small R keeps its digits.
 import type { IsoDate } from '../domain/canonical.ts';
-import { addYears, civilToDay, dayNumber, dayToCivil } from './dates.ts';
+import { addYears, civilToDay, dayNumber, dayToCivil } from '../domain/civil-date.ts';
 
 export type DaysInYear = 365 | 365.25;
 

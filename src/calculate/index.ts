@@ -1,9 +1,10 @@
 // The return engine: a pure module (no database, HTTP, file system or environment).
 // Numeric policy: numeric.ts. Conventions: modified-dietz.ts, large-flows.ts, period-return.ts,
 // link.ts, annualize.ts, spans.ts.
+
+export { dayNumber, dayToIso, isIsoDate } from '../domain/civil-date.ts';
 export { annualize, type DaysInYear, firstAnniversary, isLongerThanOneYear } from './annualize.ts';
 export { DEFAULT_CONVENTIONS, type ReturnConventions, resolveConventions } from './conventions.ts';
-export { dayNumber, dayToIso, isIsoDate } from './dates.ts';
 export { type DecimalPeriod, toPeriodInput } from './from-canonical.ts';
 export type { SplitPlan, ValuationPoint } from './large-flows.ts';
 export {

@@ -13,7 +13,7 @@
 // needs no split and gets no warning. Flows are judged per day and per timing, net of each other.
 // Valuations outside the period are not needed and are ignored.
 import type { IsoDate } from '../domain/canonical.ts';
-import { dayNumber, dayToIso } from './dates.ts';
+import { dayNumber, dayToIso } from '../domain/civil-date.ts';
 import type { DatedFlow } from './modified-dietz.ts';
 import { formatNumber } from './numeric.ts';
 import type { CalculationWarning } from './reasons.ts';

@@ -11,7 +11,7 @@
 // An undefined period makes it undefined too, and so does a period return below -100%
 // (a growth factor below zero cannot be linked).
 import type { IsoDate } from '../domain/canonical.ts';
-import { dayNumber, dayToIso } from './dates.ts';
+import { dayNumber, dayToIso } from '../domain/civil-date.ts';
 import { growthProduct, growthToReturn, multiplyGrowth } from './numeric.ts';
 
 export interface DatedReturn {

@@ -8,8 +8,8 @@
 // was charged is not known, so when a period is split at a large flow the fees are added back in
 // the last part. `basis` is returned with every figure.
 import type { FlowTiming, IsoDate } from '../domain/canonical.ts';
+import { dayNumber, dayToIso } from '../domain/civil-date.ts';
 import { type ReturnConventions, resolveConventions } from './conventions.ts';
-import { dayNumber, dayToIso } from './dates.ts';
 import { planSplits, type ValuationPoint } from './large-flows.ts';
 import { type DatedFlow, type DietzOutcome, modifiedDietz } from './modified-dietz.ts';
 import { formatNumber, growthProduct, growthToReturn, isUsableAmount, multiplyGrowth } from './numeric.ts';

@@ -1,9 +1,9 @@
 // What `perfrecon returns ACCOUNT --from --to --json` prints: the periods' returns linked over
 // the range, annualized when the range is longer than one year, with every gap and warning.
 import type { IsoDate, ReturnBasis } from '../domain/canonical.ts';
+import { dayNumber } from '../domain/civil-date.ts';
 import { annualize, type DaysInYear } from './annualize.ts';
 import { type ReturnConventions, resolveConventions } from './conventions.ts';
-import { dayNumber } from './dates.ts';
 import { type DatedReturn, type DateRange, linkReturns } from './link.ts';
 import { type PeriodInput, periodReturn } from './period-return.ts';
 import { CALCULATION_VERSION } from './version.ts';

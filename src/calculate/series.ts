@@ -3,7 +3,7 @@
 // overlap, an undefined period return or one below -100%, the cumulative return is null for
 // the rest of the series (the period returns are still shown), never linked over.
 import type { IsoDate } from '../domain/canonical.ts';
-import { dayNumber } from './dates.ts';
+import { dayNumber } from '../domain/civil-date.ts';
 import type { DatedReturn } from './link.ts';
 import { growthProduct, growthToReturn, multiplyGrowth } from './numeric.ts';
 

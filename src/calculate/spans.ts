@@ -11,8 +11,8 @@
 // history). 1Y, 3Y and 5Y are never shortened: before inception there is no data, and linking
 // reports the missing stretch as a gap, so a "3Y" figure always covers three years.
 import type { IsoDate } from '../domain/canonical.ts';
+import { addYears, civilToIso, dayNumber, dayToCivil, endOfMonth } from '../domain/civil-date.ts';
 import { InvalidInputError } from '../domain/errors.ts';
-import { addYears, civilToIso, dayNumber, dayToCivil, endOfMonth } from './dates.ts';
 import type { DateRange } from './link.ts';
 
 export type Span = 'MTD' | 'QTD' | 'YTD' | '1Y' | '3Y' | '5Y' | 'ITD';

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { Severity } from '../alert/notifier.ts';
+import type { Severity } from '../domain/alert.ts';
 import { ConfigError } from '../domain/errors.ts';
 import type { AlertSettings } from './app-config.ts';
 

@@ -3,11 +3,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { type Document, isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../domain/errors.ts';
-import { isPathUnder } from '../map/json-path.ts';
-import { parseDecimal } from '../map/number.ts';
-import { DEFAULT_FOOTER_PATTERNS } from '../read/footer.ts';
-import { compileGlob } from './glob.ts';
-import { vendorSchema } from './vendor-config-schema.ts';
+import { compileGlob } from '../domain/glob.ts';
 import {
   type CanonicalField,
   type CsvOptions,
@@ -20,7 +16,11 @@ import {
   type VendorFormat,
   type VendorSource,
   type XlsxOptions,
-} from './vendor-types.ts';
+} from '../domain/vendor-config.ts';
+import { isPathUnder } from '../map/json-path.ts';
+import { parseDecimal } from '../map/number.ts';
+import { DEFAULT_FOOTER_PATTERNS } from '../read/footer.ts';
+import { vendorSchema } from './vendor-config-schema.ts';
 
 export interface ConfigIssue {
   file: string;

@@ -1,6 +1,6 @@
 // JSON Schema of a vendor configuration as written in YAML (snake_case keys). Ajv checks the
 // structure; vendor-config-parse.ts adds the checks a schema cannot express and the line numbers.
-import { CANONICAL_FIELDS, DATE_FORMATS } from './vendor-types.ts';
+import { CANONICAL_FIELDS, DATE_FORMATS } from '../domain/vendor-config.ts';
 
 const stringOrList = {
   anyOf: [

@@ -7,12 +7,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../domain/errors.ts';
-import { compileGlob, globSpecificity } from './glob.ts';
+import { compileGlob, globSpecificity } from '../domain/glob.ts';
+import type { VendorConfig } from '../domain/vendor-config.ts';
 import { parseVendorYaml } from './vendor-config-parse.ts';
-import type { VendorConfig } from './vendor-types.ts';
 
+export type * from '../domain/vendor-config.ts';
 export { type ConfigIssue, parseVendorYaml, VendorConfigError } from './vendor-config-parse.ts';
-export type * from './vendor-types.ts';
 
 /** The folder of the built-in vendor files. */
 export const BUILT_IN_VENDOR_DIR = fileURLToPath(new URL('../../vendors/', import.meta.url));

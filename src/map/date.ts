@@ -1,28 +1,20 @@
 // Calendar dates in the formats vendors use, to ISO `YYYY-MM-DD`. ISO is always accepted (it
 // cannot be mistaken for another format); the vendor's configured formats are tried after it.
 // Dates are calendar dates: no time zones, no Date objects holding local time.
-import type { DateFormat } from '../config/vendor-types.ts';
+
 import type { IsoDate } from '../domain/canonical.ts';
+import { addDays, civilToIso, daysInMonth } from '../domain/civil-date.ts';
+import type { DateFormat } from '../domain/vendor-config.ts';
 
 export type DateResult = { ok: true; value: IsoDate } | { ok: false; reason: string };
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 function iso(year: number, month: number, day: number): IsoDate | undefined {
   if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return undefined;
   }
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-/** Add whole days to an ISO date. */
-export function addDays(date: IsoDate, days: number): IsoDate {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  return civilToIso({ year, month, day });
 }
 
 /**

@@ -1,11 +1,12 @@
 // A row of a separate flow sheet (Excel: dated flows beside the periods) -> one dated flow of
 // an account, or a quarantined row. The flow is joined to its period by account and date.
-import type { FieldMapping, VendorConfig, VendorSource } from '../config/vendor-types.ts';
+
 import { type CashFlow, type FlowTiming, flowTimingFor } from '../domain/canonical.ts';
 import type { SourceLocation } from '../domain/errors.ts';
-import type { QuarantinedRow, RowProblem } from '../read/types.ts';
+import type { QuarantinedRow, RowProblem } from '../domain/read-row.ts';
+import { normalizeHeader, type ReadRecord } from '../domain/read-row.ts';
+import type { FieldMapping, VendorConfig, VendorSource } from '../domain/vendor-config.ts';
 import { parseDate } from './date.ts';
-import { normalizeHeader, type ReadRecord } from './map-record.ts';
 import { isZeroDecimal, negateDecimal, parseDecimal } from './number.ts';
 
 export interface MappedFlow {

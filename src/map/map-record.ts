@@ -2,30 +2,27 @@
 // quarantined row listing every problem found (not only the first), each with its field,
 // column and value. Pure: no I/O.
 
+import { type CashFlow, type FlowTiming, flowTimingFor, type ReturnBasis } from '../domain/canonical.ts';
+import {
+  type MappedRow,
+  normalizeHeader,
+  type RawRecord,
+  type ReadRecord,
+  type RowProblem,
+} from '../domain/read-row.ts';
 import type {
   CanonicalField,
   FieldMapping,
   VendorConfig,
   VendorFormat,
   VendorSource,
-} from '../config/vendor-types.ts';
-import { type CashFlow, type FlowTiming, flowTimingFor, type ReturnBasis } from '../domain/canonical.ts';
-import type { MappedRow, RawRecord, RowProblem } from '../read/types.ts';
+} from '../domain/vendor-config.ts';
 import { isIsoCurrency } from './currency.ts';
 import { parseDate } from './date.ts';
 import { concretePath } from './json-path.ts';
 import { isZeroDecimal, negateDecimal, parseDecimal, returnToFraction } from './number.ts';
 
 type RawValue = string | number | boolean | null | undefined;
-
-/** A raw record that a reader already found problems with (wrong field count, bad bytes). */
-export interface ReadRecord extends RawRecord {
-  problems?: RowProblem[];
-  /** Excel serial dates of this record count from 1904-01-01 (old Mac workbooks). */
-  date1904?: boolean;
-  /** The header the values are keyed by, the same array for every row of a file (a lookup cache key). */
-  header?: readonly string[];
-}
 
 interface Found {
   value: RawValue;
@@ -110,15 +107,6 @@ function keysFor(raw: ReadRecord, source: VendorSource, mapping: FieldMapping): 
     resolution.set(mapping, keys);
   }
   return keys;
-}
-
-/** Headers compare case-insensitively, ignoring surrounding and repeated spaces. */
-export function normalizeHeader(header: string): string {
-  return header
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
 }
 
 function lookup(raw: ReadRecord, source: VendorSource, mapping: FieldMapping | undefined): Found {

@@ -5,8 +5,8 @@
 // (`1234.50-`), parentheses (`(1,234.50)`), a trailing `%` (reported back so the caller can
 // scale), and an exponent (`1.5E-3`) when the decimal separator is `.`.
 
-import type { NumberFormat } from '../config/vendor-types.ts';
 import type { DecimalString } from '../domain/canonical.ts';
+import type { NumberFormat } from '../domain/vendor-config.ts';
 
 export type DecimalResult =
   | { ok: true; value: DecimalString; percent: boolean }

@@ -7,9 +7,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
-import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
-import { normalizeHeader, type ReadRecord } from '../map/map-record.ts';
+import { normalizeHeader, type ReadRecord } from '../domain/read-row.ts';
+import type { VendorSource } from '../domain/vendor-config.ts';
 import {
   createDecoder,
   decodeBuffer,

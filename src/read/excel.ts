@@ -9,6 +9,7 @@
 // give the merge's value to every cell they cover (see excel/merged-cells.ts).
 import { basename } from 'node:path';
 import { FileRejectedError, type SourceLocation } from '../domain/errors.ts';
+import type { RawRecord } from '../domain/read-row.ts';
 import type { HeaderRowSearch } from './excel/header-row.ts';
 import { SheetRows } from './excel/sheet-rows.ts';
 import { chooseCandidateSheets } from './excel/sheet-selection.ts';
@@ -16,7 +17,6 @@ import { streamWorksheets, WorkbookStreamError } from './excel/streaming-workboo
 import { checkWorkbookParts, openWorkbookFile } from './excel/workbook-file.ts';
 import type { WorkbookSheet } from './excel/workbook-structure.ts';
 import { DEFAULT_FOOTER_PATTERNS } from './footer.ts';
-import type { RawRecord } from './types.ts';
 
 export { normalizeHeader } from './excel/header-row.ts';
 export { compileSheetPattern } from './excel/sheet-selection.ts';

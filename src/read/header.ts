@@ -1,8 +1,9 @@
 // Finding the header row by content: the first row that holds, for every required field, one
 // of its accepted header names. Title rows, logos and blank rows above it do not matter.
-import { REQUIRED_FIELDS, type VendorSource } from '../config/vendor-types.ts';
+
 import { FileRejectedError, type SourceLocation } from '../domain/errors.ts';
-import { normalizeHeader } from '../map/map-record.ts';
+import { normalizeHeader } from '../domain/read-row.ts';
+import { REQUIRED_FIELDS, type VendorSource } from '../domain/vendor-config.ts';
 
 /** Required columns are not in the file; carries the closest header row for a drift report. */
 export class MissingColumnsError extends FileRejectedError {

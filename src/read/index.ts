@@ -2,15 +2,15 @@
 // quarantined rows with their reasons), dispatching on the format of the vendor's source that
 // matches the file. Problems with the whole file are thrown as FileRejectedError.
 import path from 'node:path';
-import { compileGlob } from '../config/glob.ts';
-import type { VendorConfig, VendorFormat, VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
+import { compileGlob } from '../domain/glob.ts';
+import type { MappedRow, ReadRecord } from '../domain/read-row.ts';
+import type { VendorConfig, VendorFormat, VendorSource } from '../domain/vendor-config.ts';
 import { type MappedFlow, mapFlowRecord } from '../map/map-flow.ts';
-import { mapRecord, type ReadRecord } from '../map/map-record.ts';
+import { mapRecord } from '../map/map-record.ts';
 import { readCsvRecords } from './csv.ts';
 import type { ReaderHooks } from './hooks.ts';
 import { readJsonRecords } from './json.ts';
-import type { MappedRow } from './types.ts';
 
 export type { ReaderHooks, SkippedRow } from './hooks.ts';
 

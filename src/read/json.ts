@@ -18,9 +18,9 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
-import type { ReadRecord } from '../map/map-record.ts';
+import type { RawRecord, ReadRecord } from '../domain/read-row.ts';
+import type { VendorSource } from '../domain/vendor-config.ts';
 import {
   createDecoder,
   decodeBuffer,
@@ -31,7 +31,6 @@ import {
 } from './decode.ts';
 import type { ReaderHooks } from './hooks.ts';
 import { ArrayElementScanner } from './json-stream.ts';
-import type { RawRecord } from './types.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Scalar = RawRecord['values'][string];

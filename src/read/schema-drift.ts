@@ -1,7 +1,7 @@
 // Schema drift: what changed in a known vendor's header against the last good file, said
 // exactly ("Beg MV" renamed to "Opening Value", "Fees" missing, "Custody Fees" new, columns
 // reordered). Pure; the caller keeps the last good header per vendor.
-import { normalizeHeader } from '../map/map-record.ts';
+import { normalizeHeader } from '../domain/read-row.ts';
 
 export interface SchemaDrift {
   renamed: { from: string; to: string }[];

@@ -4,8 +4,8 @@
 // to do about it.
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { VendorConfig, VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
+import type { VendorConfig, VendorSource } from '../domain/vendor-config.ts';
 import { detectEncoding, SNIFF_BYTES } from './decode.ts';
 import { resolveVendorSource } from './index.ts';
 

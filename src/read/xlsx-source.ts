@@ -1,10 +1,10 @@
 // Excel sources: the workbook reader (excel.ts) driven by the vendor's xlsx options.
-import type { VendorSource } from '../config/vendor-types.ts';
-import type { ReadRecord } from '../map/map-record.ts';
+
+import type { RawRecord, ReadRecord } from '../domain/read-row.ts';
+import type { VendorSource } from '../domain/vendor-config.ts';
 import { readExcelRecords } from './excel.ts';
 import { requiredHeaders } from './header.ts';
 import type { ReaderHooks } from './hooks.ts';
-import type { RawRecord } from './types.ts';
 
 export interface XlsxSheetRequest {
   sheet?: string | undefined;

@@ -1,13 +1,13 @@
 // Every check of one account in one run: per vendor, the reported return against ours (with
 // the break explained), continuity and missing periods; across vendors, values and returns.
 import type { IsoDate } from '../domain/canonical.ts';
+import type { CheckResult, ReconPeriod, VendorReconSettings } from '../domain/reconciliation.ts';
 import { checkSeries } from './continuity.ts';
 import { compareVendors } from './cross-vendor.ts';
 import { explainReturnBreak } from './explain.ts';
 import { inferFrequency } from './frequency.ts';
 import { checkReturn } from './return-check.ts';
 import type { ToleranceBook } from './tolerance.ts';
-import type { CheckResult, ReconPeriod, VendorReconSettings } from './types.ts';
 
 export interface RunScope {
   /** Periods ending within [from, to] are checked; the others loaded are neighbours. */

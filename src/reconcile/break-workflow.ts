@@ -2,20 +2,15 @@
 // with a comment, optionally approved by a second person (four-eyes); a run that finds the
 // check passing clears it. Pure rules; the store applies them and the audit log records them.
 import { ConflictError, InvalidInputError } from '../domain/errors.ts';
-import { type CheckResult, checkKey } from './types.ts';
-
-export type BreakStatus = 'OPEN' | 'ACKNOWLEDGED' | 'PENDING_APPROVAL' | 'RESOLVED' | 'CLEARED';
-
-export const BREAK_STATUSES: readonly BreakStatus[] = [
-  'OPEN',
-  'ACKNOWLEDGED',
-  'PENDING_APPROVAL',
-  'RESOLVED',
-  'CLEARED',
-];
-
-/** Statuses of a break someone still has to deal with. */
-export const ACTIVE_STATUSES: readonly BreakStatus[] = ['OPEN', 'ACKNOWLEDGED', 'PENDING_APPROVAL'];
+import {
+  ACTIVE_STATUSES,
+  type BreakStatus,
+  type BreakSyncPlan,
+  breakFingerprint,
+  type CheckResult,
+  checkKey,
+  type KnownBreak,
+} from '../domain/reconciliation.ts';
 
 export type BreakAction = 'acknowledge' | 'resolve' | 'approve';
 
@@ -99,32 +94,6 @@ export function ageBucket(days: number): AgeBucket {
   if (days <= 7) return '2-7 days';
   if (days <= 30) return '8-30 days';
   return 'over 30 days';
-}
-
-/** A stored break as the run's sync sees it. */
-export interface KnownBreak {
-  id: number;
-  accountId: string;
-  key: string;
-  status: BreakStatus;
-  fingerprint: string;
-  vendorCode: string;
-  counterparty: string;
-  periodEnd: string;
-}
-
-/** What identifies the figures a break was raised on: the same figures again are the same break. */
-export function breakFingerprint(result: CheckResult): string {
-  return JSON.stringify([result.expected, result.observed, result.varianceAmount]);
-}
-
-export interface BreakSyncPlan {
-  /** Failures with no break yet: open one each. */
-  open: CheckResult[];
-  /** Failures of a break already known: record that this run saw it again. */
-  seen: { id: number; accountId: string; result: CheckResult }[];
-  /** Known breaks this run found passing (or no longer failing): record the clearing. */
-  clear: KnownBreak[];
 }
 
 /**

@@ -4,19 +4,20 @@
 // difference here is a difference in the data. When the frequencies differ (daily vs
 // monthly), the finer vendor's returns are linked geometrically over each coarser period they
 // cover without a gap; a comparison is judged against the looser of the two tolerances.
-import { dayNumber } from '../calculate/dates.ts';
+
 import { linkReturns, periodReturn, toPeriodInput } from '../calculate/index.ts';
 import type { IsoDate } from '../domain/canonical.ts';
-import { compare, subtract } from './decimal.ts';
-import { RETURN_EPSILON } from './precision.ts';
-import { looser, withinMarketValueTolerance } from './tolerance.ts';
+import { dayNumber } from '../domain/civil-date.ts';
 import type {
   AppliedTolerance,
   BreakExplanation,
   CheckResult,
   ReconPeriod,
   VendorReconSettings,
-} from './types.ts';
+} from '../domain/reconciliation.ts';
+import { compare, subtract } from './decimal.ts';
+import { RETURN_EPSILON } from './precision.ts';
+import { looser, withinMarketValueTolerance } from './tolerance.ts';
 
 interface Valuation {
   date: IsoDate;

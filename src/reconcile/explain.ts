@@ -4,10 +4,10 @@
 // vendor's number true is inferred. The most likely cause is the first, in the order of
 // CAUSE_PRIORITY, that reproduces the vendor's figure within the tolerance and the vendor's
 // rounding; the others that fit too are named as well, since the data cannot tell them apart.
-import { dayNumber, dayToIso } from '../calculate/dates.ts';
+
 import { type PeriodInput, periodReturn, toPeriodInput } from '../calculate/index.ts';
 import type { FlowTiming } from '../domain/canonical.ts';
-import { RETURN_EPSILON, type RoundingAllowance, roundTo, truncateTo } from './precision.ts';
+import { dayNumber, dayToIso } from '../domain/civil-date.ts';
 import type {
   BreakCause,
   BreakExplanation,
@@ -15,7 +15,8 @@ import type {
   InferredFlow,
   ReconPeriod,
   VendorReconSettings,
-} from './types.ts';
+} from '../domain/reconciliation.ts';
+import { RETURN_EPSILON, type RoundingAllowance, roundTo, truncateTo } from './precision.ts';
 
 /** When several alternatives reproduce the vendor's figure, the earlier here is named. */
 // A convention that reproduces the vendor's figure to its last digit is stronger evidence than

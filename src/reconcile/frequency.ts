@@ -2,6 +2,8 @@
 // between two valuation dates. Periods chain on valuation dates (one period's end is the next
 // one's start), so any stretch no period covers is missing data whatever the frequency; the
 // frequency says how many periods are missing and which.
+
+import type { IsoDate } from '../domain/canonical.ts';
 import {
   civilToDay,
   civilToIso,
@@ -10,8 +12,7 @@ import {
   dayToCivil,
   dayToIso,
   endOfMonth,
-} from '../calculate/dates.ts';
-import type { IsoDate } from '../domain/canonical.ts';
+} from '../domain/civil-date.ts';
 
 export type Frequency =
   | 'business-daily'

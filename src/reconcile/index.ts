@@ -1,6 +1,8 @@
 // Reconciliation decisions (SPEC §4): pure code — no database, HTTP, queue, clock or files.
 // The run use case (src/workflow/reconcile) loads periods, calls reconcileAccount per account
 // and stores what it decides.
+
+export * from '../domain/reconciliation.ts';
 export { type ReconContext, type RunScope, reconcileAccount, seriesByVendor } from './account.ts';
 export * from './break-workflow.ts';
 export { checkSeries, explainDiscontinuity } from './continuity.ts';
@@ -18,7 +20,5 @@ export {
   marketValueAllowance,
   ruleProblems,
   ToleranceBook,
-  type ToleranceRule,
   withinMarketValueTolerance,
 } from './tolerance.ts';
-export * from './types.ts';

@@ -2,8 +2,14 @@
 // (vendor - calculated) in basis points. It passes when |variance| is within the tolerance
 // widened by half a unit of the vendor's last reported digit: the part of a difference the
 // vendor's rounding explains is never counted against it.
+
+import type {
+  AppliedTolerance,
+  CheckResult,
+  ReconPeriod,
+  ReportedPrecision,
+} from '../domain/reconciliation.ts';
 import { RETURN_EPSILON, type RoundingAllowance, roundingAllowance } from './precision.ts';
-import type { AppliedTolerance, CheckResult, ReconPeriod, ReportedPrecision } from './types.ts';
 
 /** The lineage of a checked period; the figures compared are the result's expected/observed. */
 export function periodInputs(period: ReconPeriod): Record<string, unknown> {

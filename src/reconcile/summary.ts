@@ -1,5 +1,5 @@
 // A run's summary (SPEC §1.8): counts, pass rate, the worst breaks, per vendor and per check.
-import type { CheckKind, CheckResult } from './types.ts';
+import type { CheckKind, CheckResult } from '../domain/reconciliation.ts';
 
 export interface Counts {
   checked: number;

@@ -6,8 +6,13 @@
 // resolved separately; the market-value part (absolute and/or relative) is one unit, so a rule
 // that sets only an absolute tolerance does not inherit a relative one from a wider level.
 import type { DecimalString, IsoDate } from '../domain/canonical.ts';
+import type {
+  AppliedTolerance,
+  ToleranceRule,
+  ToleranceSource,
+  VendorToleranceDefaults,
+} from '../domain/reconciliation.ts';
 import { abs, compare, isZero } from './decimal.ts';
-import type { AppliedTolerance, ToleranceSource, VendorToleranceDefaults } from './types.ts';
 
 /** Any account / any vendor in a stored rule. */
 export const ANY = '*';
@@ -15,17 +20,6 @@ export const ANY = '*';
 export const DEFAULT_RETURN_BPS = 1;
 /** One cent: a market value that differs by less is the same value. */
 export const DEFAULT_MARKET_VALUE_ABS: DecimalString = '0.01';
-
-export interface ToleranceRule {
-  accountId: string;
-  vendorCode: string;
-  effectiveFrom: IsoDate;
-  /** Last valuation date the rule applies to; null = open-ended. */
-  effectiveTo: IsoDate | null;
-  returnBps: number | null;
-  marketValueAbs: DecimalString | null;
-  marketValueRel: number | null;
-}
 
 interface Level {
   source: ToleranceSource;

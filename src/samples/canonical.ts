@@ -1,8 +1,9 @@
 // Sample files in the built-in canonical format: one row per account and day, one net flow
 // at end of day, the fees of the day, the vendor return as the exact daily return net of fees
 // rounded to 10 decimals (none where there was no capital at the start of the day).
-import { CANONICAL_FIELDS } from '../config/vendor-types.ts';
+
 import type { CanonicalPeriod } from '../domain/canonical.ts';
+import { CANONICAL_FIELDS } from '../domain/vendor-config.ts';
 import { dailyPeriods, fixed, vendorPeriodReturn } from './periods.ts';
 import type { SampleAccount } from './truth.ts';
 

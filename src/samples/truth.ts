@@ -7,6 +7,8 @@
 //   MV_d = MV_{d-1} · (1 + r_d) + flow_d - fee_d
 // so the true daily return, net of fees, is (MV_d - flow_d) / MV_{d-1} - 1 (up to the cent).
 // Fees are a management fee charged on the last day of each month.
+import { addDays } from '../domain/civil-date.ts';
+
 export interface DailyValuation {
   date: string;
   marketValue: number;
@@ -38,12 +40,6 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-export function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
 }
 
 export function isMonthEnd(isoDate: string): boolean {

@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
+import { addDays } from '../domain/civil-date.ts';
 import { canonicalCsv, canonicalJson, canonicalRecord, canonicalRows } from './canonical.ts';
 import { monthlyPeriods } from './periods.ts';
 import { type BadRowKind, type InjectedProblem, ProblemPlanner } from './problems.ts';
 import { SampleRecorder } from './sample-file.ts';
-import { addDays, generateTruth, isMonthEnd, type SampleAccount } from './truth.ts';
+import { generateTruth, isMonthEnd, type SampleAccount } from './truth.ts';
 import { VENDOR_A, vendorACsvLines } from './vendor-a.ts';
 import { VENDOR_B, vendorBWorkbook } from './vendor-b.ts';
 import { VENDOR_C, vendorCJsonChunks } from './vendor-c.ts';

@@ -2,12 +2,16 @@
 // audit triggers record every break opened and every status change with its actor (set per
 // transaction with setAuditActor); a break's history is read back from the audit log.
 import { sql } from 'kysely';
-import type { BreakStatus, BreakSyncPlan, KnownBreak } from '../reconcile/break-workflow.ts';
-import { breakFingerprint } from '../reconcile/break-workflow.ts';
-import { type CheckResult, checkKey } from '../reconcile/types.ts';
+import {
+  ACTIVE_STATUSES,
+  type BreakStatus,
+  type BreakSyncPlan,
+  breakFingerprint,
+  type CheckResult,
+  checkKey,
+  type KnownBreak,
+} from '../domain/reconciliation.ts';
 import type { Executor } from './file-repository.ts';
-
-const TRACKED: readonly BreakStatus[] = ['OPEN', 'ACKNOWLEDGED', 'PENDING_APPROVAL'];
 
 /** The breaks of some accounts a run may see again or clear: active ones, and resolved ones not yet cleared. */
 export async function knownBreaks(db: Executor, accountIds: readonly string[]): Promise<KnownBreak[]> {
@@ -27,7 +31,7 @@ export async function knownBreaks(db: Executor, accountIds: readonly string[]): 
     .where('account_id', '=', sql<string>`ANY(${[...accountIds]}::text[])`)
     .where((eb) =>
       eb.or([
-        eb('status', 'in', [...TRACKED]),
+        eb('status', 'in', [...ACTIVE_STATUSES]),
         eb.and([eb('status', '=', 'RESOLVED'), eb('cleared_run_id', 'is', null)]),
       ]),
     )
@@ -235,7 +239,7 @@ export async function openBreaksByAge(db: Executor, limit = 1000) {
       'cause',
       'message',
     ])
-    .where('status', 'in', [...TRACKED])
+    .where('status', 'in', [...ACTIVE_STATUSES])
     .orderBy('opened_at')
     .orderBy('id')
     .limit(limit)
@@ -246,7 +250,7 @@ export async function countOpenBreaks(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('reconciliation_breaks')
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('status', 'in', [...TRACKED])
+    .where('status', 'in', [...ACTIVE_STATUSES])
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

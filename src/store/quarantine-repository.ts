@@ -1,4 +1,4 @@
-import type { QuarantinedRow } from '../read/types.ts';
+import type { QuarantinedRow } from '../domain/read-row.ts';
 import type { Executor } from './file-repository.ts';
 
 const BATCH = 500;

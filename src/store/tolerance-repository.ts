@@ -1,5 +1,5 @@
 // Stored tolerance rules (audited: the trigger records every change with the actor).
-import type { ToleranceRule } from '../reconcile/tolerance.ts';
+import type { ToleranceRule } from '../domain/reconciliation.ts';
 import type { Executor } from './file-repository.ts';
 
 export interface StoredToleranceRule extends ToleranceRule {

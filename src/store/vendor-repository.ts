@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { VendorConfig } from '../config/vendor-types.ts';
+import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Executor } from './file-repository.ts';
 
 /** Record the vendor and this version of its configuration (idempotent). */

@@ -2,7 +2,7 @@
 // Pure: no I/O. A problem here quarantines the row with its location.
 
 import { formatLocation } from '../domain/errors.ts';
-import type { MappedPeriod, RowProblem } from '../read/types.ts';
+import type { MappedPeriod, RowProblem } from '../domain/read-row.ts';
 
 export type QualityCheck = (row: MappedPeriod) => RowProblem[];
 

@@ -7,8 +7,8 @@ import {
   type ReturnConventions,
   toPeriodInput,
 } from '../calculate/index.ts';
-import type { VendorConfig } from '../config/vendor-types.ts';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
+import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { CalculatedFigures } from '../store/period-repository.ts';
 
 export function conventionsFor(

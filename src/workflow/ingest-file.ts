@@ -3,15 +3,15 @@
 // and log, or not at all. Callers (CLI, durable worker) decide what a transient failure means.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { AlertEvent, Notifier } from '../alert/notifier.ts';
 import { resolveVendor, vendorConfigVersion } from '../config/vendor-config.ts';
-import type { VendorConfig } from '../config/vendor-types.ts';
+import type { AlertEvent, Notifier } from '../domain/alert.ts';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import { FileRejectedError, formatLocation } from '../domain/errors.ts';
+import type { ProgressCallback, QuarantinedRow } from '../domain/read-row.ts';
+import type { VendorConfig } from '../domain/vendor-config.ts';
 import { fingerprintFile } from '../intake/fingerprint.ts';
 import { readVendorFile } from '../read/index.ts';
 import { describeSchemaDrift } from '../read/schema-drift.ts';
-import type { ProgressCallback, QuarantinedRow } from '../read/types.ts';
 import { validateFile } from '../read/validate-file.ts';
 import type { Database } from '../store/db/database.ts';
 import {

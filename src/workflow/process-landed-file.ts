@@ -9,8 +9,8 @@
 //    repeated move finds its own earlier work;
 //  - the queue never runs two jobs for the same bytes at once (singleton per SHA-256).
 import path from 'node:path';
-import type { Notifier } from '../alert/notifier.ts';
-import type { VendorConfig } from '../config/vendor-types.ts';
+import type { Notifier } from '../domain/alert.ts';
+import type { VendorConfig } from '../domain/vendor-config.ts';
 import {
   destinationPath,
   type LandingDestination,

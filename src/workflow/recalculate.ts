@@ -2,8 +2,8 @@
 // every stored period of the vendor is recomputed from its stored inputs, in one transaction;
 // the periods whose figures change are updated and the audit log keeps the old figures.
 import { findVendor } from '../config/vendor-config.ts';
-import type { VendorConfig } from '../config/vendor-types.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Database } from '../store/db/database.ts';
 import { selectPeriods, updateCalculations } from '../store/period-repository.ts';
 import { setAuditActor } from '../store/vendor-repository.ts';

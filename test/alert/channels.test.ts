@@ -8,10 +8,10 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Channel, emailChannel, logChannel, webhookChannel } from '../../src/alert/channels.ts';
 import { createAlertDispatcher } from '../../src/alert/dispatcher.ts';
-import type { AlertEvent } from '../../src/alert/notifier.ts';
 import { memoryCache } from '../../src/cache/index.ts';
 import { DEFAULT_ALERTS, loadAlertsConfig, parseAlertsSection } from '../../src/config/alerts-config.ts';
 import { loadAppConfig } from '../../src/config/app-config.ts';
+import type { AlertEvent } from '../../src/domain/alert.ts';
 
 interface Mail {
   from: string;

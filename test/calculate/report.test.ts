@@ -1,8 +1,8 @@
 // The account return report printed by `perfrecon returns ACCOUNT --json`, and calendar dates.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayNumber, dayToIso, isIsoDate } from '../../src/calculate/dates.ts';
 import { accountReturnReport, type PeriodInput } from '../../src/calculate/index.ts';
+import { dayNumber, dayToIso, isIsoDate } from '../../src/domain/civil-date.ts';
 
 const month = (
   periodStart: string,

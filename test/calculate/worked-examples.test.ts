@@ -1,7 +1,6 @@
 // Worked examples from public sources. Every expected value below is the source's own figure
 // (with the source's rounding), never a value copied from this engine's output.
 import { describe, expect, it } from 'vitest';
-import { dayNumber } from '../../src/calculate/dates.ts';
 import {
   accountReturnReport,
   annualize,
@@ -11,6 +10,7 @@ import {
   periodReturn,
 } from '../../src/calculate/index.ts';
 import { type FlowTiming, flowTimingFor, type VendorFlowTiming } from '../../src/domain/canonical.ts';
+import { dayNumber } from '../../src/domain/civil-date.ts';
 
 function period(
   periodStart: string,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseVendorYaml } from '../../src/config/vendor-config-parse.ts';
-import type { VendorConfig } from '../../src/config/vendor-types.ts';
+import type { RawRecord } from '../../src/domain/read-row.ts';
+import type { VendorConfig } from '../../src/domain/vendor-config.ts';
 import { mapRecord } from '../../src/map/map-record.ts';
-import type { RawRecord } from '../../src/read/types.ts';
 
 function vendor(extra: string, top = ''): VendorConfig {
   const yaml = `

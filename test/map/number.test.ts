@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NumberFormat } from '../../src/config/vendor-types.ts';
+import type { NumberFormat } from '../../src/domain/vendor-config.ts';
 import { movePoint, negateDecimal, parseDecimal, returnToFraction } from '../../src/map/number.ts';
 
 const US: NumberFormat = { decimal: '.', thousands: [','] };

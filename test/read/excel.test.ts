@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { FileRejectedError, type SourceLocation } from '../../src/domain/errors.ts';
+import type { RawRecord } from '../../src/domain/read-row.ts';
 import {
   type ExcelHeader,
   type ExcelReadOptions,
   readExcelRecords,
   readExcelSheetNames,
 } from '../../src/read/excel.ts';
-import type { RawRecord } from '../../src/read/types.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'xlsx');
 const ok = (name: string) => join(fixtures, 'ok', name);

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBuiltInVendors } from '../../src/config/vendor-config.ts';
-import type { VendorConfig } from '../../src/config/vendor-types.ts';
+import type { MappedRow } from '../../src/domain/read-row.ts';
+import type { VendorConfig } from '../../src/domain/vendor-config.ts';
 import type { SkippedRow } from '../../src/read/hooks.ts';
 import { readVendorFile } from '../../src/read/index.ts';
-import type { MappedRow } from '../../src/read/types.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 

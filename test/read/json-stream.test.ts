@@ -2,10 +2,10 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { MappedRow } from '../../src/domain/read-row.ts';
 import { mapRecord } from '../../src/map/map-record.ts';
 import { readJsonRecords } from '../../src/read/json.ts';
 import { ArrayElementScanner } from '../../src/read/json-stream.ts';
-import type { MappedRow } from '../../src/read/types.ts';
 import { builtInVendor, fixture } from './helpers.ts';
 
 async function read(

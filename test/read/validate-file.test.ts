@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseVendorYaml } from '../../src/config/vendor-config-parse.ts';
-import type { VendorConfig } from '../../src/config/vendor-types.ts';
 import { FileRejectedError } from '../../src/domain/errors.ts';
+import type { VendorConfig } from '../../src/domain/vendor-config.ts';
 import { validateFile } from '../../src/read/validate-file.ts';
 import { builtInVendor, fixture } from './helpers.ts';
 

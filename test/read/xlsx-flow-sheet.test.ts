@@ -4,7 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { parseVendorYaml } from '../../src/config/vendor-config-parse.ts';
-import type { VendorConfig } from '../../src/config/vendor-types.ts';
+import type { VendorConfig } from '../../src/domain/vendor-config.ts';
 import { readAll } from './helpers.ts';
 
 const [vendor] = parseVendorYaml(

@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertEvent, Notifier } from '../../src/alert/notifier.ts';
 import type { App } from '../../src/app.ts';
 import { type Cache, createCache } from '../../src/cache/index.ts';
+import type { AlertEvent, Notifier } from '../../src/domain/alert.ts';
 import { listResults } from '../../src/store/reconciliation-repository.ts';
 import { ingestFile } from '../../src/workflow/ingest-file.ts';
 import {

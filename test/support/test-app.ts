@@ -1,5 +1,5 @@
 import { type App, openApp } from '../../src/app.ts';
-import { CANONICAL_FIELDS } from '../../src/config/vendor-types.ts';
+import { CANONICAL_FIELDS } from '../../src/domain/vendor-config.ts';
 import type { IngestContext } from '../../src/workflow/ingest-file.ts';
 import type { TestEnv } from './test-env.ts';
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadAppConfig } from '../../config/app-config.ts';
 import { findVendor, loadVendorConfigs, vendorConfigVersion } from '../../config/vendor-config.ts';
-import type { VendorConfig } from '../../config/vendor-types.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import type { VendorConfig } from '../../domain/vendor-config.ts';
 import { vendorVersions } from '../../store/vendor-repository.ts';
 import { printJson, table } from '../output.ts';
 import { withApp } from '../run.ts';

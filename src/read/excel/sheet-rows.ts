@@ -2,7 +2,7 @@
 // footnotes, blank rows and repeated headers reported through onSkipped. No I/O here: rows
 // come from the streaming reader one by one.
 import type { SourceLocation } from '../../domain/errors.ts';
-import type { RawRecord } from '../types.ts';
+import type { RawRecord } from '../../domain/read-row.ts';
 import { type CellValue, convertCellValue } from './cell-value.ts';
 import { DataRowClassifier } from './data-rows.ts';
 import { type HeaderColumn, HeaderRowSearch, headerLayout } from './header-row.ts';

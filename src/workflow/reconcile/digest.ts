@@ -1,7 +1,7 @@
 // The periodic digest of open breaks by age: one alert listing how many breaks are open in
 // each age bucket and the oldest of them. A long-running process (worker, serve) starts the
 // timer; `perfrecon breaks digest --send` sends one now (e.g. from cron).
-import type { AlertEvent, Notifier, Severity } from '../../alert/notifier.ts';
+import type { AlertEvent, Notifier, Severity } from '../../domain/alert.ts';
 import type { Logger } from '../../observe/logger.ts';
 import { AGE_BUCKETS, ageBucket, ageInDays } from '../../reconcile/index.ts';
 import { openBreaksByAge } from '../../store/break-repository.ts';

@@ -1,12 +1,13 @@
 // The reconciliation run (SPEC §1.8, §4): for each account in scope, batch by batch, load the
 // periods with their neighbours, decide every check (src/reconcile), store the results, follow
 // the breaks, invalidate the cache for the accounts covered; then summarize the run and alert.
-import type { AlertEvent, Notifier } from '../../alert/notifier.ts';
+
 import { type Cache, tags } from '../../cache/index.ts';
 import { isIsoDate } from '../../calculate/index.ts';
-import type { VendorConfig } from '../../config/vendor-types.ts';
+import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { IsoDate } from '../../domain/canonical.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
+import type { VendorConfig } from '../../domain/vendor-config.ts';
 import type { Logger } from '../../observe/logger.ts';
 import {
   type CheckResult,

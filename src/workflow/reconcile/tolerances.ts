@@ -1,8 +1,8 @@
 // Tolerance rules for operators: set (insert or replace, audited), list, remove, and explain
 // which tolerance applies to an account, vendor and date.
 import { type Cache, tags } from '../../cache/index.ts';
-import type { VendorConfig } from '../../config/vendor-types.ts';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
+import type { VendorConfig } from '../../domain/vendor-config.ts';
 import {
   ANY,
   type AppliedTolerance,

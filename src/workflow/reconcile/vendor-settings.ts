@@ -1,5 +1,5 @@
 // A vendor's configuration as reconciliation needs it.
-import type { VendorConfig } from '../../config/vendor-types.ts';
+import type { VendorConfig } from '../../domain/vendor-config.ts';
 import { DEFAULT_VENDOR_SETTINGS, type VendorReconSettings } from '../../reconcile/index.ts';
 
 export function vendorSettingsLookup(

@@ -1,12 +1,6 @@
 // What reconciliation reads and what it decides. Pure data: no database, HTTP or clock.
-import type {
-  CanonicalPeriod,
-  DecimalString,
-  FlowTiming,
-  IsoDate,
-  VendorFlowTiming,
-} from '../domain/canonical.ts';
-import type { SourceLocation } from '../domain/errors.ts';
+import type { CanonicalPeriod, DecimalString, FlowTiming, IsoDate, VendorFlowTiming } from './canonical.ts';
+import type { SourceLocation } from './errors.ts';
 
 /** The checks of SPEC §4 and issue 6. */
 export type CheckKind =
@@ -176,4 +170,56 @@ export function checkKey(
   result: Pick<CheckResult, 'kind' | 'vendorCode' | 'counterparty' | 'periodStart' | 'periodEnd'>,
 ) {
   return `${result.kind}|${result.vendorCode}|${result.counterparty}|${result.periodStart}|${result.periodEnd}`;
+}
+
+/** The life of a break: open → acknowledged → (pending approval) → resolved, or cleared by a run. */
+export type BreakStatus = 'OPEN' | 'ACKNOWLEDGED' | 'PENDING_APPROVAL' | 'RESOLVED' | 'CLEARED';
+
+export const BREAK_STATUSES: readonly BreakStatus[] = [
+  'OPEN',
+  'ACKNOWLEDGED',
+  'PENDING_APPROVAL',
+  'RESOLVED',
+  'CLEARED',
+];
+
+/** Statuses of a break someone still has to deal with. */
+export const ACTIVE_STATUSES: readonly BreakStatus[] = ['OPEN', 'ACKNOWLEDGED', 'PENDING_APPROVAL'];
+
+/** A stored break as the run's sync sees it. */
+export interface KnownBreak {
+  id: number;
+  accountId: string;
+  key: string;
+  status: BreakStatus;
+  fingerprint: string;
+  vendorCode: string;
+  counterparty: string;
+  periodEnd: string;
+}
+
+/** What identifies the figures a break was raised on: the same figures again are the same break. */
+export function breakFingerprint(result: CheckResult): string {
+  return JSON.stringify([result.expected, result.observed, result.varianceAmount]);
+}
+
+export interface BreakSyncPlan {
+  /** Failures with no break yet: open one each. */
+  open: CheckResult[];
+  /** Failures of a break already known: record that this run saw it again. */
+  seen: { id: number; accountId: string; result: CheckResult }[];
+  /** Known breaks this run found passing (or no longer failing): record the clearing. */
+  clear: KnownBreak[];
+}
+
+/** A stored tolerance rule (account and vendor may be `*`); null fields fall through to the next level. */
+export interface ToleranceRule {
+  accountId: string;
+  vendorCode: string;
+  effectiveFrom: IsoDate;
+  /** Last valuation date the rule applies to; null = open-ended. */
+  effectiveTo: IsoDate | null;
+  returnBps: number | null;
+  marketValueAbs: DecimalString | null;
+  marketValueRel: number | null;
 }

@@ -1,7 +1,5 @@
 // The one notification interface the pipeline and reconciliation emit through. Channels
-// (log, webhook, e-mail) sit behind it and are routed by severity.
-import type { Logger } from '../observe/logger.ts';
-
+// (log, webhook, e-mail) sit behind it (src/alert) and are routed by severity.
 export type Severity = 'info' | 'warning' | 'critical';
 
 export type AlertKind =
@@ -25,13 +23,4 @@ export interface AlertEvent {
 
 export interface Notifier {
   notify(event: AlertEvent): Promise<void>;
-}
-
-export function logNotifier(logger: Logger): Notifier {
-  const levels = { info: 'info', warning: 'warn', critical: 'error' } as const;
-  return {
-    async notify(event) {
-      logger[levels[event.severity]]({ alert: event.kind, ...event.details }, event.title);
-    },
-  };
 }

@@ -2,8 +2,8 @@
 // A reader turns a file into a stream of mapped rows: each either a canonical period with
 // the source location of every field (lineage), or a quarantined row with its reasons.
 // A problem with the file as a whole is thrown as FileRejectedError before or while streaming.
-import type { CanonicalPeriod } from '../domain/canonical.ts';
-import type { SourceLocation } from '../domain/errors.ts';
+import type { CanonicalPeriod } from './canonical.ts';
+import type { SourceLocation } from './errors.ts';
 
 export interface RowProblem {
   /** Canonical field concerned, when there is one. */
@@ -47,4 +47,22 @@ export type ProgressCallback = (bytesRead: number, totalBytes: number) => void;
 export interface RawRecord {
   location: SourceLocation;
   values: Record<string, string | number | boolean | null>;
+}
+
+/** A raw record that a reader already found problems with (wrong field count, bad bytes). */
+export interface ReadRecord extends RawRecord {
+  problems?: RowProblem[];
+  /** Excel serial dates of this record count from 1904-01-01 (old Mac workbooks). */
+  date1904?: boolean;
+  /** The header the values are keyed by, the same array for every row of a file (a lookup cache key). */
+  header?: readonly string[];
+}
+
+/** Headers compare case-insensitively, ignoring surrounding and repeated spaces. */
+export function normalizeHeader(header: string): string {
+  return header
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
 }

@@ -1,7 +1,7 @@
 // The typed, validated shape of a vendor configuration (YAML documented in vendors/README.md).
 // Everything a reader or the mapper needs about a vendor is here, so onboarding a vendor is a
 // configuration file, not code.
-import type { ReturnBasis, VendorFlowTiming } from '../domain/canonical.ts';
+import type { ReturnBasis, VendorFlowTiming } from './canonical.ts';
 
 export type VendorFormat = 'csv' | 'xlsx' | 'json';
 

@@ -2,7 +2,7 @@
 // is turned into a count of days since 1970-01-01 by arithmetic on year, month and day
 // (the civil-from-days algorithm of H. Hinnant), so no time zone or daylight-saving change
 // can make a day 23 or 25 hours long, and no `Date` object or local time is ever involved.
-import type { IsoDate } from '../domain/canonical.ts';
+import type { IsoDate } from './canonical.ts';
 
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -91,6 +91,11 @@ export function civilToIso(date: CivilDate): IsoDate {
 
 export function dayToIso(dayNumber: number): IsoDate {
   return civilToIso(dayToCivil(dayNumber));
+}
+
+/** Add whole days (negative to go back) to an ISO date. */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return dayToIso(dayNumber(date) + days);
 }
 
 /** The last day of the month `months` months after (or before, if negative) the given month. */
