@@ -107,7 +107,7 @@ async function measure(kind: CaseKind, file: string, vendorCode: string): Promis
     }
   } else if (kind === 'ingest') {
     const { openApp } = await import('../src/app.ts');
-    const { ingestFile } = await import('../src/workflow/ingest-file.ts');
+    const { ingestFile } = await import('../src/services/ingest/ingest-file.ts');
     const home = fs.mkdtempSync(path.join(tmpdir(), 'perfrecon-bench-home-'));
     try {
       const app = await openApp({ env: { PERFRECON_HOME: home, PERFRECON_LOG_LEVEL: 'silent' } });

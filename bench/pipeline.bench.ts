@@ -16,11 +16,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type App, openApp } from '../src/app.ts';
-import { intakeFile } from '../src/intake/intake.ts';
-import { landingFolder } from '../src/intake/landing.ts';
-import { ingestFile } from '../src/workflow/ingest-file.ts';
-import { openJobQueue } from '../src/workflow/queues.ts';
-import { reconcileAfterIngest } from '../src/workflow/reconcile/index.ts';
+import { intakeFile } from '../src/pipeline/intake.ts';
+import { landingFolder } from '../src/pipeline/landing.ts';
+import { openJobQueue } from '../src/pipeline/queues.ts';
+import { ingestFile } from '../src/services/ingest/ingest-file.ts';
+import { reconcileAfterIngest } from '../src/services/reconciliation/index.ts';
 import { canonicalRows, startCli, writeCanonical } from '../test/pipeline/support.ts';
 
 function option(name: string, fallback: string): string {

@@ -1,4 +1,4 @@
-// Benchmark of reconciliation: the engine (src/workflow/reconcile over src/reconcile) against one
+// Benchmark of reconciliation: the engine (src/services/reconciliation over src/reconcile) against one
 // hand-written SQL query doing the return comparison, on the same 1M account-periods. Not a test:
 // it asserts nothing and prints figures. Run alone with `node bench/reconcile.bench.ts`
 // (DATABASE_URL=postgres://… for a PostgreSQL server, else the embedded PGlite in a temporary
@@ -33,12 +33,12 @@ import pg from 'pg';
 import { memoryCache } from '../src/cache/index.ts';
 import { loadAppConfig } from '../src/config/app-config.ts';
 import { reconcileAccount, ToleranceBook } from '../src/reconcile/index.ts';
+import { reconcile } from '../src/services/reconciliation/index.ts';
+import { vendorSettingsLookup } from '../src/services/reconciliation/vendor-settings.ts';
 import { type Database, openDatabase } from '../src/store/db/database.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { accountsInScope, loadPeriods } from '../src/store/reconciliation-repository.ts';
 import { listToleranceRules } from '../src/store/tolerance-repository.ts';
-import { reconcile } from '../src/workflow/reconcile/index.ts';
-import { vendorSettingsLookup } from '../src/workflow/reconcile/vendor-settings.ts';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const PERIODS = Number(process.env.BENCH_PERIODS ?? 100);

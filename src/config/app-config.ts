@@ -164,7 +164,7 @@ export interface PipelineConfig {
   openLineageFile: string | undefined;
   /**
    * Crash testing only (PERFRECON_FAILPOINT): the process kills itself with SIGKILL when it
-   * reaches this pipeline step, e.g. `job:stored` (see src/workflow/failpoint.ts).
+   * reaches this pipeline step, e.g. `job:stored` (see src/pipeline/failpoint.ts).
    */
   failpoint: string | undefined;
 }

@@ -1,5 +1,5 @@
 // Reconciliation decisions (SPEC §4): pure code — no database, HTTP, queue, clock or files.
-// The run use case (src/workflow/reconcile) loads periods, calls reconcileAccount per account
+// The run use case (src/services/reconciliation) loads periods, calls reconcileAccount per account
 // and stores what it decides.
 
 export * from '../domain/reconciliation.ts';

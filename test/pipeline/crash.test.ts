@@ -8,9 +8,9 @@ import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp } from '../../src/app.ts';
-import { type IntakeReceipt, intakeFile } from '../../src/intake/intake.ts';
-import { landingFolder } from '../../src/intake/landing.ts';
-import { INGEST_QUEUE, openJobQueue } from '../../src/workflow/queues.ts';
+import { type IntakeReceipt, intakeFile } from '../../src/pipeline/intake.ts';
+import { landingFolder } from '../../src/pipeline/landing.ts';
+import { INGEST_QUEUE, openJobQueue } from '../../src/pipeline/queues.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import {
   canonicalRows,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/domain/errors.ts';
+import { classifyFailure, PermanentJobError } from '../../src/pipeline/failure.ts';
 import {
   destinationPath,
   isInProgressName,
@@ -13,8 +14,7 @@ import {
   newLandingName,
   parseLandingName,
   safeFileName,
-} from '../../src/intake/landing.ts';
-import { classifyFailure, PermanentJobError } from '../../src/workflow/failure.ts';
+} from '../../src/pipeline/landing.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prl-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observe/logger.ts';
 import { fileSink, httpSink, openLineageSink } from '../../src/observe/openlineage.ts';
-import { ingestRunEvent } from '../../src/workflow/ingest-lineage.ts';
+import { ingestRunEvent } from '../../src/services/ingest/ingest-lineage.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire, navigated freely by the assertions
 type Json = any;

@@ -6,13 +6,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp } from '../../src/app.ts';
 import type { AlertEvent } from '../../src/domain/alert.ts';
-import { recoverProcessing } from '../../src/intake/intake.ts';
-import { destinationPath, newLandingName } from '../../src/intake/landing.ts';
+import { replayDeadLetter } from '../../src/pipeline/dead-letter-job.ts';
+import { recoverProcessing } from '../../src/pipeline/intake.ts';
+import { destinationPath, newLandingName } from '../../src/pipeline/landing.ts';
+import { INGEST_QUEUE } from '../../src/pipeline/queues.ts';
+import { type RunningPipeline, startPipeline } from '../../src/pipeline/runtime.ts';
 import { fileTimeline } from '../../src/store/file-repository.ts';
 import { periodLineage } from '../../src/store/lineage-repository.ts';
-import { replayDeadLetter } from '../../src/workflow/dead-letter.ts';
-import { type RunningPipeline, startPipeline } from '../../src/workflow/pipeline-runtime.ts';
-import { INGEST_QUEUE } from '../../src/workflow/queues.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import { canonicalRows, filesBelow, HEADER, pipelineEnv, waitUntil, writeCanonical } from './support.ts';
 

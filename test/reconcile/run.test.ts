@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { type Cache, createCache } from '../../src/cache/index.ts';
 import type { AlertEvent, Notifier } from '../../src/domain/alert.ts';
-import { listResults } from '../../src/store/reconciliation-repository.ts';
-import { ingestFile } from '../../src/workflow/ingest-file.ts';
+import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import {
   accountReconciliationStatus,
   actOnBreak,
@@ -18,7 +17,8 @@ import {
   reconcileAfterIngest,
   setTolerance,
   showBreak,
-} from '../../src/workflow/reconcile/index.ts';
+} from '../../src/services/reconciliation/index.ts';
+import { listResults } from '../../src/store/reconciliation-repository.ts';
 import { CANONICAL_HEADER, ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 

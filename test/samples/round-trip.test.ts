@@ -11,8 +11,8 @@ import type { CanonicalPeriod } from '../../src/domain/canonical.ts';
 import type { SourceLocation } from '../../src/domain/errors.ts';
 import type { SampleFile, SampleSet } from '../../src/samples/write-samples.ts';
 import { writeSamples } from '../../src/samples/write-samples.ts';
+import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import { type StoredPeriod, selectPeriods } from '../../src/store/period-repository.ts';
-import { ingestFile } from '../../src/workflow/ingest-file.ts';
 import { ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 

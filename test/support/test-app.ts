@@ -1,6 +1,6 @@
 import { type App, openApp } from '../../src/app.ts';
 import { CANONICAL_FIELDS } from '../../src/domain/vendor-config.ts';
-import type { IngestContext } from '../../src/workflow/ingest-file.ts';
+import type { IngestContext } from '../../src/services/ingest/ingest-file.ts';
 import type { TestEnv } from './test-env.ts';
 
 export function openTestApp(env: TestEnv, options: { maxConnections?: number } = {}): Promise<App> {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { type IngestRequest, ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import { discardAbandonedStaging } from '../../src/store/period-repository.ts';
-import { type IngestRequest, ingestFile } from '../../src/workflow/ingest-file.ts';
 import { CANONICAL_HEADER, ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 

@@ -8,7 +8,7 @@ import {
   breakDigest,
   listBreakViews,
   showBreak,
-} from '../../workflow/reconcile/index.ts';
+} from '../../services/reconciliation/index.ts';
 import { printJson, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
 

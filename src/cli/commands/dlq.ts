@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.ts';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
+import { type ReplayResult, replayAllDeadLetters, replayDeadLetter } from '../../pipeline/dead-letter-job.ts';
+import { openJobQueue } from '../../pipeline/queues.ts';
+import { type DeadLetterState, findDeadLetter, listDeadLetters } from '../../store/dead-letter-repository.ts';
 import { fileTimeline } from '../../store/file-repository.ts';
-import { type DeadLetterState, findDeadLetter, listDeadLetters } from '../../store/pipeline-repository.ts';
-import { type ReplayResult, replayAllDeadLetters, replayDeadLetter } from '../../workflow/dead-letter.ts';
-import { openJobQueue } from '../../workflow/queues.ts';
 import { printJson, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
 import { parseId } from './files.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
+import { listDeadLetters } from '../../store/dead-letter-repository.ts';
 import { fileTimeline, findFileById, listFiles } from '../../store/file-repository.ts';
-import { listDeadLetters } from '../../store/pipeline-repository.ts';
 import { quarantinedRows } from '../../store/quarantine-repository.ts';
 import type { FileStatus } from '../../store/schema.ts';
 import { printJson, table } from '../output.ts';

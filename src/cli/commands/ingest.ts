@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { IngestSummary } from '../../workflow/ingest-file.ts';
-import { ingestFile } from '../../workflow/ingest-file.ts';
-import { ingestViaQueue, type QueuedIngestResult } from '../../workflow/ingest-via-queue.ts';
+import { ingestViaQueue, type QueuedIngestResult } from '../../pipeline/ingest-and-wait.ts';
+import type { IngestSummary } from '../../services/ingest/ingest-file.ts';
+import { ingestFile } from '../../services/ingest/ingest-file.ts';
 import { printJson, progressBar, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
 

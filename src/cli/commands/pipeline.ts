@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
-import { type PipelineOptions, startPipeline } from '../../workflow/pipeline-runtime.ts';
+import { type PipelineOptions, startPipeline } from '../../pipeline/runtime.ts';
 import { withApp } from '../run.ts';
 
 function concurrencyOption(raw: string | undefined, fallback: number): number {

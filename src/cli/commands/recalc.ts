@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { recalculate } from '../../workflow/recalculate.ts';
+import { recalculate } from '../../services/recalc.ts';
 import { printJson } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../domain/errors.ts';
-import type { ReconcileOutcome } from '../../workflow/reconcile/index.ts';
-import { reconcile } from '../../workflow/reconcile/index.ts';
+import type { ReconcileOutcome } from '../../services/reconciliation/index.ts';
+import { reconcile } from '../../services/reconciliation/index.ts';
 import { printJson, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
 

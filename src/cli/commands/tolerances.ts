@@ -5,7 +5,7 @@ import {
   removeTolerance,
   resolveTolerance,
   setTolerance,
-} from '../../workflow/reconcile/index.ts';
+} from '../../services/reconciliation/index.ts';
 import { printJson, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
 

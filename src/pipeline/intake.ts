@@ -8,9 +8,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from '../observe/logger.ts';
-import { failpoint } from '../workflow/failpoint.ts';
-import { INGEST_QUEUE, type IngestJobData } from '../workflow/queues.ts';
-import { fingerprintFile } from './fingerprint.ts';
+import { fingerprintFile } from '../read/fingerprint.ts';
+import { failpoint } from './failpoint.ts';
 import {
   copyInto,
   jobIdFor,
@@ -20,6 +19,7 @@ import {
   parseLandingName,
   safeFileName,
 } from './landing.ts';
+import { INGEST_QUEUE, type IngestJobData } from './queues.ts';
 
 export interface IntakeDeps {
   landing: LandingFolder;

@@ -7,7 +7,7 @@ import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Database } from '../store/db/database.ts';
 import { selectPeriods, updateCalculations } from '../store/period-repository.ts';
 import { setAuditActor } from '../store/vendor-repository.ts';
-import { calculatePeriod } from './calculation.ts';
+import { calculatePeriod } from './ingest/calculation.ts';
 
 export interface RecalculationSummary {
   vendor: string;

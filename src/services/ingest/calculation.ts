@@ -6,10 +6,10 @@ import {
   periodReturn,
   type ReturnConventions,
   toPeriodInput,
-} from '../calculate/index.ts';
-import type { CanonicalPeriod } from '../domain/canonical.ts';
-import type { VendorConfig } from '../domain/vendor-config.ts';
-import type { CalculatedFigures } from '../store/period-repository.ts';
+} from '../../calculate/index.ts';
+import type { CanonicalPeriod } from '../../domain/canonical.ts';
+import type { VendorConfig } from '../../domain/vendor-config.ts';
+import type { CalculatedFigures } from '../../store/period-repository.ts';
 
 export function conventionsFor(
   vendor: VendorConfig,

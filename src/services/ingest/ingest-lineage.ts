@@ -8,8 +8,8 @@ import {
   type RunEvent,
   type RunEventType,
   runEvent,
-} from '../observe/openlineage.ts';
-import type { Executor } from '../store/file-repository.ts';
+} from '../../observe/openlineage.ts';
+import type { Executor } from '../../store/file-repository.ts';
 
 export const LINEAGE_NAMESPACE = 'perfrecon';
 

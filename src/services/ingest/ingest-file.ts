@@ -3,29 +3,34 @@
 // and log, or not at all. Callers (CLI, durable worker) decide what a transient failure means.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { resolveVendor, vendorConfigVersion } from '../config/vendor-config.ts';
-import type { AlertEvent, Notifier } from '../domain/alert.ts';
-import type { CanonicalPeriod } from '../domain/canonical.ts';
-import { FileRejectedError, formatLocation } from '../domain/errors.ts';
-import type { ProgressCallback, QuarantinedRow } from '../domain/read-row.ts';
-import type { VendorConfig } from '../domain/vendor-config.ts';
-import { fingerprintFile } from '../intake/fingerprint.ts';
-import { readVendorFile } from '../read/index.ts';
-import { describeSchemaDrift } from '../read/schema-drift.ts';
-import { validateFile } from '../read/validate-file.ts';
-import type { Database } from '../store/db/database.ts';
+import { resolveVendor, vendorConfigVersion } from '../../config/vendor-config.ts';
+import type { AlertEvent, Notifier } from '../../domain/alert.ts';
+import type { CanonicalPeriod } from '../../domain/canonical.ts';
+import { FileRejectedError, formatLocation } from '../../domain/errors.ts';
+import type { ProgressCallback, QuarantinedRow } from '../../domain/read-row.ts';
+import type { VendorConfig } from '../../domain/vendor-config.ts';
+import { fingerprintFile } from '../../read/fingerprint.ts';
+import { readVendorFile } from '../../read/index.ts';
+import { describeSchemaDrift } from '../../read/schema-drift.ts';
+import { validateFile } from '../../read/validate-file.ts';
+import type { Database } from '../../store/db/database.ts';
 import {
   appendLog,
   findFileBySha,
   lastGoodHeader,
   recordFile,
   setFileStatus,
-} from '../store/file-repository.ts';
-import { discardStaged, mergeStaged, type StagedPeriod, stagePeriods } from '../store/period-repository.ts';
-import { insertQuarantined } from '../store/quarantine-repository.ts';
-import type { FileStatus } from '../store/schema.ts';
-import { ensureVendorVersion, setAuditActor } from '../store/vendor-repository.ts';
-import { createQualityCheck } from '../validate/quality.ts';
+} from '../../store/file-repository.ts';
+import {
+  discardStaged,
+  mergeStaged,
+  type StagedPeriod,
+  stagePeriods,
+} from '../../store/period-repository.ts';
+import { insertQuarantined } from '../../store/quarantine-repository.ts';
+import type { FileStatus } from '../../store/schema.ts';
+import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
+import { createQualityCheck } from '../../validate/quality.ts';
 import { calculatePeriod } from './calculation.ts';
 
 export interface IngestContext {

@@ -2,11 +2,11 @@
 // in the landing folder and a durable job each), then, unless told not to wait, an in-process
 // worker until every one of those jobs has settled: stored, rejected, or dead-lettered.
 import type { App } from '../app.ts';
-import { type IntakeReceipt, intakeFile } from '../intake/intake.ts';
-import { findDeadLetterByJob } from '../store/pipeline-repository.ts';
-import { startPipeline } from './pipeline-runtime.ts';
-import type { IngestJobOutput } from './process-landed-file.ts';
+import { findDeadLetterByJob } from '../store/dead-letter-repository.ts';
+import type { IngestJobOutput } from './ingest-job.ts';
+import { type IntakeReceipt, intakeFile } from './intake.ts';
 import { INGEST_QUEUE } from './queues.ts';
+import { startPipeline } from './runtime.ts';
 
 export type QueuedIngestResult =
   | { state: 'queued'; receipt: IntakeReceipt }

@@ -11,6 +11,20 @@
 import path from 'node:path';
 import type { Notifier } from '../domain/alert.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { LineageSink } from '../observe/openlineage.ts';
+import { type IngestSummary, ingestFile } from '../services/ingest/ingest-file.ts';
+import { type IngestRunFacts, ingestRunEvent, mappingFacts } from '../services/ingest/ingest-lineage.ts';
+import type { Database } from '../store/db/database.ts';
+import {
+  auditRefusedData,
+  resolveDeadLettersOfFile,
+  setStoredPath,
+} from '../store/dead-letter-repository.ts';
+import { appendLog, findFileBySha, setFileStatus } from '../store/file-repository.ts';
+import type { FileStatus } from '../store/schema.ts';
+import { failpoint } from './failpoint.ts';
+import { classifyFailure, type Failure, PermanentJobError } from './failure.ts';
 import {
   destinationPath,
   type LandingDestination,
@@ -18,17 +32,7 @@ import {
   type LocatedFile,
   locateLandedFile,
   moveNoClobber,
-} from '../intake/landing.ts';
-import type { Logger } from '../observe/logger.ts';
-import type { LineageSink } from '../observe/openlineage.ts';
-import type { Database } from '../store/db/database.ts';
-import { appendLog, findFileBySha, setFileStatus } from '../store/file-repository.ts';
-import { auditRefusedData, resolveDeadLettersOfFile, setStoredPath } from '../store/pipeline-repository.ts';
-import type { FileStatus } from '../store/schema.ts';
-import { failpoint } from './failpoint.ts';
-import { classifyFailure, type Failure, PermanentJobError } from './failure.ts';
-import { type IngestSummary, ingestFile } from './ingest-file.ts';
-import { type IngestRunFacts, ingestRunEvent, mappingFacts } from './ingest-lineage.ts';
+} from './landing.ts';
 import type { IngestJobData } from './queues.ts';
 
 export interface PipelineDeps {

@@ -6,14 +6,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fromKysely, type PgBoss } from 'pg-boss';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
-import { destinationPath, locateLandedFile, moveNoClobber } from '../intake/landing.ts';
-import {
-  appendLog,
-  findFileById,
-  findFileBySha,
-  recordFile,
-  setFileStatus,
-} from '../store/file-repository.ts';
 import {
   listDeadLetters,
   lockDeadLetter,
@@ -21,11 +13,19 @@ import {
   recordDeadLetter,
   setDeadLetterPath,
   setStoredPath,
-} from '../store/pipeline-repository.ts';
+} from '../store/dead-letter-repository.ts';
+import {
+  appendLog,
+  findFileById,
+  findFileBySha,
+  recordFile,
+  setFileStatus,
+} from '../store/file-repository.ts';
 import type { FileStatus } from '../store/schema.ts';
 import { setAuditActor } from '../store/vendor-repository.ts';
 import { failpoint } from './failpoint.ts';
-import type { PipelineDeps } from './process-landed-file.ts';
+import type { PipelineDeps } from './ingest-job.ts';
+import { destinationPath, locateLandedFile, moveNoClobber } from './landing.ts';
 import { INGEST_QUEUE, type IngestJobData } from './queues.ts';
 
 const TERMINAL: ReadonlySet<FileStatus> = new Set(['SUCCEEDED', 'QUARANTINED', 'REJECTED']);

@@ -4,15 +4,15 @@
 import os from 'node:os';
 import type { PgBoss } from 'pg-boss';
 import type { App } from '../app.ts';
-import { type IntakeDeps, recoverProcessing } from '../intake/intake.ts';
-import { ensureLandingFolder, type LandingFolder, landingFolder } from '../intake/landing.ts';
-import { startWatcher, type Watcher } from '../intake/watcher.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
+import { reconcileAfterIngest, startBreakDigest } from '../services/reconciliation/index.ts';
 import { discardAbandonedStaging } from '../store/period-repository.ts';
-import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter.ts';
-import { type PipelineDeps, processLandedFile } from './process-landed-file.ts';
+import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
+import { type PipelineDeps, processLandedFile } from './ingest-job.ts';
+import { type IntakeDeps, recoverProcessing } from './intake.ts';
+import { ensureLandingFolder, type LandingFolder, landingFolder } from './landing.ts';
 import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, type IngestJobData, openJobQueue } from './queues.ts';
-import { reconcileAfterIngest, startBreakDigest } from './reconcile/index.ts';
+import { startWatcher, type Watcher } from './watcher.ts';
 
 export interface PipelineOptions {
   /** Run ingest workers with this many jobs at a time; omit for none (or start them later). */
