@@ -1,7 +1,9 @@
 // `perfrecon`: one command per capability. Domain errors are mapped to messages and exit
 // codes here, once.
+
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
+import { PRODUCT_VERSION } from '../domain/version.ts';
 import { registerBreaksCommands } from './commands/breaks.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
@@ -22,7 +24,7 @@ const program = new Command('perfrecon')
       'Data lives in the embedded PostgreSQL under $PERFRECON_HOME (default ./.perfrecon) unless\n' +
       'DATABASE_URL names a PostgreSQL server. Set REDIS_URL to share the cache between processes.',
   )
-  .version('0.1.0')
+  .version(PRODUCT_VERSION)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

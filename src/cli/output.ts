@@ -22,6 +22,11 @@ export function table(headers: string[], rows: (string | number | null | undefin
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
+/** A timestamp as `YYYY-MM-DD HH:MM:SS` (UTC), or nothing. */
+export function shortTime(value: string | null | undefined): string {
+  return value === null || value === undefined ? '' : value.replace('T', ' ').slice(0, 19);
+}
+
 export function percent(value: number | null, decimals = 4): string {
   return value === null ? 'undefined' : `${(value * 100).toFixed(decimals)}%`;
 }

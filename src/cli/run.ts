@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { type App, type OpenAppOptions, openApp } from '../app.ts';
 
 /** Open the app, run a command with it, and always close the database. */
@@ -10,6 +11,10 @@ export async function withApp<T>(run: (app: App) => Promise<T>, options: OpenApp
   }
 }
 
+/**
+ * Who runs the command, for the audit log and the four-eyes check: the operating-system account
+ * of the process, not $USER, which anyone can set to another person's name.
+ */
 export function cliActor(): string {
-  return `cli:${process.env.USER ?? process.env.LOGNAME ?? 'unknown'}`;
+  return `cli:${os.userInfo().username}`;
 }

@@ -81,7 +81,7 @@ export function vendorConfigVersion(vendor: VendorConfig): string {
  * The vendor whose file pattern matches the file's name. When several match, the most specific
  * pattern (most literal characters) wins; on a tie, the earlier vendor (user before built-in).
  */
-export function resolveVendor(fileName: string, vendors: VendorConfig[]): VendorConfig | undefined {
+export function resolveVendor(fileName: string, vendors: readonly VendorConfig[]): VendorConfig | undefined {
   const base = path.basename(fileName);
   let best: { vendor: VendorConfig; specificity: number } | undefined;
   for (const vendor of vendors) {
@@ -96,6 +96,6 @@ export function resolveVendor(fileName: string, vendors: VendorConfig[]): Vendor
   return best?.vendor;
 }
 
-export function findVendor(code: string, vendors: VendorConfig[]): VendorConfig | undefined {
+export function findVendor(code: string, vendors: readonly VendorConfig[]): VendorConfig | undefined {
   return vendors.find((v) => v.code === code);
 }

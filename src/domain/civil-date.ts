@@ -3,6 +3,7 @@
 // (the civil-from-days algorithm of H. Hinnant), so no time zone or daylight-saving change
 // can make a day 23 or 25 hours long, and no `Date` object or local time is ever involved.
 import type { IsoDate } from './canonical.ts';
+import { InvalidInputError } from './errors.ts';
 
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -119,4 +120,18 @@ export function addYears(date: CivilDate, years: number): CivilDate {
     return { year, month: date.month, day: daysInMonth(year, date.month) };
   }
   return { year, month: date.month, day: date.day };
+}
+
+/**
+ * The one check of a date a person typed (CLI option, API parameter): strictly YYYY-MM-DD and a
+ * real calendar day — 2024-02-30 is refused, never rolled over into March.
+ */
+export function parseIsoDate(name: string, value: string): IsoDate {
+  if (!isIsoDate(value)) {
+    throw new InvalidInputError(
+      `${name} "${value}" is not a date`,
+      'Write it as YYYY-MM-DD, e.g. 2024-01-31.',
+    );
+  }
+  return value;
 }

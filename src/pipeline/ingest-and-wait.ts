@@ -1,12 +1,11 @@
 // `perfrecon ingest FILE…` without --dry-run: the same intake as the watcher and the API (a copy
 // in the landing folder and a durable job each), then, unless told not to wait, an in-process
 // worker until every one of those jobs has settled: stored, rejected, or dead-lettered.
-import type { App } from '../app.ts';
-import { findDeadLetterByJob } from '../store/dead-letter-repository.ts';
+import { deadLetterOfJob } from '../services/dead-letters.ts';
 import type { IngestJobOutput } from './ingest-job.ts';
 import { type IntakeReceipt, intakeFile } from './intake.ts';
 import { INGEST_QUEUE } from './queues.ts';
-import { startPipeline } from './runtime.ts';
+import { type PipelineHost, startPipeline } from './runtime.ts';
 
 export type QueuedIngestResult =
   | { state: 'queued'; receipt: IntakeReceipt }
@@ -25,7 +24,7 @@ const POLL_MS = 200;
 const DEAD_LETTER_WAIT_MS = 60_000;
 
 export async function ingestViaQueue(
-  app: App,
+  app: PipelineHost,
   files: string[],
   options: QueuedIngestOptions,
 ): Promise<QueuedIngestResult[]> {
@@ -52,7 +51,7 @@ export async function ingestViaQueue(
         if (job?.state === 'completed') {
           results.set(receipt.jobId, { state: 'completed', receipt, output: job.output as IngestJobOutput });
         } else if (job?.state === 'failed' || job?.state === 'cancelled' || job === undefined) {
-          const letter = await findDeadLetterByJob(app.database.db, receipt.jobId);
+          const letter = await deadLetterOfJob(app, receipt.jobId);
           const since = failedAt.get(receipt.jobId) ?? Date.now();
           failedAt.set(receipt.jobId, since);
           if (letter !== undefined || Date.now() - since > DEAD_LETTER_WAIT_MS) {

@@ -10,19 +10,22 @@
 //  - the queue never runs two jobs for the same bytes at once (singleton per SHA-256).
 import path from 'node:path';
 import type { Notifier } from '../domain/alert.ts';
+import { type FileStatus, isTerminal } from '../domain/file-status.ts';
+import type { IngestJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { LineageSink } from '../observe/openlineage.ts';
+import { resolveDeadLettersOfFile } from '../services/dead-letters.ts';
+import {
+  type FileRecord,
+  findFileByContent,
+  noteOnFile,
+  recordFileLocation,
+  rejectRefusedData as rejectFile,
+} from '../services/files.ts';
 import { type IngestSummary, ingestFile } from '../services/ingest/ingest-file.ts';
 import { type IngestRunFacts, ingestRunEvent, mappingFacts } from '../services/ingest/ingest-lineage.ts';
 import type { Database } from '../store/db/database.ts';
-import {
-  auditRefusedData,
-  resolveDeadLettersOfFile,
-  setStoredPath,
-} from '../store/dead-letter-repository.ts';
-import { appendLog, findFileBySha, setFileStatus } from '../store/file-repository.ts';
-import type { FileStatus } from '../store/schema.ts';
 import { failpoint } from './failpoint.ts';
 import { classifyFailure, type Failure, PermanentJobError } from './failure.ts';
 import {
@@ -33,7 +36,6 @@ import {
   locateLandedFile,
   moveNoClobber,
 } from './landing.ts';
-import type { IngestJobData } from './queues.ts';
 
 export interface PipelineDeps {
   database: Database;
@@ -101,7 +103,6 @@ export type JobDisposition =
   | { status: 'failed'; output: { message: string; kind: Failure['kind']; code?: string } }
   | { status: 'deadletter'; output: { message: string; kind: Failure['kind']; code?: string } };
 
-const TERMINAL: ReadonlySet<FileStatus> = new Set(['SUCCEEDED', 'QUARANTINED', 'REJECTED']);
 const OUTPUT_SAMPLE = 10;
 
 function destinationFor(status: FileStatus): LandingDestination {
@@ -110,12 +111,9 @@ function destinationFor(status: FileStatus): LandingDestination {
   return 'error';
 }
 
-type FileRow = NonNullable<Awaited<ReturnType<typeof findFileBySha>>>;
-
 export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Promise<JobDisposition> {
   const started = Date.now();
   const { data } = job;
-  const db = deps.database.db;
   const facts: IngestRunFacts = {
     jobId: job.id,
     attempt: job.attempt,
@@ -141,9 +139,9 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
   try {
     located = await locateLandedFile(deps.landing, data.landingName);
     if (located !== undefined) facts.inputPath = located.path;
-    const existing = await findFileBySha(db, data.sha256);
+    const existing = await findFileByContent(deps, data.sha256);
     fileId = existing?.id ?? null;
-    if (existing !== undefined && TERMINAL.has(existing.status)) {
+    if (existing !== undefined && isTerminal(existing.status)) {
       return await completed(deps, job, facts, await settleStoredFile(deps, job, existing, located, started));
     }
     if (located === undefined || located.place === 'archive' || located.place === 'quarantine') {
@@ -153,7 +151,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
       );
     }
     // This arrival is the one being worked on: a crash from here on is finished by a rerun of it.
-    if (existing !== undefined) await setStoredPath(db, existing.id, located.path);
+    if (existing !== undefined) await recordFileLocation(deps, existing.id, located.path);
 
     const summary = await ingestFile(
       {
@@ -176,7 +174,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     fileId = summary.fileId;
     if (summary.outcome === 'ALREADY_INGESTED' || summary.outcome === 'DRY_RUN' || summary.fileId === null) {
       // Another job stored the same bytes between our check and ingestFile's.
-      const now = await findFileBySha(db, data.sha256);
+      const now = await findFileByContent(deps, data.sha256);
       if (now === undefined) throw new Error(`file ${data.sha256} is neither stored nor recorded`);
       return await completed(deps, job, facts, await settleStoredFile(deps, job, now, located, started));
     }
@@ -186,7 +184,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     // been reconciled.
     if (status === 'SUCCEEDED') await deps.afterStore?.(summary.fileId);
     if (status !== 'REJECTED') {
-      await resolveDeadLettersOfFile(db, summary.fileId, `taken in by job ${job.id} (${status})`);
+      await resolveDeadLettersOfFile(deps, summary.fileId, `taken in by job ${job.id} (${status})`);
     }
     const storedPath = await fileAway(deps, job, summary.fileId, status, located);
     failpoint(deps.failpoint, 'job:filed');
@@ -226,7 +224,7 @@ async function completed(
   });
   const mapping =
     output.fileId !== null && output.outcome !== 'REJECTED'
-      ? await mappingFacts(deps.database.db, output.fileId).catch(() => undefined)
+      ? await mappingFacts(deps, output.fileId).catch(() => undefined)
       : undefined;
   await deps.lineage.emit(ingestRunEvent('COMPLETE', facts, deps.databaseNamespace, mapping));
   deps.logger.info(
@@ -282,15 +280,12 @@ async function fileAway(
   const storedPath = located.path === target ? target : await moveNoClobber(located.path, target);
   // Where the file is and the log line saying so, together: a rerun that finds the file moved but
   // not recorded (stored_path elsewhere) records both.
-  await deps.database.db.transaction().execute(async (trx) => {
-    await setStoredPath(trx, fileId, storedPath);
-    await appendLog(trx, fileId, {
-      status,
-      step: 'archive',
-      attempt: job.attempt,
-      worker: deps.worker,
-      message: `moved to ${path.relative(deps.landing.root, storedPath)}`,
-    });
+  await recordFileLocation(deps, fileId, storedPath, {
+    status,
+    step: 'archive',
+    attempt: job.attempt,
+    worker: deps.worker,
+    message: `moved to ${path.relative(deps.landing.root, storedPath)}`,
   });
   return storedPath;
 }
@@ -302,11 +297,10 @@ async function fileAway(
 async function settleStoredFile(
   deps: PipelineDeps,
   job: IngestJob,
-  file: FileRow,
+  file: FileRecord,
   located: LocatedFile | undefined,
   started: number,
 ): Promise<IngestJobOutput> {
-  const db = deps.database.db;
   const sameArrival = file.stored_path !== null && path.basename(file.stored_path) === job.data.landingName;
   if (sameArrival) {
     let storedPath = file.stored_path;
@@ -327,7 +321,7 @@ async function settleStoredFile(
     (located.place === 'processing' || located.place === 'error')
   ) {
     storedPath = await moveNoClobber(located.path, target);
-    await appendLog(db, file.id, {
+    await noteOnFile(deps, file.id, {
       status: 'DUPLICATE',
       step: 'intake',
       attempt: job.attempt,
@@ -353,7 +347,6 @@ async function rejectRefusedData(
   error: Error,
   started: number,
 ): Promise<IngestJobOutput> {
-  const db = deps.database.db;
   const pgError = error as Error & {
     code?: string;
     constraint?: string;
@@ -362,21 +355,24 @@ async function rejectRefusedData(
     detail?: string;
   };
   const reason = `the database refused the file's data: ${error.message}${pgError.detail ? ` (${pgError.detail})` : ''}`;
-  await auditRefusedData(db, fileId, deps.actor, {
-    job: job.id,
-    code: pgError.code,
-    constraint: pgError.constraint,
-    table: pgError.table,
-    column: pgError.column,
-    detail: pgError.detail,
-    message: error.message,
-  });
-  await setFileStatus(db, fileId, {
-    status: 'REJECTED',
-    step: 'store',
-    attempt: job.attempt,
-    worker: deps.worker,
-    error: `${reason} — nothing of the file was stored; correct the file and send it again.`,
+  await rejectFile(deps, fileId, {
+    actor: deps.actor,
+    details: {
+      job: job.id,
+      code: pgError.code,
+      constraint: pgError.constraint,
+      table: pgError.table,
+      column: pgError.column,
+      detail: pgError.detail,
+      message: error.message,
+    },
+    change: {
+      status: 'REJECTED',
+      step: 'store',
+      attempt: job.attempt,
+      worker: deps.worker,
+      error: `${reason} — nothing of the file was stored; correct the file and send it again.`,
+    },
   });
   const storedPath = await fileAway(deps, job, fileId, 'REJECTED', located);
   await deps.notifier.notify({
@@ -392,7 +388,7 @@ async function rejectRefusedData(
     },
     dedupeKey: `rejected:${job.data.sha256}`,
   });
-  const file = await findFileBySha(db, job.data.sha256);
+  const file = await findFileByContent(deps, job.data.sha256);
   const output = file === undefined ? undefined : outputFromFile(job, file, 'REJECTED', started);
   return {
     ...(output ?? outputFromFile(job, undefined, 'REJECTED', started)),
@@ -434,7 +430,7 @@ function outputFromSummary(
 
 function outputFromFile(
   job: IngestJob,
-  file: FileRow | undefined,
+  file: FileRecord | undefined,
   outcome: IngestJobOutcome,
   started: number,
 ): IngestJobOutput {

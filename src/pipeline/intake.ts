@@ -7,6 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PgBoss } from 'pg-boss';
+import type { IngestJobData } from '../domain/job.ts';
 import type { Logger } from '../observe/logger.ts';
 import { fingerprintFile } from '../read/fingerprint.ts';
 import { failpoint } from './failpoint.ts';
@@ -19,7 +20,7 @@ import {
   parseLandingName,
   safeFileName,
 } from './landing.ts';
-import { INGEST_QUEUE, type IngestJobData } from './queues.ts';
+import { INGEST_QUEUE } from './queues.ts';
 
 export interface IntakeDeps {
   landing: LandingFolder;

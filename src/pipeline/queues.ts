@@ -1,28 +1,14 @@
 // The durable job queue: pg-boss on the application's own PostgreSQL pool (embedded or server).
 // Every queue, its retry policy and its dead-letter queue are defined here and nowhere else.
 import os from 'node:os';
-import { type ConstructorOptions, type Db, PgBoss, type Queue } from 'pg-boss';
+import { type ConstructorOptions, type Db, fromKysely, PgBoss, type Queue } from 'pg-boss';
 import type { PipelineConfig } from '../config/app-config.ts';
 import type { Logger } from '../observe/logger.ts';
+import type { IngestJobSender } from '../services/dead-letters.ts';
 import type { Database } from '../store/db/database.ts';
 
 export const INGEST_QUEUE = 'perfrecon.ingest-file';
 export const INGEST_DEAD_LETTER_QUEUE = 'perfrecon.ingest-file.dead-letter';
-
-/** The payload of an ingest job: everything needed to find and identify a landed file. */
-export interface IngestJobData {
-  /** The file's name in the landing folder (`<received>-<random>--<original>`). */
-  landingName: string;
-  originalName: string;
-  sha256: string;
-  sizeBytes: number;
-  receivedAt: string;
-  vendorCode?: string;
-  /** How the file arrived. */
-  source: 'watch' | 'cli' | 'api' | 'recovery' | 'replay';
-  /** For a replay: the dead letter replayed. */
-  replayOf?: number;
-}
 
 export interface QueueDefinition {
   name: string;
@@ -136,4 +122,17 @@ async function createQueues(boss: PgBoss, config: PipelineConfig): Promise<void>
     const { policy: _policy, partition: _partition, ...mutable } = options;
     await boss.updateQueue(name, mutable);
   }
+}
+
+/** Ingest jobs sent inside a service's transaction: queued if and only if it commits. */
+export function ingestJobSender(boss: PgBoss): IngestJobSender {
+  return {
+    async send(data, options) {
+      await boss.send(INGEST_QUEUE, data as unknown as object, {
+        id: options.id,
+        singletonKey: data.sha256,
+        db: fromKysely(options.transaction),
+      });
+    },
+  };
 }

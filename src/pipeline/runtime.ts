@@ -3,16 +3,34 @@
 // many processes on many machines can run them against one database.
 import os from 'node:os';
 import type { PgBoss } from 'pg-boss';
-import type { App } from '../app.ts';
+import type { Cache } from '../cache/index.ts';
+import type { AlertsConfig } from '../config/alerts-config.ts';
+import type { AppConfig } from '../config/app-config.ts';
+import type { Notifier } from '../domain/alert.ts';
+import type { IngestJobData } from '../domain/job.ts';
+import type { VendorConfig } from '../domain/vendor-config.ts';
+import type { Logger } from '../observe/logger.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
+import { discardAbandonedStaging } from '../services/ingest/ingest-file.ts';
 import { reconcileAfterIngest, startBreakDigest } from '../services/reconciliation/index.ts';
-import { discardAbandonedStaging } from '../store/period-repository.ts';
+import type { Database } from '../store/db/database.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
 import { type PipelineDeps, processLandedFile } from './ingest-job.ts';
 import { type IntakeDeps, recoverProcessing } from './intake.ts';
 import { ensureLandingFolder, type LandingFolder, landingFolder } from './landing.ts';
-import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, type IngestJobData, openJobQueue } from './queues.ts';
+import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, openJobQueue } from './queues.ts';
 import { startWatcher, type Watcher } from './watcher.ts';
+
+/** What a process hands the pipeline (the composition root's app has it all). */
+export interface PipelineHost {
+  config: AppConfig;
+  alerts: AlertsConfig;
+  database: Database;
+  vendors: VendorConfig[];
+  logger: Logger;
+  notifier: Notifier;
+  cache: Cache;
+}
 
 export interface PipelineOptions {
   /** Run ingest workers with this many jobs at a time; omit for none (or start them later). */
@@ -38,7 +56,7 @@ export function workerName(): string {
   return `${os.hostname()}:${process.pid}`;
 }
 
-export function databaseNamespace(app: App): string {
+export function databaseNamespace(app: PipelineHost): string {
   if (app.config.databaseUrl !== undefined) {
     const url = new URL(app.config.databaseUrl);
     return `postgres://${url.hostname}:${url.port || '5432'}`;
@@ -47,7 +65,7 @@ export function databaseNamespace(app: App): string {
 }
 
 /** After a file is stored: reconcile the accounts and periods it touched (SPEC §1.8). */
-function reconcileStoredFile(app: App, actor: string): PipelineDeps['afterStore'] {
+function reconcileStoredFile(app: PipelineHost, actor: string): PipelineDeps['afterStore'] {
   const deps = {
     database: app.database,
     vendors: app.vendors,
@@ -60,7 +78,7 @@ function reconcileStoredFile(app: App, actor: string): PipelineDeps['afterStore'
   };
 }
 
-export function pipelineDeps(app: App, afterStore?: PipelineDeps['afterStore']): PipelineDeps {
+export function pipelineDeps(app: PipelineHost, afterStore?: PipelineDeps['afterStore']): PipelineDeps {
   const worker = workerName();
   return {
     database: app.database,
@@ -78,7 +96,7 @@ export function pipelineDeps(app: App, afterStore?: PipelineDeps['afterStore']):
   };
 }
 
-export async function startPipeline(app: App, options: PipelineOptions): Promise<RunningPipeline> {
+export async function startPipeline(app: PipelineHost, options: PipelineOptions): Promise<RunningPipeline> {
   const config = app.config.pipeline;
   const deps = pipelineDeps(app, options.afterStore);
   await ensureLandingFolder(deps.landing);
@@ -97,7 +115,7 @@ export async function startPipeline(app: App, options: PipelineOptions): Promise
     ? await startWatcher(intake, { intervalMs: config.watchIntervalMs, stableMs: config.watchStableMs })
     : undefined;
   if (options.workers !== undefined) {
-    void discardAbandonedStaging(app.database.db).catch((error: Error) =>
+    void discardAbandonedStaging(app).catch((error: Error) =>
       app.logger.warn({ err: error }, `could not clean abandoned staging rows: ${error.message}`),
     );
   }

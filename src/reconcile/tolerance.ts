@@ -6,6 +6,7 @@
 // resolved separately; the market-value part (absolute and/or relative) is one unit, so a rule
 // that sets only an absolute tolerance does not inherit a relative one from a wider level.
 import type { DecimalString, IsoDate } from '../domain/canonical.ts';
+import { isIsoDate } from '../domain/civil-date.ts';
 import type {
   AppliedTolerance,
   ToleranceRule,
@@ -201,6 +202,12 @@ export function ruleProblems(rule: ToleranceRule): string[] {
     problems.push(
       `absolute market-value tolerance "${rule.marketValueAbs}" must be a decimal amount, zero or more`,
     );
+  }
+  for (const [name, date] of [
+    ['effective from', rule.effectiveFrom],
+    ['effective to', rule.effectiveTo],
+  ] as const) {
+    if (date !== null && !isIsoDate(date)) problems.push(`${name} "${date}" is not a date YYYY-MM-DD`);
   }
   if (rule.effectiveTo !== null && rule.effectiveTo < rule.effectiveFrom) {
     problems.push(`effective to ${rule.effectiveTo} is before effective from ${rule.effectiveFrom}`);

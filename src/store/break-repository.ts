@@ -11,7 +11,7 @@ import {
   checkKey,
   type KnownBreak,
 } from '../domain/reconciliation.ts';
-import type { Executor } from './file-repository.ts';
+import type { Executor } from './db/database.ts';
 
 /** The breaks of some accounts a run may see again or clear: active ones, and resolved ones not yet cleared. */
 export async function knownBreaks(db: Executor, accountIds: readonly string[]): Promise<KnownBreak[]> {

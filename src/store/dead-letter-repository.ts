@@ -1,10 +1,6 @@
-// The pipeline's own rows: dead letters, where a landed file now lies, and audit entries for
-// data the database refused.
-import type { Executor } from './file-repository.ts';
-
-export async function setStoredPath(db: Executor, fileId: number, storedPath: string): Promise<void> {
-  await db.updateTable('files').set({ stored_path: storedPath }).where('id', '=', fileId).execute();
-}
+// Dead letters: jobs that failed for good, kept with their file for a replay.
+import type { DeadLetterState } from '../domain/job.ts';
+import type { Executor } from './db/database.ts';
 
 export interface NewDeadLetter {
   jobId: string;
@@ -57,7 +53,13 @@ export async function setDeadLetterPath(db: Executor, id: number, storedPath: st
 }
 
 export function findDeadLetter(db: Executor, id: number) {
-  return db.selectFrom('dead_letters').selectAll().where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('dead_letters')
+    .leftJoin('files', 'files.id', 'dead_letters.file_id')
+    .selectAll('dead_letters')
+    .select('files.status as file_status')
+    .where('dead_letters.id', '=', id)
+    .executeTakeFirst();
 }
 
 /** The dead letter, locked for the rest of the caller's transaction (a replay decision). */
@@ -68,8 +70,6 @@ export function lockDeadLetter(db: Executor, id: number) {
 export function findDeadLetterByJob(db: Executor, jobId: string) {
   return db.selectFrom('dead_letters').selectAll().where('job_id', '=', jobId).executeTakeFirst();
 }
-
-export type DeadLetterState = 'open' | 'replayed' | 'resolved';
 
 export function listDeadLetters(
   db: Executor,
@@ -117,24 +117,4 @@ export async function resolveDeadLettersOfFile(
     .where('resolved_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
-}
-
-/** A constraint violation or refused value: rolled back, and recorded in the audit log with its details. */
-export async function auditRefusedData(
-  db: Executor,
-  fileId: number,
-  actor: string,
-  details: Record<string, unknown>,
-): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      table_name: 'files',
-      row_key: JSON.stringify({ id: fileId }),
-      action: 'DATA_REFUSED',
-      old_values: null,
-      new_values: JSON.stringify(details),
-      actor,
-    })
-    .execute();
 }

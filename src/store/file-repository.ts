@@ -1,8 +1,7 @@
 // Files and their processing log: every state change of every file, with time and counts.
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, FileStatus } from './schema.ts';
 
-export type Executor = Kysely<DB> | Transaction<DB>;
+import type { FileStatus } from '../domain/file-status.ts';
+import type { Executor } from './db/database.ts';
 
 export interface NewFile {
   sha256: string;
@@ -137,4 +136,28 @@ export async function lastGoodHeader(
     .orderBy('id', 'desc')
     .executeTakeFirst();
   return row?.header ?? undefined;
+}
+
+export async function setStoredPath(db: Executor, fileId: number, storedPath: string): Promise<void> {
+  await db.updateTable('files').set({ stored_path: storedPath }).where('id', '=', fileId).execute();
+}
+
+/** A constraint violation or refused value: rolled back, and recorded in the audit log with its details. */
+export async function auditRefusedData(
+  db: Executor,
+  fileId: number,
+  actor: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      table_name: 'files',
+      row_key: JSON.stringify({ id: fileId }),
+      action: 'DATA_REFUSED',
+      old_values: null,
+      new_values: JSON.stringify(details),
+      actor,
+    })
+    .execute();
 }

@@ -2,46 +2,11 @@
 // time, vendor) → the sheet/row/column or JSON path of each field → the vendor configuration
 // version → the calculation version → reconciliation results → and the figures it replaced.
 import { sql } from 'kysely';
-import type { Executor } from './file-repository.ts';
+import type { Executor } from './db/database.ts';
 
-export interface PeriodLineage {
-  accountId: string;
-  vendorCode: string;
-  periodStart: string;
-  periodEnd: string;
-  figures: Record<string, string | null>;
-  sourceLocation: Record<string, unknown>;
-  fieldSources: Record<string, string>;
-  flows: { seq: number; date: string; amount: string; timing: string }[];
-  calculation: {
-    method: string | null;
-    version: string | null;
-    conventions: Record<string, unknown> | null;
-    warnings: unknown;
-    undefinedReason: string | null;
-  };
-  file: {
-    id: number;
-    sha256: string;
-    name: string;
-    receivedAt: Date;
-    vendorCode: string | null;
-    status: string;
-    storedPath: string | null;
-  };
-  configuration: { version: string; recordedAt: Date | null };
-  /** Earlier figures for the same key that a restatement replaced (from the audit log). */
-  history: { at: Date; action: string; actor: string; fileId: unknown; oldValues: Record<string, unknown> }[];
-  /** Reconciliation results for the account and period, once reconciliation stores them. */
-  reconciliation: Record<string, unknown>[];
-}
+export type LineageRecord = Awaited<ReturnType<typeof periodLineage>>[number];
 
-export async function periodLineage(
-  db: Executor,
-  accountId: string,
-  periodEnd: string,
-  vendorCode?: string,
-): Promise<PeriodLineage[]> {
+export async function periodLineage(db: Executor, accountId: string, periodEnd: string, vendorCode?: string) {
   let query = db
     .selectFrom('performance_periods as p')
     .innerJoin('files as f', 'f.id', 'p.file_id')
@@ -64,7 +29,7 @@ export async function periodLineage(
     .orderBy('p.period_start');
   if (vendorCode !== undefined) query = query.where('p.vendor_code', '=', vendorCode);
   const rows = await query.execute();
-  const result: PeriodLineage[] = [];
+  const result = [];
   for (const row of rows) {
     const key = {
       account_id: row.account_id,
@@ -103,7 +68,7 @@ export async function periodLineage(
         return_basis: row.return_basis,
         calculated_return: row.calculated_return,
       },
-      sourceLocation: row.source_location as unknown as Record<string, unknown>,
+      sourceLocation: row.source_location,
       fieldSources: row.field_sources,
       flows: flows.map((f) => ({ seq: f.seq, date: f.flow_date, amount: f.amount, timing: f.timing })),
       calculation: {
@@ -138,32 +103,36 @@ export async function periodLineage(
   return result;
 }
 
-/**
- * Reconciliation results for an account and period end, read from whichever results table the
- * reconciliation module has created (it owns that schema); empty until it exists.
- */
-async function reconciliationResults(
-  db: Executor,
-  accountId: string,
-  periodEnd: string,
-  vendorCode: string,
-): Promise<Record<string, unknown>[]> {
-  const { rows: tables } = await sql<{ name: string }>`
-    SELECT c.table_name AS name FROM information_schema.columns c
-    WHERE c.table_schema = 'public' AND c.table_name LIKE 'reconciliation%result%'
-    GROUP BY c.table_name
-    HAVING bool_or(c.column_name = 'account_id') AND bool_or(c.column_name = 'period_end')
-    ORDER BY c.table_name`.execute(db);
-  const results: Record<string, unknown>[] = [];
-  for (const { name } of tables) {
-    const { rows } = await sql<{ result: Record<string, unknown> }>`
-      SELECT to_jsonb(r) AS result FROM ${sql.table(name)} r
-      WHERE r.account_id = ${accountId} AND r.period_end = ${periodEnd}::date`.execute(db);
-    results.push(
-      ...rows
-        .map((row) => row.result)
-        .filter((r) => r.vendor_code === undefined || r.vendor_code === vendorCode || r.vendor_code === null),
-    );
-  }
-  return results;
+/** The latest reconciliation results of a vendor's period (its own checks and cross-vendor ones). */
+function reconciliationResults(db: Executor, accountId: string, periodEnd: string, vendorCode: string) {
+  return db
+    .selectFrom('reconciliation_results')
+    .select([
+      'run_id',
+      'check_kind',
+      'counterparty',
+      'status',
+      'expected',
+      'observed',
+      'variance_bps',
+      'tolerance_bps',
+      'cause',
+      'message',
+    ])
+    .where('account_id', '=', accountId)
+    .where('period_end', '=', periodEnd)
+    .where('vendor_code', '=', vendorCode)
+    .orderBy('run_id', 'desc')
+    .limit(100)
+    .execute();
+}
+
+/** The mapping facts of some stored rows of a file (they share one configuration). */
+export function mappingSample(db: Executor, fileId: number, limit: number) {
+  return db
+    .selectFrom('performance_periods')
+    .select(['field_sources', 'calculation_version', 'config_version'])
+    .where('file_id', '=', fileId)
+    .limit(limit)
+    .execute();
 }

@@ -1,5 +1,5 @@
 import type { QuarantinedRow } from '../domain/read-row.ts';
-import type { Executor } from './file-repository.ts';
+import type { Executor } from './db/database.ts';
 
 const BATCH = 500;
 

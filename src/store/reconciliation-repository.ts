@@ -5,7 +5,7 @@ import type { CashFlow } from '../domain/canonical.ts';
 import type { SourceLocation } from '../domain/errors.ts';
 import type { CheckResult, ReconPeriod } from '../domain/reconciliation.ts';
 import type { BulkLoader, CopyValue } from './db/bulk-load.ts';
-import type { Executor } from './file-repository.ts';
+import type { Executor } from './db/database.ts';
 import type { ReconciliationRunsTable } from './schema.ts';
 
 export interface PeriodSelection {

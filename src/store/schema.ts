@@ -2,6 +2,7 @@
 // as strings (see db/database.ts).
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { SourceLocation } from '../domain/errors.ts';
+import type { FileStatus } from '../domain/file-status.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Numeric = ColumnType<string, string | number, string | number>;
@@ -19,8 +20,6 @@ export interface VendorConfigVersionsTable {
   config: JSONColumnType<Record<string, unknown>>;
   created_at: Timestamp;
 }
-
-export type FileStatus = 'RECEIVED' | 'PROCESSING' | 'SUCCEEDED' | 'QUARANTINED' | 'REJECTED' | 'FAILED';
 
 export interface FilesTable {
   id: Generated<number>;

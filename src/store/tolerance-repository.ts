@@ -1,6 +1,6 @@
 // Stored tolerance rules (audited: the trigger records every change with the actor).
 import type { ToleranceRule } from '../domain/reconciliation.ts';
-import type { Executor } from './file-repository.ts';
+import type { Executor } from './db/database.ts';
 
 export interface StoredToleranceRule extends ToleranceRule {
   comment: string | null;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { VendorConfig } from '../domain/vendor-config.ts';
-import type { Executor } from './file-repository.ts';
+import type { Executor } from './db/database.ts';
 
 /** Record the vendor and this version of its configuration (idempotent). */
 export async function ensureVendorVersion(

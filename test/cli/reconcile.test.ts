@@ -2,22 +2,26 @@
 // attaches to this process's embedded database, or uses the server).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
+import { actOnBreak } from '../../src/services/reconciliation/index.ts';
 import { CANONICAL_HEADER, ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
 const run = promisify(execFile);
 const CLI = path.resolve('bin/perfrecon.js');
 const HEADER = CANONICAL_HEADER;
+/** The CLI's identity is the operating-system account; $USER (set to someone else below) is ignored. */
+const ME = `cli:${os.userInfo().username}`;
 
 let env: TestEnv;
 let app: App;
 
-async function perfrecon(args: string[], user = 'ann', extra: NodeJS.ProcessEnv = {}) {
+async function perfrecon(args: string[], user = 'mallory', extra: NodeJS.ProcessEnv = {}) {
   try {
     const { stdout, stderr } = await run('node', [CLI, ...args], {
       env: { ...env.env, USER: user, ...extra },
@@ -29,7 +33,7 @@ async function perfrecon(args: string[], user = 'ann', extra: NodeJS.ProcessEnv 
   }
 }
 
-async function json(args: string[], user = 'ann', extra: NodeJS.ProcessEnv = {}) {
+async function json(args: string[], user = 'mallory', extra: NodeJS.ProcessEnv = {}) {
   const result = await perfrecon([...args, '--json'], user, extra);
   if (result.stdout === '')
     throw new Error(`${args.join(' ')} printed nothing (exit ${result.code}): ${result.stderr}`);
@@ -103,30 +107,36 @@ describe('perfrecon breaks', () => {
     );
 
     const fourEyes = { PERFRECON_BREAKS_FOUR_EYES: 'true' };
-    expect((await json(['breaks', 'ack', String(open.id)], 'ann', fourEyes)).status).toBe('ACKNOWLEDGED');
-    const missingComment = await perfrecon(['breaks', 'resolve', String(open.id)], 'ann', fourEyes);
+    expect((await json(['breaks', 'ack', String(open.id)], 'mallory', fourEyes)).status).toBe('ACKNOWLEDGED');
+    const missingComment = await perfrecon(['breaks', 'resolve', String(open.id)], 'mallory', fourEyes);
     expect(missingComment.code).toBe(1);
     expect(missingComment.stderr).toMatch(/required option '--comment <text>' not specified/);
     expect(
       (
         await json(
           ['breaks', 'resolve', String(open.id), '--comment', 'start-of-day vendor'],
-          'ann',
+          'mallory',
           fourEyes,
         )
       ).status,
     ).toBe('PENDING_APPROVAL');
-    const selfApproval = await perfrecon(['breaks', 'approve', String(open.id)], 'ann', fourEyes);
+    // Setting $USER to someone else does not make the same account a second person.
+    const selfApproval = await perfrecon(['breaks', 'approve', String(open.id)], 'bob', fourEyes);
     expect(selfApproval.code).toBe(2);
-    expect(selfApproval.stderr).toMatch(/cli:ann resolved break \d+ and cannot also approve it/);
-    expect((await json(['breaks', 'approve', String(open.id)], 'bob', fourEyes)).status).toBe('RESOLVED');
+    expect(selfApproval.stderr).toContain(`${ME} resolved break ${open.id} and cannot also approve it`);
+    // A second person (here through the service, as the API will call it with a token's identity).
+    const approved = await actOnBreak({ database: app.database, cache: app.cache, fourEyes: true }, open.id, {
+      action: 'approve',
+      actor: 'api:bob',
+    });
+    expect(approved.status).toBe('RESOLVED');
 
     const detail = await json(['breaks', 'show', String(open.id)]);
     expect(detail.history.map((h: { actor: string; status: string }) => [h.actor, h.status])).toEqual([
-      ['cli:ann', 'OPEN'],
-      ['cli:ann', 'ACKNOWLEDGED'],
-      ['cli:ann', 'PENDING_APPROVAL'],
-      ['cli:bob', 'RESOLVED'],
+      [ME, 'OPEN'],
+      [ME, 'ACKNOWLEDGED'],
+      [ME, 'PENDING_APPROVAL'],
+      ['api:bob', 'RESOLVED'],
     ]);
     expect(await json(['breaks', 'list'])).toEqual([]);
     expect(await json(['breaks', 'list', '--status', 'resolved'])).toHaveLength(1);
@@ -161,7 +171,7 @@ describe('perfrecon tolerances', () => {
       accountId: 'CLI-1',
       vendorCode: '*',
       returnBps: 40,
-      updatedBy: 'cli:ann',
+      updatedBy: ME,
     });
     expect(await json(['tolerances', 'list'])).toHaveLength(1);
     expect(

@@ -6,11 +6,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp } from '../../src/app.ts';
 import type { AlertEvent } from '../../src/domain/alert.ts';
-import { replayDeadLetter } from '../../src/pipeline/dead-letter-job.ts';
 import { recoverProcessing } from '../../src/pipeline/intake.ts';
 import { destinationPath, newLandingName } from '../../src/pipeline/landing.ts';
-import { INGEST_QUEUE } from '../../src/pipeline/queues.ts';
+import { INGEST_QUEUE, ingestJobSender } from '../../src/pipeline/queues.ts';
 import { type RunningPipeline, startPipeline } from '../../src/pipeline/runtime.ts';
+import { replayDeadLetter } from '../../src/services/dead-letters.ts';
 import { fileTimeline } from '../../src/store/file-repository.ts';
 import { periodLineage } from '../../src/store/lineage-repository.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
@@ -271,7 +271,7 @@ describe('failures', () => {
 
     // The cause is fixed; an operator replays it, twice.
     await sql`DELETE FROM test_fault_accounts`.execute(db());
-    const context = { database: app.database, boss: pipeline.boss, actor: 'test:operator' };
+    const context = { database: app.database, jobs: ingestJobSender(pipeline.boss), actor: 'test:operator' };
     const replay = await replayDeadLetter(context, letter.id);
     expect(replay.status).toBe('replayed');
     const again = await replayDeadLetter(context, letter.id);

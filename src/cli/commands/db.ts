@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { migrateToLatest, migrationStatus } from '../../store/migrate.ts';
+import { databaseStatus, migrateDatabase } from '../../services/database.ts';
 import { printJson, table } from '../output.ts';
 import { withApp } from '../run.ts';
 
@@ -12,7 +12,7 @@ export function registerDbCommands(program: Command): void {
       'Apply pending migrations (one transaction, under an advisory lock). Exits non-zero on failure.',
     )
     .action(async () => {
-      const applied = await withApp((app) => migrateToLatest(app.database.db), { migrate: false });
+      const applied = await withApp((app) => migrateDatabase(app), { migrate: false });
       process.stdout.write(
         applied.length === 0 ? 'database is up to date\n' : `applied: ${applied.join(', ')}\n`,
       );
@@ -22,14 +22,7 @@ export function registerDbCommands(program: Command): void {
     .description('Show where the database is and which migrations have run')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }) => {
-      const status = await withApp(
-        async (app) => ({
-          mode: app.database.mode,
-          connection: app.database.connectionInfo,
-          migrations: await migrationStatus(app.database.db),
-        }),
-        { migrate: false },
-      );
+      const status = await withApp((app) => databaseStatus(app), { migrate: false });
       if (options.json) return printJson(status);
       process.stdout.write(`database: ${status.mode} (${status.connection})\n`);
       process.stdout.write(

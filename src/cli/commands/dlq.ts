@@ -1,37 +1,35 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.ts';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
-import { type ReplayResult, replayAllDeadLetters, replayDeadLetter } from '../../pipeline/dead-letter-job.ts';
-import { openJobQueue } from '../../pipeline/queues.ts';
-import { type DeadLetterState, findDeadLetter, listDeadLetters } from '../../store/dead-letter-repository.ts';
-import { fileTimeline } from '../../store/file-repository.ts';
-import { printJson, table } from '../output.ts';
+import type { ReplayResult } from '../../contracts/dead-letters.ts';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { DEAD_LETTER_STATES, type DeadLetterState } from '../../domain/job.ts';
+import { ingestJobSender, openJobQueue } from '../../pipeline/queues.ts';
+import {
+  listDeadLetters,
+  type ReplayDeps,
+  replayAllDeadLetters,
+  replayDeadLetter,
+  showDeadLetter,
+} from '../../services/dead-letters.ts';
+import { wholeNumber } from '../input.ts';
+import { printJson, shortTime, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
-import { parseId } from './files.ts';
 
-const STATES: (DeadLetterState | 'all')[] = ['open', 'replayed', 'resolved', 'all'];
-
-function time(value: Date | string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return (value instanceof Date ? value : new Date(value)).toISOString().replace('T', ' ').slice(0, 19);
-}
+const STATES: readonly (DeadLetterState | 'all')[] = [...DEAD_LETTER_STATES, 'all'];
 
 function describeReplay(result: ReplayResult): string {
-  if (result.status === 'replayed')
-    return `dead letter #${result.deadLetter} (${result.file}): replayed as job ${result.jobId}`;
-  if (result.status === 'resolved') {
-    return `dead letter #${result.deadLetter} (${result.file}): nothing to do, resolved already (${result.resolution ?? ''})`;
-  }
-  return `dead letter #${result.deadLetter} (${result.file}): nothing to do, replayed already${result.replayedAt ? ` at ${time(result.replayedAt)}` : ''}${result.replayedBy ? ` by ${result.replayedBy}` : ''} as job ${result.jobId ?? '?'}`;
+  const head = `dead letter #${result.deadLetter} (${result.file})`;
+  if (result.status === 'replayed') return `${head}: replayed as job ${result.jobId}`;
+  if (result.status === 'resolved')
+    return `${head}: nothing to do, resolved already (${result.resolution ?? ''})`;
+  return `${head}: nothing to do, replayed already${result.replayedAt ? ` at ${shortTime(result.replayedAt)}` : ''}${result.replayedBy ? ` by ${result.replayedBy}` : ''} as job ${result.jobId ?? '?'}`;
 }
 
-async function withQueue<T>(
-  app: App,
-  run: (boss: Awaited<ReturnType<typeof openJobQueue>>) => Promise<T>,
-): Promise<T> {
+/** A replay queues a job: the queue is opened as a client for the command's duration. */
+async function withReplay<T>(app: App, run: (deps: ReplayDeps) => Promise<T>): Promise<T> {
   const boss = await openJobQueue(app.database, app.config.pipeline, app.logger, { role: 'client' });
   try {
-    return await run(boss);
+    return await run({ database: app.database, jobs: ingestJobSender(boss), actor: cliActor() });
   } finally {
     await boss.stop({ graceful: false, close: false });
   }
@@ -49,12 +47,12 @@ export function registerDlqCommands(program: Command): void {
     .description('Dead letters, newest first (open ones by default)')
     .option('--state <state>', `open, replayed, resolved or all`, 'open')
     .option('--all', 'every dead letter (same as --state all)')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print as JSON (see src/contracts/dead-letters.ts)')
     .action(async (options: { state: string; all?: boolean; json?: boolean }) => {
       const state = (options.all ? 'all' : options.state) as DeadLetterState | 'all';
       if (!STATES.includes(state))
         throw new InvalidInputError(`--state ${options.state} is not one of ${STATES.join(', ')}`);
-      const rows = await withApp((app) => listDeadLetters(app.database.db, { state, limit: 1000 }));
+      const rows = await withApp((app) => listDeadLetters(app, { state, limit: 1000 }));
       if (options.json) return printJson(rows);
       if (rows.length === 0) {
         process.stdout.write(
@@ -67,12 +65,12 @@ export function registerDlqCommands(program: Command): void {
           ['id', 'file', 'file id', 'file status', 'attempts', 'dead-lettered', 'state', 'error'],
           rows.map((d) => [
             d.id,
-            d.file_name,
-            d.file_id,
-            d.file_status,
+            d.fileName,
+            d.fileId,
+            d.fileStatus,
             d.attempts,
-            time(d.dead_lettered_at),
-            d.replayed_at ? 'replayed' : d.resolved_at ? 'resolved' : 'open',
+            shortTime(d.deadLetteredAt),
+            d.state,
             d.error.length > 70 ? `${d.error.slice(0, 69)}…` : d.error,
           ]),
         )}\n`,
@@ -83,38 +81,29 @@ export function registerDlqCommands(program: Command): void {
     .command('show')
     .argument('<id>', 'dead letter id (see dlq list)')
     .description('One dead letter: the failed job, its last error, its file and the file’s timeline')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print as JSON (see src/contracts/dead-letters.ts)')
     .action(async (rawId: string, options: { json?: boolean }) => {
-      const id = parseId(rawId, 'the dead letter id');
-      const detail = await withApp(async (app) => {
-        const letter = await findDeadLetter(app.database.db, id);
-        if (letter === undefined)
-          throw new NotFoundError(
-            `there is no dead letter #${id}`,
-            'List them with: perfrecon dlq list --all',
-          );
-        const timeline = letter.file_id === null ? [] : await fileTimeline(app.database.db, letter.file_id);
-        return { letter, timeline };
-      });
+      const id = wholeNumber('the dead letter id', rawId);
+      const detail = await withApp((app) => showDeadLetter(app, id));
       if (options.json) return printJson(detail);
-      const { letter: d, timeline } = detail;
+      const { deadLetter: d, timeline } = detail;
       const lines = [
-        `dead letter #${d.id}: ${d.file_name}`,
-        `  job           ${d.job_id} on ${d.queue} (dead-letter copy ${d.dead_letter_job_id})`,
-        `  dead-lettered ${time(d.dead_lettered_at)} after ${d.attempts} attempts`,
+        `dead letter #${d.id}: ${d.fileName}`,
+        `  job           ${d.jobId} on ${d.queue}`,
+        `  dead-lettered ${shortTime(d.deadLetteredAt)} after ${d.attempts} attempts`,
         `  error         ${d.error}`,
-        `  file          #${d.file_id ?? '?'} sha256 ${d.sha256}`,
-        `  bytes kept at ${d.stored_path ?? '(not found)'}`,
-        d.replayed_at
-          ? `  replayed      ${time(d.replayed_at)} by ${d.replayed_by} as job ${d.replay_job_id}`
-          : d.resolved_at
-            ? `  resolved      ${time(d.resolved_at)}: ${d.resolution}`
+        `  file          #${d.fileId ?? '?'} sha256 ${d.sha256}`,
+        `  bytes kept at ${d.storedPath ?? '(not found)'}`,
+        d.state === 'replayed'
+          ? `  replayed      ${shortTime(d.replayedAt)} by ${d.replayedBy} as job ${d.replayJobId}`
+          : d.state === 'resolved'
+            ? `  resolved      ${shortTime(d.resolvedAt)}: ${d.resolution}`
             : `  state         open — after fixing the cause: perfrecon dlq replay ${d.id}`,
         '',
         'file timeline:',
         ...timeline.map(
           (t) =>
-            `  ${time(t.at)}  ${t.status.padEnd(11)} ${t.step.padEnd(11)} attempt ${t.attempt}  ${t.worker ?? ''}  ${t.error ?? t.message ?? ''}`,
+            `  ${shortTime(t.at)}  ${t.status.padEnd(11)} ${t.step.padEnd(11)} attempt ${t.attempt}  ${t.worker ?? ''}  ${t.error ?? t.message ?? ''}`,
         ),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -127,8 +116,7 @@ export function registerDlqCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .description(
       'Queue the file of a dead letter again, once the cause is fixed. Idempotent: a dead letter is\n' +
-        'replayed once, and a file already stored is not stored again. Audited and logged on the file.\n' +
-        '(Will need the operator role once roles exist.)',
+        'replayed once, and a file already stored is not stored again. Audited and logged on the file.',
     )
     .action(async (rawId: string | undefined, options: { all?: boolean; json?: boolean }) => {
       if ((rawId === undefined) === !options.all) {
@@ -137,13 +125,11 @@ export function registerDlqCommands(program: Command): void {
           'e.g. perfrecon dlq replay 3, or perfrecon dlq replay --all',
         );
       }
+      const id = rawId === undefined ? undefined : wholeNumber('the dead letter id', rawId);
       const results = await withApp((app) =>
-        withQueue(app, async (boss) => {
-          const context = { database: app.database, boss, actor: cliActor() };
-          return rawId === undefined
-            ? replayAllDeadLetters(context)
-            : [await replayDeadLetter(context, parseId(rawId, 'the dead letter id'))];
-        }),
+        withReplay(app, async (deps) =>
+          id === undefined ? replayAllDeadLetters(deps) : [await replayDeadLetter(deps, id)],
+        ),
       );
       if (options.json) return printJson(results);
       if (results.length === 0) process.stdout.write('no open dead letters\n');

@@ -1,23 +1,91 @@
 import type { Command } from 'commander';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
-import { listDeadLetters } from '../../store/dead-letter-repository.ts';
-import { fileTimeline, findFileById, listFiles } from '../../store/file-repository.ts';
-import { quarantinedRows } from '../../store/quarantine-repository.ts';
-import type { FileStatus } from '../../store/schema.ts';
-import { printJson, table } from '../output.ts';
+import type { FileDetail } from '../../contracts/files.ts';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { FILE_STATUSES, type FileStatus } from '../../domain/file-status.ts';
+import { listFiles, showFile } from '../../services/files.ts';
+import { wholeNumber } from '../input.ts';
+import { printJson, shortTime, table } from '../output.ts';
 import { withApp } from '../run.ts';
 
-const STATUSES: FileStatus[] = ['RECEIVED', 'PROCESSING', 'SUCCEEDED', 'QUARANTINED', 'REJECTED', 'FAILED'];
-
-function time(value: Date | string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return (value instanceof Date ? value : new Date(value)).toISOString().replace('T', ' ').slice(0, 19);
-}
-
-export function parseId(raw: string, what: string): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw new InvalidInputError(`${what} must be a number, got "${raw}"`);
-  return id;
+function describe(detail: FileDetail): string {
+  const { file, timeline, quarantined, deadLetters } = detail;
+  const lines = [
+    `file #${file.id}: ${file.name}`,
+    `  status      ${file.status} since ${shortTime(file.statusChangedAt)}`,
+    `  sha256      ${file.sha256}`,
+    `  vendor      ${file.vendor ?? '(none)'}${file.configVersion ? ` @ ${file.configVersion}` : ''}`,
+    `  size        ${file.sizeBytes} bytes, received ${shortTime(file.receivedAt)}`,
+    `  stored at   ${file.storedPath ?? '(unknown)'}`,
+    `  rows        read ${file.rowsRead ?? '-'}, stored ${file.rowsStored ?? '-'}, quarantined ${file.rowsQuarantined ?? '-'}`,
+  ];
+  if (file.error) lines.push(`  error       ${file.error}`);
+  lines.push('', 'timeline:');
+  lines.push(
+    table(
+      [
+        'at',
+        'status',
+        'step',
+        'attempt',
+        'worker',
+        'read',
+        'stored',
+        'updated',
+        'quar.',
+        'ms',
+        'message / error',
+      ],
+      timeline.map((t) => [
+        shortTime(t.at),
+        t.status,
+        t.step,
+        t.attempt,
+        t.worker,
+        t.rowsRead,
+        t.rowsStored,
+        t.rowsUpdated,
+        t.rowsQuarantined,
+        t.durationMs,
+        t.error ?? t.message,
+      ]),
+    )
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n'),
+  );
+  if (deadLetters.length > 0) {
+    lines.push('', 'dead letters:');
+    for (const d of deadLetters) {
+      const state =
+        d.state === 'replayed'
+          ? `replayed ${shortTime(d.replayedAt)} by ${d.replayedBy}`
+          : d.state === 'resolved'
+            ? `resolved: ${d.resolution}`
+            : `open — perfrecon dlq replay ${d.id}`;
+      lines.push(
+        `  #${d.id} ${shortTime(d.deadLetteredAt)} after ${d.attempts} attempts: ${d.error} (${state})`,
+      );
+    }
+  }
+  if (quarantined.length > 0) {
+    lines.push('', `quarantined rows (first ${quarantined.length} of ${file.rowsQuarantined ?? '?'}):`);
+    for (const q of quarantined) {
+      const where = [
+        q.location.sheet,
+        q.location.row === undefined ? undefined : `row ${q.location.row}`,
+        q.location.jsonPath,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      const problems = q.problems.map((p) =>
+        [p.column ?? p.field, p.value == null ? undefined : `"${p.value}"`, p.reason]
+          .filter(Boolean)
+          .join(': '),
+      );
+      lines.push(`  ${where}: ${problems.join('; ')}`);
+    }
+  }
+  return lines.join('\n');
 }
 
 export function registerFilesCommands(program: Command): void {
@@ -28,17 +96,16 @@ export function registerFilesCommands(program: Command): void {
   files
     .command('list')
     .description('The most recent files, newest first')
-    .option('--status <status>', `only files in this status (${STATUSES.join(', ')})`)
+    .option('--status <status>', `only files in this status (${FILE_STATUSES.join(', ')})`)
     .option('--limit <n>', 'how many', '50')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print as JSON (an array of files: see src/contracts/files.ts)')
     .action(async (options: { status?: string; limit: string; json?: boolean }) => {
       const status = options.status?.toUpperCase() as FileStatus | undefined;
-      if (status !== undefined && !STATUSES.includes(status)) {
-        throw new InvalidInputError(`--status ${options.status} is not one of ${STATUSES.join(', ')}`);
+      if (status !== undefined && !FILE_STATUSES.includes(status)) {
+        throw new InvalidInputError(`--status ${options.status} is not one of ${FILE_STATUSES.join(', ')}`);
       }
-      const rows = await withApp((app) =>
-        listFiles(app.database.db, { status, limit: parseId(options.limit, '--limit') }),
-      );
+      const limit = wholeNumber('--limit', options.limit);
+      const rows = await withApp((app) => listFiles(app, { status, limit }));
       if (options.json) return printJson(rows);
       if (rows.length === 0) {
         process.stdout.write(status === undefined ? 'no files yet\n' : `no ${status} files\n`);
@@ -51,12 +118,12 @@ export function registerFilesCommands(program: Command): void {
             f.id,
             f.status,
             f.name,
-            f.vendor_code,
-            f.rows_read,
-            f.rows_stored,
-            f.rows_quarantined,
-            time(f.received_at),
-            time(f.status_changed_at),
+            f.vendor,
+            f.rowsRead,
+            f.rowsStored,
+            f.rowsQuarantined,
+            shortTime(f.receivedAt),
+            shortTime(f.statusChangedAt),
             f.error === null ? '' : f.error.length > 60 ? `${f.error.slice(0, 59)}…` : f.error,
           ]),
         )}\n`,
@@ -69,96 +136,11 @@ export function registerFilesCommands(program: Command): void {
     .description(
       'One file: where it is, its status and every state transition with time, attempt, worker and counts',
     )
-    .option('--json', 'print as JSON')
+    .option('--json', 'print as JSON (see src/contracts/files.ts)')
     .action(async (rawId: string, options: { json?: boolean }) => {
-      const id = parseId(rawId, 'the file id');
-      const detail = await withApp(async (app) => {
-        const db = app.database.db;
-        const file = await findFileById(db, id);
-        if (file === undefined)
-          throw new NotFoundError(`there is no file #${id}`, 'List files with: perfrecon files list');
-        const deadLetters = await listDeadLetters(db, { state: 'all', fileId: id, limit: 1000 });
-        return {
-          file,
-          timeline: await fileTimeline(db, id),
-          quarantined: await quarantinedRows(db, id, 20),
-          deadLetters,
-        };
-      });
+      const id = wholeNumber('the file id', rawId);
+      const detail = await withApp((app) => showFile(app, id));
       if (options.json) return printJson(detail);
-      const { file, timeline, quarantined, deadLetters } = detail;
-      const lines = [
-        `file #${file.id}: ${file.name}`,
-        `  status      ${file.status} since ${time(file.status_changed_at)}`,
-        `  sha256      ${file.sha256}`,
-        `  vendor      ${file.vendor_code ?? '(none)'}${file.config_version ? ` @ ${file.config_version}` : ''}`,
-        `  size        ${file.size_bytes} bytes, received ${time(file.received_at)}`,
-        `  stored at   ${file.stored_path ?? '(unknown)'}`,
-        `  rows        read ${file.rows_read ?? '-'}, stored ${file.rows_stored ?? '-'}, quarantined ${file.rows_quarantined ?? '-'}`,
-      ];
-      if (file.error) lines.push(`  error       ${file.error}`);
-      lines.push('', 'timeline:');
-      lines.push(
-        table(
-          [
-            'at',
-            'status',
-            'step',
-            'attempt',
-            'worker',
-            'read',
-            'stored',
-            'updated',
-            'quar.',
-            'ms',
-            'message / error',
-          ],
-          timeline.map((t) => [
-            time(t.at),
-            t.status,
-            t.step,
-            t.attempt,
-            t.worker,
-            t.rows_read,
-            t.rows_stored,
-            t.rows_updated,
-            t.rows_quarantined,
-            t.duration_ms,
-            t.error ?? t.message,
-          ]),
-        )
-          .split('\n')
-          .map((line) => `  ${line}`)
-          .join('\n'),
-      );
-      if (deadLetters.length > 0) {
-        lines.push('', 'dead letters:');
-        for (const d of deadLetters) {
-          const state = d.replayed_at
-            ? `replayed ${time(d.replayed_at)} by ${d.replayed_by}`
-            : d.resolved_at
-              ? `resolved: ${d.resolution}`
-              : `open — perfrecon dlq replay ${d.id}`;
-          lines.push(
-            `  #${d.id} ${time(d.dead_lettered_at)} after ${d.attempts} attempts: ${d.error} (${state})`,
-          );
-        }
-      }
-      if (quarantined.length > 0) {
-        lines.push('', `quarantined rows (first ${quarantined.length} of ${file.rows_quarantined ?? '?'}):`);
-        for (const q of quarantined) {
-          const where = [
-            q.location.sheet,
-            q.location.row === undefined ? undefined : `row ${q.location.row}`,
-            q.location.jsonPath,
-          ]
-            .filter(Boolean)
-            .join(', ');
-          lines.push(
-            `  ${where}: ${q.problems.map((p) => [p.column ?? p.field, p.value == null ? undefined : `"${p.value}"`, p.reason].filter(Boolean).join(': ')).join('; ')}`,
-          );
-        }
-      }
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(`${describe(detail)}\n`);
     });
 }

@@ -1,16 +1,12 @@
 import type { Command } from 'commander';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
-import { type PeriodLineage, periodLineage } from '../../store/lineage-repository.ts';
-import { printJson } from '../output.ts';
+import type { PeriodLineage } from '../../contracts/lineage.ts';
+import { parseIsoDate } from '../../domain/civil-date.ts';
+import { periodLineage } from '../../services/lineage.ts';
+import { printJson, shortTime } from '../output.ts';
 import { withApp } from '../run.ts';
 
-function time(value: Date | string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return (value instanceof Date ? value : new Date(value)).toISOString().replace('T', ' ').slice(0, 19);
-}
-
 function describe(l: PeriodLineage): string {
-  const where = (loc: Record<string, unknown>) =>
+  const where = (loc: PeriodLineage['sourceLocation']) =>
     [
       loc.sheet === undefined ? undefined : `sheet "${loc.sheet}"`,
       loc.row === undefined ? undefined : `row ${loc.row}`,
@@ -22,9 +18,9 @@ function describe(l: PeriodLineage): string {
     `${l.accountId} ${l.periodStart} → ${l.periodEnd}, vendor ${l.vendorCode}`,
     `  file            #${l.file.id} ${l.file.name} (${l.file.status})`,
     `                  sha256 ${l.file.sha256}`,
-    `                  received ${time(l.file.receivedAt)}, vendor ${l.file.vendorCode ?? '?'}, now at ${l.file.storedPath ?? '?'}`,
+    `                  received ${shortTime(l.file.receivedAt)}, vendor ${l.file.vendorCode ?? '?'}, now at ${l.file.storedPath ?? '?'}`,
     `  source          ${where(l.sourceLocation) || '(whole file)'}`,
-    `  configuration   ${l.vendorCode}@${l.configuration.version}${l.configuration.recordedAt ? ` (recorded ${time(l.configuration.recordedAt)})` : ''}`,
+    `  configuration   ${l.vendorCode}@${l.configuration.version}${l.configuration.recordedAt ? ` (recorded ${shortTime(l.configuration.recordedAt)})` : ''}`,
     `  calculation     ${l.calculation.method ?? '?'} version ${l.calculation.version ?? '?'}${l.calculation.undefinedReason ? ` — undefined: ${l.calculation.undefinedReason}` : ''}`,
     '  figures and where each came from:',
   ];
@@ -47,10 +43,10 @@ function describe(l: PeriodLineage): string {
   if (l.reconciliation.length > 0) {
     lines.push('  reconciliation:');
     for (const r of l.reconciliation) {
-      const status = r.status ?? r.result ?? '';
-      const variance = r.variance_bps ?? r.varianceBps ?? '';
+      const variance = r.varianceBps === null ? '' : `, variance ${r.varianceBps} bp`;
+      const against = r.counterparty === '' ? '' : ` against ${r.counterparty}`;
       lines.push(
-        `    ${String(r.id ?? '')} ${String(status)} ${variance === '' ? '' : `variance ${variance} bp`} ${JSON.stringify(r).slice(0, 160)}`,
+        `    run ${r.runId} ${r.check}${against}: ${r.status}${variance}${r.cause ? ` (${r.cause})` : ''}`,
       );
     }
   } else {
@@ -60,7 +56,7 @@ function describe(l: PeriodLineage): string {
     lines.push('  replaced figures (restatements):');
     for (const h of l.history) {
       lines.push(
-        `    ${time(h.at)} ${h.action} by ${h.actor}: was file #${String(h.fileId ?? '?')}, BMV ${String(h.oldValues.begin_market_value ?? '')}, EMV ${String(h.oldValues.end_market_value ?? '')}, vendor return ${String(h.oldValues.vendor_return ?? '')}`,
+        `    ${shortTime(h.at)} ${h.action} by ${h.actor}: was file #${String(h.fileId ?? '?')}, BMV ${String(h.oldValues.begin_market_value ?? '')}, EMV ${String(h.oldValues.end_market_value ?? '')}, vendor return ${String(h.oldValues.vendor_return ?? '')}`,
       );
     }
   }
@@ -79,18 +75,12 @@ export function registerLineageCommand(program: Command): void {
         'JSON path of each field → vendor configuration version → calculation version → reconciliation.',
     )
     .action(async (account: string, periodEnd: string, options: { vendor?: string; json?: boolean }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(periodEnd)) {
-        throw new InvalidInputError(`period end "${periodEnd}" is not a date YYYY-MM-DD`);
-      }
-      const lineage = await withApp((app) =>
-        periodLineage(app.database.db, account, periodEnd, options.vendor),
-      );
-      if (lineage.length === 0) {
-        throw new NotFoundError(
-          `no stored period of account ${account} ends on ${periodEnd}${options.vendor ? ` for vendor ${options.vendor}` : ''}`,
-          'Check the account id and the date: perfrecon returns ACCOUNT lists its periods.',
-        );
-      }
+      const request = {
+        accountId: account,
+        periodEnd: parseIsoDate('period end', periodEnd),
+        vendorCode: options.vendor,
+      };
+      const lineage = await withApp((app) => periodLineage(app, request));
       if (options.json) return printJson(lineage);
       process.stdout.write(`${lineage.map(describe).join('\n\n')}\n`);
     });

@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.ts';
-import { InvalidInputError } from '../../domain/errors.ts';
 import { type PipelineOptions, startPipeline } from '../../pipeline/runtime.ts';
+import { wholeNumber } from '../input.ts';
 import { withApp } from '../run.ts';
 
 function concurrencyOption(raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 64) {
-    throw new InvalidInputError(`--concurrency ${raw} is not a whole number from 1 to 64`);
-  }
-  return value;
+  return raw === undefined ? fallback : wholeNumber('--concurrency', raw, { min: 1, max: 64 });
 }
 
 /** Run until SIGTERM or SIGINT, then stop gracefully: running jobs finish or are released. */

@@ -1,33 +1,10 @@
 import { type Command, Option } from 'commander';
-import {
-  type AccountReturnReport,
-  accountReturnReport,
-  cumulativeSeries,
-  periodReturn,
-  SPANS,
-  type Span,
-  spanRange,
-  toPeriodInput,
-} from '../../calculate/index.ts';
-import { findVendor } from '../../config/vendor-config.ts';
+import { type AccountReturnReport, SPANS, type Span } from '../../calculate/index.ts';
 import type { ReturnBasis } from '../../domain/canonical.ts';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
-import type { Database } from '../../store/db/database.ts';
-import { accountCoverage, selectPeriods } from '../../store/period-repository.ts';
+import { accountReturns, returnsReport } from '../../services/returns.ts';
+import { optionalIsoDate } from '../input.ts';
 import { percent, printJson, table } from '../output.ts';
 import { withApp } from '../run.ts';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isoDate(name: string, value: string): string {
-  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new InvalidInputError(
-      `${name} "${value}" is not a date`,
-      'Write it as YYYY-MM-DD, e.g. 2024-01-31.',
-    );
-  }
-  return value;
-}
 
 interface ReturnsOptions {
   from?: string;
@@ -39,24 +16,6 @@ interface ReturnsOptions {
   annualizationBasis: '365' | '365.25';
   series?: boolean;
   json?: boolean;
-}
-
-/** The keys `returns --json` prints, exactly (issue #2's contract). */
-const JSON_KEYS = [
-  'account_id',
-  'from',
-  'to',
-  'cumulative_return',
-  'annualized_return',
-  'periods',
-  'days',
-  'gaps',
-  'warnings',
-  'undefined_reason',
-] as const satisfies readonly (keyof AccountReturnReport)[];
-
-function jsonReport(report: AccountReturnReport) {
-  return Object.fromEntries(JSON_KEYS.map((key) => [key, report[key]]));
 }
 
 export function registerReturnsCommand(program: Command): void {
@@ -87,109 +46,29 @@ export function registerReturnsCommand(program: Command): void {
         'Examples:\n  perfrecon returns ACC-1 --from 2023-12-31 --to 2024-12-31 --json\n  perfrecon returns ACC-1 --span YTD --as-of 2024-06-30 --series',
     )
     .action(async (account: string, options: ReturnsOptions) => {
-      const output = await withApp(async (app) => {
-        const vendorCode = await chooseVendor(app.database, account, options.vendor);
-        const coverage = (await accountCoverage(app.database.db, account)).find(
-          (c) => c.vendor_code === vendorCode,
-        );
-        const { from, to } = resolveRange(options, coverage?.first_date ?? '', coverage?.last_date ?? '');
-        const stored = await selectPeriods(app.database.db, { vendorCode, accountId: account, from, to });
-        const conventions = {
-          basis: options.basis,
-          largeFlowThreshold: findVendor(vendorCode, app.vendors)?.largeFlowThreshold,
-        };
-        const periods = stored.map(toPeriodInput);
-        const report = accountReturnReport(account, periods, from, to, {
-          conventions,
-          daysInYear: options.annualizationBasis === '365.25' ? 365.25 : 365,
-        });
-        const series = options.series
-          ? cumulativeSeries(
-              periods.map((p) => ({
-                periodStart: p.periodStart,
-                periodEnd: p.periodEnd,
-                value: periodReturn(p, conventions).value,
-              })),
-            )
-          : undefined;
-        return { report, series, vendorCode };
-      });
-      const { report, series, vendorCode } = output;
-      if (options.json) {
-        printJson(series === undefined ? jsonReport(report) : { ...jsonReport(report), series });
-        return;
-      }
-      process.stdout.write(`${describe(report, vendorCode)}\n`);
-      if (series !== undefined) {
+      const request = {
+        accountId: account,
+        from: optionalIsoDate('--from', options.from),
+        to: optionalIsoDate('--to', options.to),
+        span: options.span,
+        asOf: optionalIsoDate('--as-of', options.asOf),
+        vendorCode: options.vendor,
+        basis: options.basis,
+        daysInYear: options.annualizationBasis === '365.25' ? (365.25 as const) : (365 as const),
+        series: options.series === true,
+      };
+      const result = await withApp((app) => accountReturns(app, request));
+      if (options.json) return printJson(returnsReport(result));
+      process.stdout.write(`${describe(result.report, result.vendorCode)}\n`);
+      if (result.series !== undefined) {
         process.stdout.write(
           `${table(
             ['period end', 'period return', 'cumulative'],
-            series.map((p) => [p.periodEnd, percent(p.periodReturn), percent(p.cumulativeReturn)]),
+            result.series.map((p) => [p.periodEnd, percent(p.periodReturn), percent(p.cumulativeReturn)]),
           )}\n`,
         );
       }
     });
-}
-
-function resolveRange(
-  options: ReturnsOptions,
-  inception: string,
-  lastDate: string,
-): { from: string; to: string } {
-  if (options.span !== undefined) {
-    if (options.from !== undefined || options.to !== undefined) {
-      throw new InvalidInputError(
-        '--span cannot be combined with --from/--to',
-        'Use either --span [--as-of] or --from and --to.',
-      );
-    }
-    return spanRange(
-      options.span,
-      options.asOf === undefined ? lastDate : isoDate('--as-of', options.asOf),
-      inception,
-    );
-  }
-  if (options.from === undefined || options.to === undefined) {
-    throw new InvalidInputError(
-      'give --from and --to, or --span',
-      'e.g. --from 2023-12-31 --to 2024-12-31, or --span YTD.',
-    );
-  }
-  const from = isoDate('--from', options.from);
-  const to = isoDate('--to', options.to);
-  if (to <= from) throw new InvalidInputError(`--to ${to} is not after --from ${from}`);
-  return { from, to };
-}
-
-async function chooseVendor(
-  database: Database,
-  account: string,
-  vendor: string | undefined,
-): Promise<string> {
-  const coverage = await accountCoverage(database.db, account);
-  if (coverage.length === 0) {
-    throw new NotFoundError(
-      `no periods are stored for account "${account}"`,
-      'Check the account id, or ingest its files first.',
-    );
-  }
-  if (vendor !== undefined) {
-    if (!coverage.some((c) => c.vendor_code === vendor)) {
-      throw new NotFoundError(
-        `vendor "${vendor}" reports no periods for account "${account}"`,
-        `Vendors reporting it: ${coverage.map((c) => c.vendor_code).join(', ')}.`,
-      );
-    }
-    return vendor;
-  }
-  const only = coverage[0];
-  if (coverage.length > 1 || only === undefined) {
-    throw new InvalidInputError(
-      `account "${account}" is reported by ${coverage.length} vendors`,
-      `Choose one with --vendor: ${coverage.map((c) => `${c.vendor_code} (${c.first_date}..${c.last_date})`).join(', ')}.`,
-    );
-  }
-  return only.vendor_code;
 }
 
 function describe(report: AccountReturnReport, vendorCode: string): string {

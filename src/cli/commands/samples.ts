@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
+import { parseIsoDate } from '../../domain/civil-date.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { MANIFEST_NAME, writeSamples } from '../../samples/write-samples.ts';
-
-function positive(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new InvalidInputError(`${name} must be a positive whole number, got "${value}"`);
-  return n;
-}
+import { wholeNumber } from '../input.ts';
 
 function share(name: string, value: string): number {
   const n = Number(value);
@@ -17,15 +12,6 @@ function share(name: string, value: string): number {
       'For example --problems 0.01 puts a problem into about one period in a hundred.',
     );
   return n;
-}
-
-function isoDate(name: string, value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-    throw new InvalidInputError(
-      `${name} "${value}" is not a date`,
-      'Write it as YYYY-MM-DD, e.g. 2023-12-31.',
-    );
-  return value;
 }
 
 interface SamplesOptions {
@@ -73,10 +59,10 @@ export function registerSamplesCommand(program: Command): void {
     .action(async (options: SamplesOptions) => {
       const set = await writeSamples({
         out: options.out,
-        accounts: positive('--accounts', options.accounts),
-        days: positive('--days', options.days),
-        start: isoDate('--start', options.start),
-        seed: positive('--seed', options.seed),
+        accounts: wholeNumber('--accounts', options.accounts),
+        days: wholeNumber('--days', options.days),
+        start: parseIsoDate('--start', options.start),
+        seed: wholeNumber('--seed', options.seed),
         problems: share('--problems', options.problems),
       });
       for (const file of set.files) process.stdout.write(`${file}\n`);

@@ -1,22 +1,14 @@
 import type { Command } from 'commander';
-import { InvalidInputError } from '../../domain/errors.ts';
+import { parseIsoDate } from '../../domain/civil-date.ts';
 import {
   listTolerances,
   removeTolerance,
   resolveTolerance,
   setTolerance,
 } from '../../services/reconciliation/index.ts';
+import { nonNegativeNumber } from '../input.ts';
 import { printJson, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
-
-function nonNegative(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidInputError(`${name} "${raw}" is not a number of zero or more`);
-  }
-  return value;
-}
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -62,9 +54,9 @@ export function registerTolerancesCommands(program: Command): void {
               vendorCode: options.vendor,
               effectiveFrom: options.from ?? today(),
               effectiveTo: options.to,
-              returnBps: nonNegative('--return-bps', options.returnBps),
+              returnBps: nonNegativeNumber('--return-bps', options.returnBps),
               marketValueAbs: options.mvAbs,
-              marketValueRel: nonNegative('--mv-rel', options.mvRel),
+              marketValueRel: nonNegativeNumber('--mv-rel', options.mvRel),
               comment: options.comment,
             },
             cliActor(),
@@ -134,7 +126,7 @@ export function registerTolerancesCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .description('The tolerance that applies to an account, vendor and date, and where each part comes from')
     .action(async (options: { account: string; vendor: string; date?: string; json?: boolean }) => {
-      const date = options.date ?? today();
+      const date = options.date === undefined ? today() : parseIsoDate('--date', options.date);
       const applied = await withApp((app) => resolveTolerance(app, options.account, options.vendor, date));
       if (options.json) return printJson(applied);
       process.stdout.write(

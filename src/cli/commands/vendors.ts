@@ -1,27 +1,12 @@
 import type { Command } from 'commander';
 import { loadAppConfig } from '../../config/app-config.ts';
-import { findVendor, loadVendorConfigs, vendorConfigVersion } from '../../config/vendor-config.ts';
-import { NotFoundError } from '../../domain/errors.ts';
-import type { VendorConfig } from '../../domain/vendor-config.ts';
-import { vendorVersions } from '../../store/vendor-repository.ts';
+import { loadVendorConfigs, vendorConfigVersion } from '../../config/vendor-config.ts';
+import { findVendorOrFail, vendorDetail, vendorSummary } from '../../services/vendors.ts';
 import { printJson, table } from '../output.ts';
 import { withApp } from '../run.ts';
 
 function configPath(option: string | undefined): string | undefined {
   return option ?? loadAppConfig().vendorConfigPath;
-}
-
-function summary(vendor: VendorConfig) {
-  return {
-    code: vendor.code,
-    name: vendor.name,
-    formats: vendor.sources.map((s) => s.format),
-    filePatterns: vendor.sources.flatMap((s) => s.filePatterns),
-    flowTiming: vendor.flowTiming,
-    returnBasis: vendor.returnBasis,
-    version: vendorConfigVersion(vendor),
-    origin: vendor.origin.file,
-  };
 }
 
 export function registerVendorsCommands(program: Command): void {
@@ -35,7 +20,7 @@ export function registerVendorsCommands(program: Command): void {
     .option('--config <file>', 'vendor configuration file (default: $PERFRECON_CONFIG or ./perfrecon.yaml)')
     .option('--json', 'print as JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
-      const list = (await loadVendorConfigs(configPath(options.config))).map(summary);
+      const list = (await loadVendorConfigs(configPath(options.config))).map(vendorSummary);
       if (options.json) return printJson(list);
       process.stdout.write(
         `${table(
@@ -60,20 +45,9 @@ export function registerVendorsCommands(program: Command): void {
     .description("Show a vendor's whole configuration and the versions of it the database has seen")
     .option('--config <file>', 'vendor configuration file')
     .action(async (code: string, options: { config?: string }) => {
-      const all = await loadVendorConfigs(configPath(options.config));
-      const vendor = findVendor(code, all);
-      if (vendor === undefined) {
-        throw new NotFoundError(
-          `there is no vendor "${code}"`,
-          `Known vendors: ${all.map((v) => v.code).join(', ')}.`,
-        );
-      }
-      const versions = await withApp((app) => vendorVersions(app.database.db, code));
-      printJson({
-        ...vendor,
-        version: vendorConfigVersion(vendor),
-        storedVersions: versions.map((v) => ({ version: v.version, firstSeen: v.created_at })),
-      });
+      const vendors = await loadVendorConfigs(configPath(options.config));
+      findVendorOrFail(vendors, code);
+      printJson(await withApp((app) => vendorDetail({ database: app.database, vendors }, code)));
     });
 
   vendors

@@ -7,6 +7,7 @@ import { resolveVendor, vendorConfigVersion } from '../../config/vendor-config.t
 import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { CanonicalPeriod } from '../../domain/canonical.ts';
 import { FileRejectedError, formatLocation } from '../../domain/errors.ts';
+import { type FileStatus, isTerminal } from '../../domain/file-status.ts';
 import type { ProgressCallback, QuarantinedRow } from '../../domain/read-row.ts';
 import type { VendorConfig } from '../../domain/vendor-config.ts';
 import { fingerprintFile } from '../../read/fingerprint.ts';
@@ -22,13 +23,13 @@ import {
   setFileStatus,
 } from '../../store/file-repository.ts';
 import {
+  discardAbandonedStaging as discardAbandonedStagingRows,
   discardStaged,
   mergeStaged,
   type StagedPeriod,
   stagePeriods,
 } from '../../store/period-repository.ts';
 import { insertQuarantined } from '../../store/quarantine-repository.ts';
-import type { FileStatus } from '../../store/schema.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
 import { createQualityCheck } from '../../validate/quality.ts';
 import { calculatePeriod } from './calculation.ts';
@@ -83,7 +84,6 @@ export interface IngestSummary {
 
 const STAGE_BATCH = 20_000;
 const QUARANTINE_SAMPLE = 50;
-const TERMINAL: readonly FileStatus[] = ['SUCCEEDED', 'QUARANTINED', 'REJECTED'];
 
 function describeQuarantine(row: QuarantinedRow) {
   return {
@@ -139,7 +139,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   let fileId: number | null = null;
   if (!dryRun) {
     const existing = await findFileBySha(db, sha256);
-    if (existing !== undefined && TERMINAL.includes(existing.status)) {
+    if (existing !== undefined && isTerminal(existing.status)) {
       summary.fileId = existing.id;
       summary.previousStatus = existing.status;
       summary.vendor = existing.vendor_code;
@@ -340,4 +340,9 @@ export async function markFileFailed(
     worker: worker ?? null,
     error: error.message,
   });
+}
+
+/** Staging rows of loads abandoned by killed attempts (older than a day): deleted; their count. */
+export function discardAbandonedStaging(deps: { database: Database }): Promise<number> {
+  return discardAbandonedStagingRows(deps.database.db);
 }

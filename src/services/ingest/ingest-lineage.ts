@@ -1,7 +1,8 @@
 // The OpenLineage view of one ingest job: the landed file in, the canonical tables out, and per
 // output column the vendor column or JSON path it came from.
+
 import os from 'node:os';
-import { sql } from 'kysely';
+import { PRODUCT_VERSION } from '../../domain/version.ts';
 import {
   type LineageDataset,
   lineageFacets,
@@ -9,7 +10,8 @@ import {
   type RunEventType,
   runEvent,
 } from '../../observe/openlineage.ts';
-import type { Executor } from '../../store/file-repository.ts';
+import type { Database } from '../../store/db/database.ts';
+import { mappingSample } from '../../store/lineage-repository.ts';
 
 export const LINEAGE_NAMESPACE = 'perfrecon';
 
@@ -56,15 +58,8 @@ const CANONICAL_COLUMNS: [string, string][] = [
 ];
 
 /** How the figures of a file were mapped: sampled from its stored rows (they share a configuration). */
-export async function mappingFacts(db: Executor, fileId: number): Promise<MappingFacts> {
-  const { rows } = await sql<{
-    field_sources: Record<string, string>;
-    calculation_version: string | null;
-    config_version: string;
-  }>`
-    SELECT field_sources, calculation_version, config_version FROM performance_periods WHERE file_id = ${fileId} LIMIT 200`.execute(
-    db,
-  );
+export async function mappingFacts(deps: { database: Database }, fileId: number): Promise<MappingFacts> {
+  const rows = await mappingSample(deps.database.db, fileId, 200);
   const fieldSources: Record<string, Set<string>> = {};
   for (const row of rows) {
     for (const [field, source] of Object.entries(row.field_sources ?? {})) {
@@ -150,7 +145,7 @@ export function ingestRunEvent(
     }
   }
   const runFacets: Record<string, unknown> = {
-    processing_engine: lineageFacets.processingEngine('0.1.0'),
+    processing_engine: lineageFacets.processingEngine(PRODUCT_VERSION),
     perfrecon_job: lineageFacets.custom('job', {
       jobId: facts.jobId,
       attempt: facts.attempt,

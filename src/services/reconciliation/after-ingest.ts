@@ -1,7 +1,7 @@
 // Reconciliation after a file is stored: the accounts and periods the file touched, for its
 // vendor (and the other vendors reporting those accounts, cross-vendor), with the neighbouring
 // periods for continuity. Called by the pipeline after each stored file.
-import type { Executor } from '../../store/file-repository.ts';
+import type { Executor } from '../../store/db/database.ts';
 import { periodsOfFile } from '../../store/reconciliation-repository.ts';
 import { type ReconcileDeps, type ReconcileOutcome, reconcile } from './run.ts';
 

@@ -3,9 +3,9 @@
 // the breaks, invalidate the cache for the accounts covered; then summarize the run and alert.
 
 import { type Cache, tags } from '../../cache/index.ts';
-import { isIsoDate } from '../../calculate/index.ts';
 import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { IsoDate } from '../../domain/canonical.ts';
+import { parseIsoDate } from '../../domain/civil-date.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { VendorConfig } from '../../domain/vendor-config.ts';
 import type { Logger } from '../../observe/logger.ts';
@@ -77,13 +77,7 @@ const LOOKBACK_DAYS = 95;
 const ALERTS_PER_BREAK_LIMIT = 20;
 
 function checkDate(name: string, value: string | undefined): string | undefined {
-  if (value !== undefined && !isIsoDate(value)) {
-    throw new InvalidInputError(
-      `${name} "${value}" is not a date`,
-      'Write it as YYYY-MM-DD, e.g. 2024-01-31.',
-    );
-  }
-  return value;
+  return value === undefined ? undefined : parseIsoDate(name, value);
 }
 
 /** The run's range and scope from a request, validated. */

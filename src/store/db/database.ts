@@ -1,8 +1,7 @@
 // One database path for everything: a `pg` Pool and Kysely over either a PostgreSQL server
 // (DATABASE_URL) or the embedded PGlite served on a local socket.
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { AppConfig } from '../../config/app-config.ts';
 import type { DB } from '../schema.ts';
 import { type BulkLoader, copyStreamLoader, jsonBatchLoader, pgliteBlobLoader } from './bulk-load.ts';
 import { type EmbeddedHandle, openEmbedded } from './embedded.ts';
@@ -12,6 +11,9 @@ import { type EmbeddedHandle, openEmbedded } from './embedded.ts';
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => value);
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** The database or an open transaction on it: what a repository function runs its statements on. */
+export type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface Database {
   readonly mode: 'server' | 'embedded-owner' | 'embedded-attached';
@@ -25,13 +27,22 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Where the database is: a server (DATABASE_URL), or the embedded one in the home folder. */
+export interface DatabaseLocation {
+  databaseUrl: string | undefined;
+  home: string;
+}
+
 export interface OpenDatabaseOptions {
   /** Pool size; the embedded socket server accepts at most 64. */
   maxConnections?: number;
   applicationName?: string;
 }
 
-export async function openDatabase(config: AppConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+export async function openDatabase(
+  config: DatabaseLocation,
+  options: OpenDatabaseOptions = {},
+): Promise<Database> {
   const max = options.maxConnections ?? 10;
   const application_name = options.applicationName ?? 'perfrecon';
   if (config.databaseUrl !== undefined) {
