@@ -130,6 +130,8 @@ describe.runIf(process.env.DATABASE_URL === undefined)(
     it('takes over a lock left by a process that died, without touching the data', async () => {
       const home = fs.mkdtempSync(path.join(path.dirname(env.home), 'prs-'));
       fs.cpSync(env.home, home, { recursive: true });
+      // The lock file of earlier versions, naming a process that is gone.
+      fs.rmSync(path.join(home, 'embedded-db.lock'), { recursive: true });
       fs.writeFileSync(path.join(home, 'embedded-db.lock'), '999999');
       fs.writeFileSync(
         path.join(home, 'embedded-db.json'),
@@ -139,7 +141,13 @@ describe.runIf(process.env.DATABASE_URL === undefined)(
         env: { ...env.env, PERFRECON_HOME: home },
       });
       expect(JSON.parse(stdout).mode).toBe('embedded-owner');
-      expect(fs.existsSync(path.join(home, 'embedded-db.lock'))).toBe(false);
+      // The old lock file became the lock folder, with the claim of that process, released.
+      const lock = path.join(home, 'embedded-db.lock');
+      const claims = fs.readdirSync(lock);
+      expect(claims).toHaveLength(1);
+      expect(JSON.parse(fs.readFileSync(path.join(lock, claims[0] ?? ''), 'utf8'))).toMatchObject({
+        released: true,
+      });
       fs.rmSync(home, { recursive: true, force: true });
     });
   },
