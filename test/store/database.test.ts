@@ -81,6 +81,36 @@ describe('the database path', () => {
     expect(await roundTrip(jsonBatchLoader(database.pool), 'json')).toEqual({ written: 3, rows: expected });
   });
 
+  it.runIf(process.env.DATABASE_URL === undefined)(
+    'loads in-process outside a transaction a socket client begins just before the load',
+    async () => {
+      if (database.embedded?.role !== 'owner') throw new Error('this process should own PGlite');
+      const { pglite } = database.embedded;
+      await sql`CREATE TABLE IF NOT EXISTS bulk_probe (tag text, k text, v text, j jsonb)`.execute(
+        database.db,
+      );
+      const client = await database.pool.connect();
+      try {
+        // Hold PGlite, so that the client's BEGIN is queued for it before the load is.
+        let release = () => {};
+        const held = pglite.runExclusive(() => new Promise<void>((resolve) => (release = resolve)));
+        const begin = client.query('BEGIN');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const load = pgliteBlobLoader(pglite).load('bulk_probe', ['tag', 'k'], [['in-between', 'a']]);
+        release();
+        await held;
+        await begin;
+        // Rolls back the client's transaction only: the load must not have joined it.
+        await client.query('ROLLBACK');
+        expect(await load).toBe(1);
+      } finally {
+        client.release();
+      }
+      const { rows } = await database.pool.query("SELECT k FROM bulk_probe WHERE tag = 'in-between'");
+      expect(rows).toEqual([{ k: 'a' }]);
+    },
+  );
+
   it('rejects identifiers that are not plain SQL names', async () => {
     await expect(database.bulk.load('bulk_probe; drop table x', ['k'], [])).rejects.toThrow(
       /plain SQL identifier/,
