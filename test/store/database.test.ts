@@ -81,6 +81,36 @@ describe('the database path', () => {
     expect(await roundTrip(jsonBatchLoader(database.pool), 'json')).toEqual({ written: 3, rows: expected });
   });
 
+  it.runIf(process.env.DATABASE_URL === undefined)(
+    'loads in-process outside a transaction a socket client begins just before the load',
+    async () => {
+      if (database.embedded?.role !== 'owner') throw new Error('this process should own PGlite');
+      const { pglite } = database.embedded;
+      await sql`CREATE TABLE IF NOT EXISTS bulk_probe (tag text, k text, v text, j jsonb)`.execute(
+        database.db,
+      );
+      const client = await database.pool.connect();
+      try {
+        // Hold PGlite, so that the client's BEGIN is queued for it before the load is.
+        let release = () => {};
+        const held = pglite.runExclusive(() => new Promise<void>((resolve) => (release = resolve)));
+        const begin = client.query('BEGIN');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const load = pgliteBlobLoader(pglite).load('bulk_probe', ['tag', 'k'], [['in-between', 'a']]);
+        release();
+        await held;
+        await begin;
+        // Rolls back the client's transaction only: the load must not have joined it.
+        await client.query('ROLLBACK');
+        expect(await load).toBe(1);
+      } finally {
+        client.release();
+      }
+      const { rows } = await database.pool.query("SELECT k FROM bulk_probe WHERE tag = 'in-between'");
+      expect(rows).toEqual([{ k: 'a' }]);
+    },
+  );
+
   it('rejects identifiers that are not plain SQL names', async () => {
     await expect(database.bulk.load('bulk_probe; drop table x', ['k'], [])).rejects.toThrow(
       /plain SQL identifier/,
@@ -130,6 +160,8 @@ describe.runIf(process.env.DATABASE_URL === undefined)(
     it('takes over a lock left by a process that died, without touching the data', async () => {
       const home = fs.mkdtempSync(path.join(path.dirname(env.home), 'prs-'));
       fs.cpSync(env.home, home, { recursive: true });
+      // The lock file of earlier versions, naming a process that is gone.
+      fs.rmSync(path.join(home, 'embedded-db.lock'), { recursive: true });
       fs.writeFileSync(path.join(home, 'embedded-db.lock'), '999999');
       fs.writeFileSync(
         path.join(home, 'embedded-db.json'),
@@ -139,7 +171,13 @@ describe.runIf(process.env.DATABASE_URL === undefined)(
         env: { ...env.env, PERFRECON_HOME: home },
       });
       expect(JSON.parse(stdout).mode).toBe('embedded-owner');
-      expect(fs.existsSync(path.join(home, 'embedded-db.lock'))).toBe(false);
+      // The old lock file became the lock folder, with the claim of that process, released.
+      const lock = path.join(home, 'embedded-db.lock');
+      const claims = fs.readdirSync(lock);
+      expect(claims).toHaveLength(1);
+      expect(JSON.parse(fs.readFileSync(path.join(lock, claims[0] ?? ''), 'utf8'))).toMatchObject({
+        released: true,
+      });
       fs.rmSync(home, { recursive: true, force: true });
     });
   },

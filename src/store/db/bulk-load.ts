@@ -51,6 +51,51 @@ function* chunks<T>(rows: Iterable<T>, size: number): Generator<T[]> {
 
 const CHUNK_ROWS = 20_000;
 
+/** A frontend protocol message: type byte, length, body. */
+function message(type: 'Q' | 'S', body: string): Uint8Array {
+  const bytes = Buffer.from(body);
+  const framed = Buffer.alloc(5 + bytes.length);
+  framed.write(type, 0);
+  framed.writeInt32BE(4 + bytes.length, 1);
+  bytes.copy(framed, 5);
+  return framed;
+}
+
+/** One simple-protocol statement, the way PGlite's exec() sends it: Query, then Sync. */
+async function execUnlocked(pglite: PGlite, statement: string): Promise<void> {
+  try {
+    await pglite.execProtocolStream(message('Q', `${statement}\0`), { syncToFs: false });
+  } finally {
+    await pglite.execProtocolStream(message('S', ''), { syncToFs: false });
+  }
+  await pglite.syncToFs();
+}
+
+/**
+ * COPY from `blob` while no socket client is inside a transaction. PGlite is one session: a
+ * statement run while a client's transaction is open would join it (and roll back with it). The
+ * check and the COPY hold PGlite's exclusive lock together, which the socket server takes for
+ * each client message, so no client's BEGIN can come between them. Inside it only the unlocked
+ * protocol calls may run (query() takes the same lock).
+ */
+async function copyOutsideTransactions(pglite: PGlite, copy: string, blob: Blob): Promise<void> {
+  for (;;) {
+    const copied = await pglite.runExclusive(async () => {
+      if (pglite.isInTransaction()) return false;
+      await pglite._handleBlob(blob);
+      try {
+        await execUnlocked(pglite, copy);
+      } finally {
+        await pglite._cleanupBlob();
+      }
+      return true;
+    });
+    if (copied) return;
+    // Let the client's transaction go on to its end.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 export function pgliteBlobLoader(pglite: PGlite): BulkLoader {
   return {
     kind: 'pglite-blob',
@@ -58,12 +103,8 @@ export function pgliteBlobLoader(pglite: PGlite): BulkLoader {
       const target = checkIdentifiers(table, columns);
       let written = 0;
       for (const chunk of chunks(rows, CHUNK_ROWS)) {
-        // PGlite is one session: a statement issued here while a socket client is inside a
-        // transaction would join that transaction. Wait for it to end; the merge's staged-count
-        // check catches the remaining race.
-        while (pglite.isInTransaction()) await new Promise((resolve) => setTimeout(resolve, 5));
         const blob = new Blob(chunk.map(csvLine));
-        await pglite.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob });
+        await copyOutsideTransactions(pglite, `COPY ${target} FROM '/dev/blob' WITH (FORMAT csv)`, blob);
         written += chunk.length;
       }
       return written;

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../schema.ts';
 import { type BulkLoader, copyStreamLoader, jsonBatchLoader, pgliteBlobLoader } from './bulk-load.ts';
-import { type EmbeddedHandle, openEmbedded } from './embedded.ts';
+import { type EmbeddedHandle, type EmbeddedSession, openEmbeddedSession } from './embedded.ts';
 
 // NUMERIC and DATE come back as text: amounts never pass through binary floating point,
 // and dates stay calendar dates (no time zone shifts).
@@ -47,11 +47,12 @@ export async function openDatabase(
   const application_name = options.applicationName ?? 'perfrecon';
   if (config.databaseUrl !== undefined) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max, application_name });
-    return assemble('server', pool, copyStreamLoader(pool), redact(config.databaseUrl), undefined);
+    return assemble(pool, copyStreamLoader(pool), redact(config.databaseUrl), undefined);
   }
-  const embedded = await openEmbedded(config.home);
-  const { socketDir, port } = embedded.endpoint;
-  // PGlite is one session: idle connections cost nothing, but each needs a socket slot.
+  const session = await openEmbeddedSession(config.home);
+  const { socketDir, port } = session.handle.endpoint;
+  // PGlite is one session: idle connections cost nothing, but each needs a socket slot. The
+  // socket's path stays the same whichever process owns the database.
   const pool = new pg.Pool({
     host: socketDir,
     port,
@@ -60,19 +61,66 @@ export async function openDatabase(
     max,
     application_name,
   });
+  reconnectAfterTakeover(pool, session);
   const connectionInfo = `host=${socketDir} port=${port} user=postgres dbname=postgres`;
-  if (embedded.role === 'owner') {
-    return assemble('embedded-owner', pool, pgliteBlobLoader(embedded.pglite), connectionInfo, embedded);
-  }
-  return assemble('embedded-attached', pool, jsonBatchLoader(pool), connectionInfo, embedded);
+  return assemble(pool, embeddedLoader(session, pool), connectionInfo, session);
+}
+
+/** The owner went: its socket is gone (ENOENT), refuses (ECONNREFUSED), or closed as we connected. */
+function ownerGone(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || message === 'Connection terminated unexpectedly';
+}
+
+/**
+ * A new connection that finds the embedded database's owner gone takes it over (or attaches to
+ * the process that did) and connects again: nothing was sent on it, so this is always safe.
+ * A statement already running when the owner went fails, as on a server that crashed.
+ */
+function reconnectAfterTakeover(pool: pg.Pool, session: EmbeddedSession): void {
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const connectAgain = async (): Promise<pg.PoolClient> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await connect();
+      } catch (error) {
+        if (attempt === 5 || !ownerGone(error)) throw error;
+        await session.recover();
+      }
+    }
+  };
+  type Callback = (error: Error | undefined, client?: pg.PoolClient, done?: () => void) => void;
+  // pg's Pool.query() calls connect() with a callback; Kysely awaits the promise.
+  pool.connect = ((callback?: Callback) => {
+    const connected = connectAgain();
+    if (callback === undefined) return connected;
+    connected.then(
+      (client) => callback(undefined, client, client.release),
+      (error: Error) => callback(error),
+    );
+  }) as typeof pool.connect;
+}
+
+/** The owner loads in-process from a blob; an attached process sends JSON batches over the pool. */
+function embeddedLoader(session: EmbeddedSession, pool: pg.Pool): BulkLoader {
+  const json = jsonBatchLoader(pool);
+  const current = () => {
+    const { handle } = session;
+    return handle.role === 'owner' ? pgliteBlobLoader(handle.pglite) : json;
+  };
+  return {
+    get kind() {
+      return current().kind;
+    },
+    load: (table, columns, rows) => current().load(table, columns, rows),
+  };
 }
 
 function assemble(
-  mode: Database['mode'],
   pool: pg.Pool,
   bulk: BulkLoader,
   connectionInfo: string,
-  embedded: EmbeddedHandle | undefined,
+  session: EmbeddedSession | undefined,
 ): Database {
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => {});
@@ -82,17 +130,23 @@ function assemble(
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
-    mode,
+    // The embedded role changes when this process takes over from an owner that went.
+    get mode() {
+      if (session === undefined) return 'server';
+      return session.handle.role === 'owner' ? 'embedded-owner' : 'embedded-attached';
+    },
     pool,
     db,
     bulk,
     connectionInfo,
-    embedded,
+    get embedded() {
+      return session?.handle;
+    },
     async close() {
       if (closed) return;
       closed = true;
       await db.destroy();
-      await embedded?.close();
+      await session?.close();
     },
   };
 }

@@ -2,15 +2,18 @@
 // protocol on a private Unix socket so that the same `pg` Pool, Kysely queries, migrations
 // and pg-boss run on it as on a server.
 //
-// One process owns the data folder (PGlite must never be opened twice: that corrupts it).
-// Ownership is an exclusive lock file holding the owner's pid; the owner records its socket
-// in `embedded-db.json`. A second perfrecon process on the same home attaches to that socket.
-// A lock whose pid is gone is stale (the owner crashed) and is taken over.
+// One process owns the data folder (PGlite must never be opened twice: that corrupts it); see
+// owner-lock.ts. The owner records its socket in `embedded-db.json`; a second perfrecon process
+// on the same home attaches to that socket, and takes over when the owner goes.
+//
+// The socket accepts anyone who can reach it as superuser, without a password: its folder,
+// `run/`, is private to the user (0700), and so is the home folder when perfrecon creates it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DomainError } from '../../domain/errors.ts';
+import { currentOwner, takeOrFindOwner } from './owner-lock.ts';
 import { isolateConnections } from './socket-queue.ts';
 
 export class EmbeddedDatabaseError extends DomainError {
@@ -32,48 +35,46 @@ const PORT = 5432;
 /** Sockets are limited to ~107 bytes of path on Linux. */
 const MAX_SOCKET_PATH = 100;
 
-function paths(home: string) {
+interface Paths {
+  home: string;
+  dataDir: string;
+  lockDir: string;
+  endpointFile: string;
+  socketDir: string;
+}
+
+function paths(home: string): Paths {
   return {
+    home,
     dataDir: path.join(home, 'db'),
-    lockFile: path.join(home, 'embedded-db.lock'),
+    lockDir: path.join(home, 'embedded-db.lock'),
     endpointFile: path.join(home, 'embedded-db.json'),
     socketDir: path.join(home, 'run'),
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+/** The home folder, and a socket folder only this user can enter (see the top of this file). */
+function prepareFolders({ home, socketDir }: Paths): void {
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  const { mode, uid } = fs.statSync(socketDir);
+  if ((mode & 0o077) === 0) return;
+  if (uid === process.getuid?.()) {
+    fs.chmodSync(socketDir, 0o700);
+    return;
   }
+  throw new EmbeddedDatabaseError(
+    `the socket folder ${socketDir} is open to other users and belongs to another user`,
+    `Its owner must make it private (chmod 700 ${socketDir}), or remove it.`,
+  );
 }
 
-function readPid(lockFile: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function tryTakeLock(lockFile: string): boolean {
-  try {
-    fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
-
+/** The owner's endpoint once it listens; undefined if it stopped owning the database first. */
 async function waitForEndpoint(
-  endpointFile: string,
+  { lockDir, endpointFile }: Paths,
   ownerPid: number,
   timeoutMs: number,
-): Promise<EmbeddedEndpoint> {
+): Promise<EmbeddedEndpoint | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -82,46 +83,65 @@ async function waitForEndpoint(
     } catch {
       // The owner is still starting; its endpoint file appears once it listens.
     }
-    if (!isAlive(ownerPid))
-      throw new EmbeddedDatabaseError(`the process ${ownerPid} that owned the database exited`);
+    if (currentOwner(lockDir) !== ownerPid) return undefined;
     if (Date.now() > deadline) {
       throw new EmbeddedDatabaseError(
         `process ${ownerPid} holds the embedded database but has not published its socket after ${timeoutMs / 1000} s`,
         `Wait for it to finish starting, or stop it (kill ${ownerPid}) and retry.`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-async function startOwner(home: string): Promise<EmbeddedHandle> {
-  const { dataDir, lockFile, endpointFile, socketDir } = paths(home);
-  fs.mkdirSync(socketDir, { recursive: true });
-  let pglite: PGlite;
+async function openPglite(dataDir: string): Promise<PGlite> {
   try {
-    pglite = await PGlite.create({ dataDir });
+    return await PGlite.create({ dataDir });
   } catch (error) {
-    fs.rmSync(lockFile, { force: true });
     throw new EmbeddedDatabaseError(
       `cannot open the embedded database in ${dataDir}: ${(error as Error).message}`,
       'If another program uses this folder, stop it; if the folder is damaged, move it away and run `perfrecon db migrate`.',
     );
   }
-  const socketPath = path.join(socketDir, `.s.PGSQL.${PORT}`);
-  if (socketPath.length > MAX_SOCKET_PATH) {
-    await pglite.close();
-    fs.rmSync(lockFile, { force: true });
-    throw new EmbeddedDatabaseError(
-      `the socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} characters`,
-      'Set PERFRECON_HOME to a shorter path.',
-    );
-  }
+}
+
+async function serve(pglite: PGlite, socketPath: string): Promise<PGLiteSocketServer> {
+  // A socket file left by an owner that died: only the owner may remove it.
   fs.rmSync(socketPath, { force: true });
   // Every pool connection needs a socket slot: the default of 1 silently drops the rest.
   const server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 64 });
   // Concurrent connections must not interleave their extended-protocol queries (see socket-queue.ts).
   isolateConnections(server);
   await server.start();
+  return server;
+}
+
+/** Serve the database this process has just taken the lock of; releases the lock if it cannot. */
+async function startOwner(folders: Paths, release: () => void): Promise<EmbeddedHandle> {
+  const { dataDir, endpointFile, socketDir } = folders;
+  const socketPath = path.join(socketDir, `.s.PGSQL.${PORT}`);
+  if (socketPath.length > MAX_SOCKET_PATH) {
+    release();
+    throw new EmbeddedDatabaseError(
+      `the socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} characters`,
+      'Set PERFRECON_HOME to a shorter path.',
+    );
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await openPglite(dataDir);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  let server: PGLiteSocketServer;
+  try {
+    server = await serve(pglite, socketPath);
+  } catch (error) {
+    await pglite.close();
+    release();
+    throw error;
+  }
   const endpoint: EmbeddedEndpoint = { socketDir, port: PORT, pid: process.pid };
   fs.writeFileSync(endpointFile, JSON.stringify(endpoint));
   let closed = false;
@@ -136,36 +156,71 @@ async function startOwner(home: string): Promise<EmbeddedHandle> {
       await server.stop();
       await pglite.close();
       fs.rmSync(socketPath, { force: true });
-      fs.rmSync(lockFile, { force: true });
+      // Last: the next owner may open PGlite as soon as the claim is released.
+      release();
     },
   };
 }
 
 /** Open the embedded database in `home`: own it, or attach to the process that does. */
 export async function openEmbedded(home: string): Promise<EmbeddedHandle> {
-  const { lockFile, endpointFile } = paths(home);
-  fs.mkdirSync(home, { recursive: true });
-  for (let attempt = 0; attempt < 5; attempt++) {
-    if (tryTakeLock(lockFile)) return startOwner(home);
-    const ownerPid = readPid(lockFile);
-    if (ownerPid === process.pid) {
+  const folders = paths(home);
+  prepareFolders(folders);
+  for (;;) {
+    const ownership = takeOrFindOwner(folders.lockDir);
+    if (ownership.kind === 'owned') return startOwner(folders, ownership.release);
+    if (ownership.pid === process.pid) {
       throw new EmbeddedDatabaseError(
         'this process already owns the embedded database',
         'Reuse the open Database.',
       );
     }
-    if (ownerPid !== undefined && isAlive(ownerPid)) {
-      const endpoint = await waitForEndpoint(endpointFile, ownerPid, 30_000);
-      return { role: 'attached', endpoint, async close() {} };
-    }
-    // Stale lock: the owner died without cleaning up. PGlite's files were last synced by it.
-    fs.rmSync(lockFile, { force: true });
-    fs.rmSync(endpointFile, { force: true });
+    const endpoint = await waitForEndpoint(folders, ownership.pid, 30_000);
+    if (endpoint !== undefined) return { role: 'attached', endpoint, async close() {} };
+    // The owner went before it published its socket: look again, and take over if no one has.
   }
-  throw new EmbeddedDatabaseError(
-    `could not take or attach to the embedded database lock ${lockFile}`,
-    'Another perfrecon process is starting or stopping; retry in a moment.',
-  );
+}
+
+/** The embedded database as one process sees it over time. */
+export interface EmbeddedSession {
+  /** Attached, until this process takes over from an owner that went. */
+  readonly handle: EmbeddedHandle;
+  /**
+   * The owner went (its socket refuses connections): own the database, or attach to whoever took
+   * it over. Concurrent calls share one attempt.
+   */
+  recover(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openEmbeddedSession(home: string): Promise<EmbeddedSession> {
+  let handle = await openEmbedded(home);
+  let recovering: Promise<void> | undefined;
+  let closed = false;
+  const reopen = async () => {
+    try {
+      handle = await openEmbedded(home);
+    } finally {
+      recovering = undefined;
+    }
+  };
+  return {
+    get handle() {
+      return handle;
+    },
+    recover() {
+      if (closed) return Promise.reject(new EmbeddedDatabaseError('the embedded database is closed'));
+      // An owner serves its own socket: nothing to take over.
+      if (handle.role === 'owner') return Promise.resolve();
+      recovering ??= reopen();
+      return recovering;
+    },
+    async close() {
+      closed = true;
+      await recovering?.catch(() => {});
+      await handle.close();
+    },
+  };
 }
 
 /** The psql command line for the embedded database, when a process serves it. */
