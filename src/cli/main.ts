@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
 import { PRODUCT_VERSION } from '../domain/version.ts';
+import { registerBackupCommands } from './commands/backup.ts';
 import { registerBreaksCommands } from './commands/breaks.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
@@ -41,6 +42,7 @@ registerTolerancesCommands(program);
 registerSamplesCommand(program);
 registerVendorsCommands(program);
 registerDbCommands(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

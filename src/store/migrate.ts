@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { DomainError } from '../domain/errors.ts';
-import { migrationProvider } from './migrations/index.ts';
+import { MIGRATION_NAMES, migrationProvider } from './migrations/index.ts';
 
 export class MigrationError extends DomainError {
   readonly code = 'MIGRATION_FAILED';
@@ -17,9 +17,22 @@ function migrator<T>(db: Kysely<T>): Migrator {
   return new Migrator({ db: db as unknown as Kysely<unknown>, provider: migrationProvider });
 }
 
+export function knownMigrations(): readonly string[] {
+  return MIGRATION_NAMES;
+}
+
 /** Apply pending migrations; returns the names applied (empty when up to date). */
-export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+export function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
+  return applied(migrator(db).migrateToLatest());
+}
+
+/** Apply migrations up to and including `name` (a restore rebuilds the schema of its backup). */
+export function migrateTo<T>(db: Kysely<T>, name: string): Promise<string[]> {
+  return applied(migrator(db).migrateTo(name));
+}
+
+async function applied(run: ReturnType<Migrator['migrateToLatest']>): Promise<string[]> {
+  const { error, results } = await run;
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new MigrationError(

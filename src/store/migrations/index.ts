@@ -12,6 +12,9 @@ const migrations: Record<string, Migration> = {
   '0003-reconciliation': m0003,
 };
 
+/** The names of every migration this code knows, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return migrations;

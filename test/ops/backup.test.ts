@@ -1,0 +1,186 @@
+// The disaster-recovery drill: samples ingested and reconciled, a break resolved, a backup, the
+// database gone, a restore into a fresh one — and every figure, break with its history, audit
+// row and lineage link is what it was. Embedded → embedded (or server → server on the server
+// leg), and embedded → server when a server is given. Then the refusals.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { writeSamples } from '../../src/samples/write-samples.ts';
+import { backupDatabase, restoreDatabase } from '../../src/services/backup.ts';
+import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
+import { periodLineage } from '../../src/services/lineage.ts';
+import { actOnBreak, listBreakViews, reconcile, showBreak } from '../../src/services/reconciliation/index.ts';
+import { ingestContext, openTestApp } from '../support/test-app.ts';
+import { createTestEnv, type TestEnv } from '../support/test-env.ts';
+
+const opened: { env: TestEnv; app: App }[] = [];
+
+async function open(env?: TestEnv): Promise<{ env: TestEnv; app: App }> {
+  const testEnv = env ?? (await createTestEnv());
+  const entry = { env: testEnv, app: await openTestApp(testEnv) };
+  opened.push(entry);
+  return entry;
+}
+
+/** A fresh embedded home, whatever leg the suite runs on. */
+function embeddedEnv(): TestEnv {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'prh-embedded-'));
+  return {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PERFRECON_HOME: home,
+      PERFRECON_LOG_LEVEL: 'silent',
+    },
+    home,
+    mode: 'embedded',
+    cleanup: async () => fs.rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+afterAll(async () => {
+  for (const { env, app } of opened.reverse()) {
+    await app.close().catch(() => {});
+    await env.cleanup();
+  }
+});
+
+/** Everything a drill compares, read the same way from source and restored database. */
+async function snapshot(app: App) {
+  const db = app.database.db;
+  const rows = (table: string, order: string) =>
+    sql.raw(`SELECT row_to_json(t)::text AS row FROM ${table} t ORDER BY ${order}`).execute(db);
+  const breakDeps = { database: app.database, cache: app.cache };
+  const breaks = await listBreakViews(breakDeps, { statuses: [], limit: 10_000 }, new Date('2030-01-01'));
+  return {
+    periods: (await rows('performance_periods', 'account_id, vendor_code, period_start, period_end')).rows,
+    flows: (await rows('period_flows', 'account_id, vendor_code, period_start, period_end, seq')).rows,
+    audit: (await rows('audit_log', 'id')).rows,
+    breaks: await Promise.all(breaks.map((b) => showBreak(breakDeps, b.id, new Date('2030-01-01')))),
+    lineage: await periodLineage(app, { accountId: 'ACC-0001', periodEnd: '2024-01-31' }),
+  };
+}
+
+async function populate(app: App, home: string): Promise<number> {
+  const set = await writeSamples({
+    out: path.join(home, 'samples'),
+    accounts: 4,
+    days: 45,
+    start: '2023-12-31',
+    seed: 11,
+    problems: 0.05,
+  });
+  for (const file of set.files) await ingestFile(ingestContext(app), { filePath: file });
+  const deps = { database: app.database, vendors: app.vendors, notifier: app.notifier, cache: app.cache };
+  await reconcile(deps, { actor: 'test:drill' });
+  const [first] = await listBreakViews(
+    { database: app.database, cache: app.cache },
+    { statuses: ['OPEN'], limit: 1 },
+  );
+  expect(first, 'the samples have a break to resolve').toBeDefined();
+  const breakDeps = { database: app.database, cache: app.cache, fourEyes: false };
+  await actOnBreak(breakDeps, first?.id ?? 0, { action: 'acknowledge', actor: 'test:ann' });
+  await actOnBreak(breakDeps, first?.id ?? 0, { action: 'resolve', actor: 'test:ann', comment: 'drill' });
+  return first?.id ?? 0;
+}
+
+let source: { env: TestEnv; app: App };
+let backupFile: string;
+let before: Awaited<ReturnType<typeof snapshot>>;
+
+beforeAll(async () => {
+  source = await open();
+  await populate(source.app, source.env.home);
+  before = await snapshot(source.app);
+  backupFile = path.join(source.env.home, 'drill.backup.gz');
+  await backupDatabase(source.app, { out: backupFile });
+}, 300_000);
+
+async function drill(target: { env: TestEnv; app: App }, file: string) {
+  const result = await restoreDatabase(target.app, { file, force: false });
+  expect(result.tables.performance_periods?.rows).toBe(before.periods.length);
+  expect(await snapshot(target.app)).toEqual(before);
+  // Reconciliation runs again on the restored data and finds nothing new.
+  const deps = {
+    database: target.app.database,
+    vendors: target.app.vendors,
+    notifier: target.app.notifier,
+    cache: target.app.cache,
+  };
+  const breaksBefore = before.breaks.map((b) => [b.id, b.status]);
+  await reconcile(deps, { actor: 'test:after-restore' });
+  const after = await listBreakViews(
+    { database: target.app.database, cache: target.app.cache },
+    { statuses: [], limit: 10_000 },
+  );
+  expect(after.map((b) => [b.id, b.status])).toEqual(breaksBefore);
+}
+
+describe('the disaster-recovery drill', () => {
+  it(`restores into a fresh database of the same kind with everything identical`, async () => {
+    await drill(await open(), backupFile);
+  }, 300_000);
+
+  it.runIf(process.env.DATABASE_URL)(
+    'restores an embedded backup into a server',
+    async () => {
+      const embedded = await open(embeddedEnv());
+      await populate(embedded.app, embedded.env.home);
+      const embeddedBefore = await snapshot(embedded.app);
+      const file = path.join(embedded.env.home, 'embedded.backup.gz');
+      await backupDatabase(embedded.app, { out: file });
+      const server = await open();
+      await restoreDatabase(server.app, { file, force: false });
+      expect(await snapshot(server.app)).toEqual(embeddedBefore);
+    },
+    300_000,
+  );
+});
+
+describe('restore refuses', () => {
+  it('a database that holds data, unless forced', async () => {
+    await expect(restoreDatabase(source.app, { file: backupFile, force: false })).rejects.toThrow(
+      /the database is not empty \(.*hold rows\): a restore would replace it/,
+    );
+  });
+
+  it('a backup newer than this code, before changing anything', async () => {
+    const lines = gunzipSync(fs.readFileSync(backupFile)).toString('utf8').split('\n');
+    const header = JSON.parse(lines[0] ?? '{}');
+    lines[0] = JSON.stringify({ ...header, schemaVersion: '9999-from-the-future', productVersion: '9.0.0' });
+    const newer = path.join(source.env.home, 'newer.backup.gz');
+    fs.writeFileSync(newer, gzipSync(lines.join('\n')));
+    const target = await open();
+    await expect(restoreDatabase(target.app, { file: newer, force: false })).rejects.toThrow(
+      /holds a database at schema version 9999-from-the-future, newer than this perfrecon/,
+    );
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM kysely_migration`.execute(
+      target.app.database.db,
+    );
+    expect(Number(rows[0]?.n)).toBeGreaterThan(0);
+  });
+
+  it('a damaged backup whose rows do not match their checksum, restoring nothing', async () => {
+    const text = gunzipSync(fs.readFileSync(backupFile)).toString('utf8');
+    const damaged = path.join(source.env.home, 'damaged.backup.gz');
+    // One figure changed by a cent: the file still reads, but no longer matches its manifest.
+    const changed = text.replace(
+      /"end_market_value":(\d+)\.(\d)(\d)/,
+      (_, whole, d1, d2) => `"end_market_value":${whole}.${d1}${(Number(d2) + 1) % 10}`,
+    );
+    expect(changed).not.toBe(text);
+    fs.writeFileSync(damaged, gzipSync(changed));
+    const target = await open();
+    await expect(restoreDatabase(target.app, { file: damaged, force: false })).rejects.toThrow(
+      /is damaged: table performance_periods has \d+ rows with checksum .*, its manifest says/,
+    );
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM performance_periods`.execute(
+      target.app.database.db,
+    );
+    expect(Number(rows[0]?.n)).toBe(0);
+  });
+});
