@@ -7,6 +7,7 @@ import type { QuarantinedRow, RowProblem } from '../read/types.ts';
 import { parseDate } from './date.ts';
 import { normalizeHeader, type ReadRecord } from './map-record.ts';
 import { isZeroDecimal, negateDecimal, parseDecimal } from './number.ts';
+import { ownWord } from './own-word.ts';
 
 export interface MappedFlow {
   ok: true;
@@ -15,14 +16,14 @@ export interface MappedFlow {
   location: SourceLocation;
 }
 
-const TIMINGS: Record<string, FlowTiming> = {
-  end_of_day: 'end_of_day',
-  eod: 'end_of_day',
-  end: 'end_of_day',
-  start_of_day: 'start_of_day',
-  sod: 'start_of_day',
-  start: 'start_of_day',
-};
+const TIMINGS = new Map<string, FlowTiming>([
+  ['end_of_day', 'end_of_day'],
+  ['eod', 'end_of_day'],
+  ['end', 'end_of_day'],
+  ['start_of_day', 'start_of_day'],
+  ['sod', 'start_of_day'],
+  ['start', 'start_of_day'],
+]);
 
 function find(
   raw: ReadRecord,
@@ -112,7 +113,7 @@ export function mapFlowRecord(
   let flowTiming: FlowTiming | undefined;
   if (!empty(timing.value)) {
     const word = String(timing.value).trim().toLowerCase();
-    flowTiming = TIMINGS[(fields.flow_timing?.values?.[word] ?? word).toLowerCase()];
+    flowTiming = TIMINGS.get((ownWord(fields.flow_timing?.values, word) ?? word).toLowerCase());
     if (!flowTiming) {
       problems.push({
         field: 'flow_timing',

@@ -219,7 +219,8 @@ export async function* readCsvRecords(
         continue;
       }
       dataRows++;
-      const values: Record<string, string> = {};
+      // No prototype: a header named `__proto__` is a column like any other.
+      const values: Record<string, string> = Object.create(null);
       for (let i = 0; i < keys.length; i++) values[keys[i] as string] = row[i] ?? '';
       const record: ReadRecord = { location: { file, row: rowNumber }, values, header: keys };
       const extra = row.slice(keys.length);

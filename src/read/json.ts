@@ -61,7 +61,8 @@ function parseWithNumberSources(text: string): Json {
     context?: { source?: string },
   ) {
     if (typeof value === 'number' && context?.source !== undefined && context.source !== String(value)) {
-      this[NUMBER_SOURCE] ??= {};
+      // No prototype: a key named `constructor` must not find Object's.
+      this[NUMBER_SOURCE] ??= Object.create(null) as Record<string, string>;
       this[NUMBER_SOURCE][key] = context.source;
     }
     return value;
