@@ -20,6 +20,7 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
+import { childPath } from '../map/json-path.ts';
 import type { ReadRecord } from '../map/map-record.ts';
 import {
   createDecoder,
@@ -329,7 +330,7 @@ export async function* readJsonRecords(
       node = node !== null && typeof node === 'object' && !Array.isArray(node) ? node[key] : undefined;
     }
     const t = `${template}${template ? '.' : ''}${step.join('.')}[]`;
-    const c = `${concrete}.${step.join('.')}`;
+    const c = childPath(concrete, step.join('.'));
     if (!Array.isArray(node)) {
       if (level === 0 || (node !== undefined && node !== null)) {
         throw new FileRejectedError(
@@ -391,7 +392,7 @@ export async function* readJsonRecords(
   if (yielded === 0) {
     throw new FileRejectedError(
       `no records at ${recordPath}`,
-      { file, jsonPath: `$.${steps.map((s) => s.join('.')).join('[].')}` },
+      { file, jsonPath: childPath('$', steps.map((s) => s.join('.')).join('[].')) },
       'An empty delivery needs no ingest; ask the vendor whether the file was cut off.',
     );
   }
@@ -416,7 +417,7 @@ async function* streamRecords(
 ): AsyncGenerator<ReadRecord> {
   const keys = steps[0] ?? [];
   const template = `${keys.join('.')}[]`;
-  const concrete = `$.${keys.join('.')}`;
+  const concrete = childPath('$', keys.join('.'));
   const schema = source.json?.schema;
   const validateElement = schema ? compile(elementSchema(schema, keys) as object) : undefined;
   const scanner = new ArrayElementScanner(keys);

@@ -2,7 +2,7 @@
 // any row is read: empty, legacy .xls, password-protected, HTML named .xls, not a zip,
 // truncated or damaged zip, a zip that is no workbook.
 import { FileRejectedError } from '../../domain/errors.ts';
-import { sniffFileSignature } from './file-signature.ts';
+import { OLE2_KINDS, sniffFileSignature } from './file-signature.ts';
 import { type CellRange, MergeRangeScanner } from './merged-cells.ts';
 import { parseWorkbookStructure, type WorkbookStructure } from './workbook-structure.ts';
 import {
@@ -43,11 +43,17 @@ export async function openWorkbookFile(filePath: string, file: string): Promise<
         { file },
         SAVE_AS_XLSX,
       );
-    case 'ole2':
+    case 'ole2-xls':
       throw new FileRejectedError(
         'this is a legacy Excel 97-2003 workbook (.xls), not an .xlsx workbook',
         { file },
         SAVE_AS_XLSX,
+      );
+    case 'ole2':
+      throw new FileRejectedError(
+        `this is ${OLE2_KINDS.ole2.what}, not an .xlsx workbook`,
+        { file },
+        OLE2_KINDS.ole2.fix,
       );
     case 'markup':
       throw new FileRejectedError(
