@@ -5,6 +5,7 @@ import { type CashFlow, type FlowTiming, flowTimingFor } from '../domain/canonic
 import type { SourceLocation } from '../domain/errors.ts';
 import type { QuarantinedRow, RowProblem } from '../read/types.ts';
 import { parseDate } from './date.ts';
+import { identifierProblem, shortened } from './identifier.ts';
 import { normalizeHeader, type ReadRecord } from './map-record.ts';
 import { isZeroDecimal, negateDecimal, parseDecimal } from './number.ts';
 import { ownWord } from './own-word.ts';
@@ -61,6 +62,16 @@ export function mapFlowRecord(
       value: show(account.value),
       reason: 'account_id is missing',
     });
+  } else {
+    const invalid = identifierProblem('account_id', String(account.value));
+    if (invalid !== undefined) {
+      problems.push({
+        field: 'account_id',
+        column: account.column,
+        value: shortened(String(account.value)),
+        reason: invalid,
+      });
+    }
   }
   let isoDate: string | undefined;
   if (empty(date.value)) {

@@ -11,8 +11,10 @@ import type {
 } from '../config/vendor-types.ts';
 import { type CashFlow, type FlowTiming, flowTimingFor, type ReturnBasis } from '../domain/canonical.ts';
 import type { MappedRow, RawRecord, RowProblem } from '../read/types.ts';
+import { isReturnWithinBound, MAX_ABSOLUTE_RETURN } from './bounds.ts';
 import { isIsoCurrency } from './currency.ts';
 import { parseDate } from './date.ts';
+import { identifierProblem, shortened } from './identifier.ts';
 import { concretePath } from './json-path.ts';
 import { isZeroDecimal, negateDecimal, parseDecimal, returnToFraction } from './number.ts';
 import { ownWord } from './own-word.ts';
@@ -201,9 +203,14 @@ export function mapRecord(
     return found;
   };
 
-  const text = (field: CanonicalField): string | undefined => {
+  const identifier = (field: CanonicalField): string | undefined => {
     const found = required(field);
-    return found ? String(found.value).trim() : undefined;
+    if (!found) return undefined;
+    const value = String(found.value);
+    const invalid = identifierProblem(field, value);
+    if (invalid === undefined) return value.trim();
+    problem(field, { ...found, value: shortened(value) }, invalid);
+    return undefined;
   };
 
   const date = (field: CanonicalField, found: Found | undefined): string | undefined => {
@@ -247,11 +254,19 @@ export function mapRecord(
     } else if (unit !== undefined) {
       value = returnToFraction(value, unit);
     }
+    if (field === 'vendor_return' && !isReturnWithinBound(value)) {
+      problem(
+        field,
+        found,
+        `vendor_return ${value} is outside -${MAX_ABSOLUTE_RETURN} to ${MAX_ABSOLUTE_RETURN} (as a fraction, ±10,000 %); check the unit configured for it (fraction, percent or bps)`,
+      );
+      return undefined;
+    }
     const mapping = source.fields[field];
     return negate !== Boolean(mapping?.negate) ? negateDecimal(value) : value;
   };
 
-  const accountId = text('account_id');
+  const accountId = identifier('account_id');
   const periodStart = date('period_start', required('period_start'));
   const periodEnd = date('period_end', required('period_end'));
   if (periodStart !== undefined && periodEnd !== undefined && periodEnd <= periodStart) {
