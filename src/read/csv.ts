@@ -10,14 +10,7 @@ import Papa from 'papaparse';
 import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
 import { normalizeHeader, type ReadRecord } from '../map/map-record.ts';
-import {
-  createDecoder,
-  decodeBuffer,
-  detectEncoding,
-  type Encoding,
-  REPLACEMENT_CHAR,
-  readSample,
-} from './decode.ts';
+import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import { matchesFooterPattern } from './footer.ts';
 import {
   findHeader,
@@ -28,6 +21,7 @@ import {
   requiredHeaders,
 } from './header.ts';
 import type { ReaderHooks } from './hooks.ts';
+import { InvalidUtf8Finder, notUtf8Error } from './not-utf8.ts';
 
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
 
@@ -97,6 +91,7 @@ async function* parseRows(
   quoteChar: string,
   newline: '\r\n' | '\n' | '\r',
   onProgress: (bytesRead: number) => void,
+  onInvalidUtf8: (at: { line: number; column: number }) => void,
 ): AsyncGenerator<string[]> {
   const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
   let bytesRead = 0;
@@ -108,9 +103,15 @@ async function* parseRows(
   input.on('error', (e) => decoder.destroy(e));
   input.pipe(decoder);
   const parser = new Papa.Parser({ delimiter, quoteChar, newline, skipEmptyLines: false });
+  let invalidUtf8 = encoding.name === 'utf8' ? new InvalidUtf8Finder() : undefined;
   let partial = '';
   try {
     for await (const chunk of decoder) {
+      const bad = invalidUtf8?.find(chunk as string);
+      if (bad !== undefined) {
+        onInvalidUtf8(bad);
+        invalidUtf8 = undefined;
+      }
       const text = partial + (chunk as string);
       const result = parser.parse(text, 0, true) as { data: string[][]; meta: { cursor: number } };
       partial = text.slice(result.meta.cursor);
@@ -164,11 +165,21 @@ export async function* readCsvRecords(
     ).delimiter;
   }
   const footers = options.footerPatterns;
-  const checkBytes = encoding.name === 'utf8';
 
   const sampleText = decodeBuffer(sample, encoding);
-  const rows = parseRows(filePath, encoding, delimiter, options.quote, newlineOf(sampleText), (read) =>
-    hooks.onProgress?.(read, totalBytes),
+  // Bytes that are not UTF-8 reject the file once its header is found; before that, a missing
+  // header says more (a file that is no CSV at all is rarely UTF-8 either).
+  let invalidUtf8: FileRejectedError | undefined;
+  const rows = parseRows(
+    filePath,
+    encoding,
+    delimiter,
+    options.quote,
+    newlineOf(sampleText),
+    (read) => hooks.onProgress?.(read, totalBytes),
+    (at) => {
+      invalidUtf8 = notUtf8Error(file, encoding, at, 'csv.encoding');
+    },
   );
 
   let keys: string[] | undefined;
@@ -180,6 +191,7 @@ export async function* readCsvRecords(
   const scanned: string[][] = [];
   try {
     for await (const row of rows) {
+      if (keys && invalidUtf8) throw invalidUtf8;
       rowNumber++;
       const blank = row.every((c) => c.trim() === '');
       if (!keys) {
@@ -239,19 +251,6 @@ export async function* readCsvRecords(
           },
         ];
       }
-      if (checkBytes) {
-        for (let i = 0; i < keys.length; i++) {
-          const v = row[i];
-          if (v?.includes(REPLACEMENT_CHAR)) {
-            record.problems ??= [];
-            record.problems.push({
-              column: keys[i] as string,
-              value: v,
-              reason: `bytes that are not valid UTF-8 (the file is read as ${encoding.how === 'configured' ? 'UTF-8 as configured' : 'UTF-8'}; save it as UTF-8 or set csv.encoding, e.g. windows-1252)`,
-            });
-          }
-        }
-      }
       yield record;
     }
   } finally {
@@ -277,6 +276,7 @@ export async function* readCsvRecords(
       (scanned[best.index] ?? []).map((c) => c.trim()),
     );
   }
+  if (invalidUtf8) throw invalidUtf8;
   if (dataRows === 0) {
     throw new FileRejectedError(
       `the file has a header (row ${headerRow}) but no data rows`,

@@ -22,16 +22,10 @@ import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
 import { childPath } from '../map/json-path.ts';
 import type { ReadRecord } from '../map/map-record.ts';
-import {
-  createDecoder,
-  decodeBuffer,
-  detectEncoding,
-  type Encoding,
-  REPLACEMENT_CHAR,
-  readSample,
-} from './decode.ts';
+import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import type { ReaderHooks } from './hooks.ts';
 import { ArrayElementScanner } from './json-stream.ts';
+import { InvalidUtf8Finder, notUtf8Error } from './not-utf8.ts';
 import type { RawRecord } from './types.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -365,14 +359,8 @@ export async function* readJsonRecords(
     const text = decodeBuffer(bytes, encoding);
     if (text.trim() === '')
       throw new FileRejectedError('the file is empty', { file }, 'Ask the vendor to resend the file.');
-    const bad = text.indexOf(REPLACEMENT_CHAR);
-    if (bad >= 0 && encoding.name === 'utf8') {
-      throw new FileRejectedError(
-        `bytes that are not valid UTF-8 at ${lineColumn(text, bad)}`,
-        { file },
-        'JSON must be UTF-8: ask the vendor to send UTF-8, or set json.encoding for this vendor.',
-      );
-    }
+    const bad = encoding.name === 'utf8' ? new InvalidUtf8Finder().find(text) : undefined;
+    if (bad !== undefined) throw notUtf8Error(file, encoding, bad, 'json.encoding');
     const doc = parseOrReject(text, file);
     if (options.schema) {
       const validate = compile(options.schema);
@@ -430,17 +418,13 @@ async function* streamRecords(
   const decoder = createDecoder(encoding);
   input.on('error', (e) => decoder.destroy(e));
   input.pipe(decoder);
+  const invalidUtf8 = encoding.name === 'utf8' ? new InvalidUtf8Finder() : undefined;
   let index = 0;
   try {
     for await (const chunk of decoder) {
       const text = chunk as string;
-      if (encoding.name === 'utf8' && text.includes(REPLACEMENT_CHAR)) {
-        throw new FileRejectedError(
-          `bytes that are not valid UTF-8 near ${concrete}[${index}]`,
-          { file, jsonPath: `${concrete}[${index}]` },
-          'JSON must be UTF-8: ask the vendor to send UTF-8, or set json.encoding for this vendor.',
-        );
-      }
+      const bad = invalidUtf8?.find(text);
+      if (bad !== undefined) throw notUtf8Error(file, encoding, bad, 'json.encoding');
       for (const elementText of scanner.feed(text)) {
         const here = `${concrete}[${index}]`;
         const element = parseOrReject(elementText, file, here);

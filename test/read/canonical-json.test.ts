@@ -85,6 +85,14 @@ describe('canonical JSON', () => {
     );
   });
 
+  it('rejects bytes that are not UTF-8 with their line and column', async () => {
+    const e = await readError(notOk('canonical-not-utf8.json'), await builtInVendor('canonical'));
+    expect(e.message).toBe(
+      'canonical-not-utf8.json: bytes that are not valid UTF-8 at line 2, column 23; the file is read as UTF-8 (as configured) but is written in another encoding, probably windows-1252',
+    );
+    expect(e.location).toEqual({ file: 'canonical-not-utf8.json' });
+  });
+
   it('rejects a document with no records', async () => {
     const e = await readError(notOk('canonical-no-records.json'), await builtInVendor('canonical'));
     expect(e.message).toBe('canonical-no-records.json, $.records: no records at records[]');
