@@ -10,6 +10,7 @@ import Papa from 'papaparse';
 import type { VendorSource } from '../config/vendor-types.ts';
 import { FileRejectedError } from '../domain/errors.ts';
 import { normalizeHeader, type ReadRecord } from '../map/map-record.ts';
+import { countLines, MAX_RECORD_CHARS, recordTooLong } from './csv-record-limit.ts';
 import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import { matchesFooterPattern } from './footer.ts';
 import {
@@ -84,37 +85,53 @@ export function newlineOf(text: string): '\r\n' | '\n' | '\r' {
  * spanning lines) is carried over to the next chunk via the parser's cursor. Backpressure is
  * natural: the next chunk is read only when the consumer asks for more rows.
  */
-async function* parseRows(
-  filePath: string,
-  encoding: Encoding,
-  delimiter: string,
-  quoteChar: string,
-  newline: '\r\n' | '\n' | '\r',
-  onProgress: (bytesRead: number) => void,
-  onInvalidUtf8: (at: { line: number; column: number }) => void,
-): AsyncGenerator<string[]> {
-  const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
+interface RowStream {
+  filePath: string;
+  file: string;
+  encoding: Encoding;
+  delimiter: string;
+  quoteChar: string;
+  newline: '\r\n' | '\n' | '\r';
+  maxRecordChars: number;
+  onProgress: (bytesRead: number) => void;
+  onInvalidUtf8: (at: { line: number; column: number }) => void;
+}
+
+async function* parseRows(stream: RowStream): AsyncGenerator<string[]> {
+  const { delimiter, quoteChar, newline } = stream;
+  const input = createReadStream(stream.filePath, { highWaterMark: 256 * 1024 });
   let bytesRead = 0;
   input.on('data', (chunk) => {
     bytesRead += chunk.length;
-    onProgress(bytesRead);
+    stream.onProgress(bytesRead);
   });
-  const decoder = createDecoder(encoding);
+  const decoder = createDecoder(stream.encoding);
   input.on('error', (e) => decoder.destroy(e));
   input.pipe(decoder);
   const parser = new Papa.Parser({ delimiter, quoteChar, newline, skipEmptyLines: false });
-  let invalidUtf8 = encoding.name === 'utf8' ? new InvalidUtf8Finder() : undefined;
+  let invalidUtf8 = stream.encoding.name === 'utf8' ? new InvalidUtf8Finder() : undefined;
   let partial = '';
+  /** Line breaks before `partial`, to say where an over-long record starts. */
+  let linesBefore = 0;
   try {
     for await (const chunk of decoder) {
       const bad = invalidUtf8?.find(chunk as string);
       if (bad !== undefined) {
-        onInvalidUtf8(bad);
+        stream.onInvalidUtf8(bad);
         invalidUtf8 = undefined;
       }
       const text = partial + (chunk as string);
       const result = parser.parse(text, 0, true) as { data: string[][]; meta: { cursor: number } };
+      linesBefore += countLines(text, newline, 0, result.meta.cursor);
       partial = text.slice(result.meta.cursor);
+      if (partial.length > stream.maxRecordChars) {
+        throw recordTooLong(stream.file, partial, linesBefore + 1, {
+          delimiter,
+          quote: quoteChar,
+          newline,
+          maxChars: stream.maxRecordChars,
+        });
+      }
       yield* result.data;
     }
     if (partial !== '') {
@@ -140,6 +157,7 @@ export async function* readCsvRecords(
   filePath: string,
   source: VendorSource,
   hooks: ReaderHooks = {},
+  limits: { maxRecordChars?: number } = {},
 ): AsyncGenerator<ReadRecord> {
   const options = source.csv;
   if (!options) throw new Error('readCsvRecords needs a csv source');
@@ -170,17 +188,19 @@ export async function* readCsvRecords(
   // Bytes that are not UTF-8 reject the file once its header is found; before that, a missing
   // header says more (a file that is no CSV at all is rarely UTF-8 either).
   let invalidUtf8: FileRejectedError | undefined;
-  const rows = parseRows(
+  const rows = parseRows({
     filePath,
+    file,
     encoding,
     delimiter,
-    options.quote,
-    newlineOf(sampleText),
-    (read) => hooks.onProgress?.(read, totalBytes),
-    (at) => {
+    quoteChar: options.quote,
+    newline: newlineOf(sampleText),
+    maxRecordChars: limits.maxRecordChars ?? MAX_RECORD_CHARS,
+    onProgress: (read) => hooks.onProgress?.(read, totalBytes),
+    onInvalidUtf8: (at) => {
       invalidUtf8 = notUtf8Error(file, encoding, at, 'csv.encoding');
     },
-  );
+  });
 
   let keys: string[] | undefined;
   let headerRow = 0;
