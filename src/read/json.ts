@@ -24,6 +24,7 @@ import { childPath } from '../map/json-path.ts';
 import type { ReadRecord } from '../map/map-record.ts';
 import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import type { ReaderHooks } from './hooks.ts';
+import { firstTooDeep, JsonTooDeepError, pathOfNextValue, tooDeep } from './json-depth.ts';
 import { ArrayElementScanner } from './json-stream.ts';
 import { InvalidUtf8Finder, notUtf8Error } from './not-utf8.ts';
 import type { RawRecord } from './types.ts';
@@ -361,6 +362,8 @@ export async function* readJsonRecords(
       throw new FileRejectedError('the file is empty', { file }, 'Ask the vendor to resend the file.');
     const bad = encoding.name === 'utf8' ? new InvalidUtf8Finder().find(text) : undefined;
     if (bad !== undefined) throw notUtf8Error(file, encoding, bad, 'json.encoding');
+    const deep = firstTooDeep(text);
+    if (deep >= 0) throw tooDeep(file, `$${pathOfNextValue(text.slice(0, deep))}`);
     const doc = parseOrReject(text, file);
     if (options.schema) {
       const validate = compile(options.schema);
@@ -425,7 +428,15 @@ async function* streamRecords(
       const text = chunk as string;
       const bad = invalidUtf8?.find(text);
       if (bad !== undefined) throw notUtf8Error(file, encoding, bad, 'json.encoding');
-      for (const elementText of scanner.feed(text)) {
+      let elements: string[];
+      try {
+        elements = scanner.feed(text);
+      } catch (error) {
+        if (!(error instanceof JsonTooDeepError)) throw error;
+        const where = error.inElement ? `${concrete}[${index + error.completedBefore}]` : '$';
+        throw tooDeep(file, `${where}${error.relativePath}`);
+      }
+      for (const elementText of elements) {
         const here = `${concrete}[${index}]`;
         const element = parseOrReject(elementText, file, here);
         if (validateElement && !validateElement(element)) {
