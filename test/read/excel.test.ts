@@ -442,6 +442,38 @@ describe('files the reader rejects (not-ok/)', () => {
       hint: "Check the header names in the vendor's configuration against the file: the vendor may have renamed, removed or added a column.",
     },
     {
+      name: 'zip-bomb.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'zip-bomb.xlsx: the workbook is refused: "xl/worksheets/sheet1.xml" would expand 1011 times (from 20731 to 20972102 bytes), more than the 200 times a workbook part needs: it has the shape of a zip bomb',
+      location: { file: 'zip-bomb.xlsx' },
+      hint: 'Do not open the file; if the vendor confirms it is genuine, ask them to send the data in smaller workbooks.',
+    },
+    {
+      name: 'size-lie.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'size-lie.xlsx: the workbook is damaged: "xl/worksheets/sheet1.xml" decompresses to more than the 2000 bytes its zip directory declares',
+      location: { file: 'size-lie.xlsx' },
+      hint: 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.',
+    },
+    {
+      name: 'hidden-entry.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'hidden-entry.xlsx: the workbook is damaged: the zip holds 306 bytes between the start of the file and "[Content_Types].xml" that its directory does not list',
+      location: { file: 'hidden-entry.xlsx' },
+      hint: 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.',
+    },
+    {
+      name: 'overlapping-entries.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'overlapping-entries.xlsx: the workbook is refused: "xl/worksheets/sheet9.xml" overlaps the data of "xl/worksheets/sheet1.xml", which is how a zip bomb reuses its data',
+      location: { file: 'overlapping-entries.xlsx' },
+      hint: 'Do not open the file; if the vendor confirms it is genuine, ask them to send the data in smaller workbooks.',
+    },
+    {
       name: 'empty-performance-sheet.xlsx',
       options: { sheet: 'Performance' },
       message:

@@ -11,6 +11,7 @@ import {
   verifyEntry,
   type ZipArchive,
   ZipFormatError,
+  ZipLimitError,
 } from './zip-archive.ts';
 
 export interface WorkbookFile {
@@ -22,6 +23,13 @@ const SAVE_AS_XLSX = 'Open it in Excel and save it as .xlsx without a password.'
 const SEND_AGAIN = 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.';
 
 function damaged(error: unknown, file: string): never {
+  if (error instanceof ZipLimitError) {
+    throw new FileRejectedError(
+      `the workbook is refused: ${error.message}`,
+      { file },
+      'Do not open the file; if the vendor confirms it is genuine, ask them to send the data in smaller workbooks.',
+    );
+  }
   if (error instanceof ZipFormatError) {
     throw new FileRejectedError(`the workbook is damaged: ${error.message}`, { file }, SEND_AGAIN);
   }
