@@ -474,6 +474,29 @@ describe('files the reader rejects (not-ok/)', () => {
       hint: 'Do not open the file; if the vendor confirms it is genuine, ask them to send the data in smaller workbooks.',
     },
     {
+      name: 'doctype-sheet.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'doctype-sheet.xlsx, sheet "Export & Flows": the workbook is refused unread: the part "xl/worksheets/sheet1.xml" declares a DOCTYPE, which workbooks never use and which can expand entities or load external files',
+      location: { file: 'doctype-sheet.xlsx', sheet: 'Export & Flows' },
+      hint: 'Do not open the file in other tools; ask the vendor to export the workbook again from Excel.',
+    },
+    {
+      name: 'doctype-workbook.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'doctype-workbook.xlsx: the workbook is refused unread: the part "xl/workbook.xml" declares a DOCTYPE, which workbooks never use and which can expand entities or load external files',
+      location: { file: 'doctype-workbook.xlsx' },
+      hint: 'Do not open the file in other tools; ask the vendor to export the workbook again from Excel.',
+    },
+    {
+      name: 'bad-character-reference.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message: 'bad-character-reference.xlsx: the workbook could not be read: Invalid code point 1114112',
+      location: { file: 'bad-character-reference.xlsx' },
+      hint: 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.',
+    },
+    {
       name: 'empty-performance-sheet.xlsx',
       options: { sheet: 'Performance' },
       message:

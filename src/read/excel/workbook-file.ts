@@ -5,6 +5,7 @@ import { FileRejectedError } from '../../domain/errors.ts';
 import { OLE2_KINDS, sniffFileSignature } from './file-signature.ts';
 import { type CellRange, MergeRangeScanner } from './merged-cells.ts';
 import { parseWorkbookStructure, type WorkbookStructure } from './workbook-structure.ts';
+import { DoctypeScanner, isXmlPart, XmlDoctypeError } from './xml-doctype.ts';
 import {
   openZipArchive,
   readEntryText,
@@ -22,7 +23,14 @@ export interface WorkbookFile {
 const SAVE_AS_XLSX = 'Open it in Excel and save it as .xlsx without a password.';
 const SEND_AGAIN = 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.';
 
-function damaged(error: unknown, file: string): never {
+function damaged(error: unknown, file: string, sheets?: ReadonlyMap<string, string>): never {
+  if (error instanceof XmlDoctypeError) {
+    throw new FileRejectedError(
+      `the workbook is refused unread: ${error.message}`,
+      { file, sheet: sheets?.get(error.part) },
+      'Do not open the file in other tools; ask the vendor to export the workbook again from Excel.',
+    );
+  }
   if (error instanceof ZipLimitError) {
     throw new FileRejectedError(
       `the workbook is refused: ${error.message}`,
@@ -96,8 +104,8 @@ export async function openWorkbookFile(filePath: string, file: string): Promise<
   let structure: WorkbookStructure;
   try {
     structure = parseWorkbookStructure(
-      await readEntryText(zip, workbookEntry),
-      await readEntryText(zip, relsEntry),
+      await readEntryText(zip, workbookEntry, scanForDoctype(workbookEntry.name)),
+      await readEntryText(zip, relsEntry, scanForDoctype(relsEntry.name)),
     );
   } catch (error) {
     damaged(error, file);
@@ -126,21 +134,23 @@ export async function checkWorkbookParts(
   try {
     for (const entry of workbook.zip.entries.values()) {
       if (entry.name.endsWith('/')) continue;
+      const doctype = isXmlPart(entry.name) ? scanForDoctype(entry.name) : undefined;
       if (sheets.has(entry.name)) {
         const scanner = new MergeRangeScanner();
         let head = '';
         await verifyEntry(workbook.zip, entry, (chunk) => {
+          doctype?.(chunk);
           scanner.push(chunk);
           if (head.length < 65536) head += chunk.toString('latin1');
         });
         merges.set(entry.name, scanner.ranges);
         if (!cellsAreNumbered(head)) unnumbered.push(entry.name);
       } else {
-        await verifyEntry(workbook.zip, entry);
+        await verifyEntry(workbook.zip, entry, doctype);
       }
     }
   } catch (error) {
-    damaged(error, file);
+    damaged(error, file, sheets);
   }
   const [part] = unnumbered;
   if (part !== undefined) {
@@ -151,6 +161,11 @@ export async function checkWorkbookParts(
     );
   }
   return merges;
+}
+
+function scanForDoctype(part: string): (chunk: Buffer) => void {
+  const scanner = new DoctypeScanner(part);
+  return (chunk) => scanner.push(chunk);
 }
 
 /**

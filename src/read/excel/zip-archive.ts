@@ -332,6 +332,8 @@ export async function verifyEntry(
   const stream = await openEntryStream(archive, entry);
   let checksum = 0;
   let length = 0;
+  // What `onChunk` throws (a refused part) is the caller's, passed on as it is.
+  let refused: { error: unknown } | undefined;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       length += chunk.length;
@@ -342,28 +344,38 @@ export async function verifyEntry(
         );
       }
       checksum = crc32(chunk, checksum);
-      onChunk?.(chunk);
+      try {
+        onChunk?.(chunk);
+      } catch (error) {
+        refused = { error };
+        break;
+      }
     }
   } catch (error) {
     if (error instanceof ZipFormatError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new ZipFormatError(`"${entry.name}" does not decompress (${reason})`, entry.name);
   }
+  if (refused !== undefined) throw refused.error;
   if (length !== entry.uncompressedSize || checksum >>> 0 !== entry.crc32) {
     throw new ZipFormatError(`"${entry.name}" fails its CRC-32 check`, entry.name);
   }
 }
 
-/** Reads a small entry (workbook.xml, relationships) into a string. */
+/** Reads a small entry (workbook.xml, relationships) into a string; `inspect` sees each chunk first. */
 export async function readEntryText(
   archive: ZipArchive,
   entry: ZipEntry,
+  inspect?: (chunk: Buffer) => void,
   maxBytes = 32 * 1024 * 1024,
 ): Promise<string> {
   if (entry.uncompressedSize > maxBytes) {
     throw new ZipFormatError(`"${entry.name}" is larger than ${maxBytes} bytes`, entry.name);
   }
   const chunks: Buffer[] = [];
-  await verifyEntry(archive, entry, (chunk) => chunks.push(chunk));
+  await verifyEntry(archive, entry, (chunk) => {
+    inspect?.(chunk);
+    chunks.push(chunk);
+  });
   return Buffer.concat(chunks).toString('utf8');
 }
