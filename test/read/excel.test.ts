@@ -344,6 +344,13 @@ describe('files the reader rejects (not-ok/)', () => {
       hint: 'Open it in Excel and save it as .xlsx without a password.',
     },
     {
+      name: 'word-97-2003.xls',
+      message:
+        'word-97-2003.xls: this is an OLE2 compound file with no workbook in it (an Office 97-2003 document?), not an .xlsx workbook',
+      location: { file: 'word-97-2003.xls' },
+      hint: 'Ask the vendor for the .xlsx file.',
+    },
+    {
       name: 'password-protected.xlsx',
       message:
         'password-protected.xlsx: the workbook is password-protected (encrypted), so it cannot be read',

@@ -77,6 +77,14 @@ describe('validateFile', () => {
     expect(e.hint).toBe('Open it in Excel and save it as .xlsx (Excel Workbook), or as CSV.');
   });
 
+  it('rejects an OLE2 file that holds no workbook', async () => {
+    const e = await rejection(fixture('xlsx', 'not-ok', 'word-97-2003.xls'), workbookVendor);
+    expect(e.message).toBe(
+      'word-97-2003.xls: is an OLE2 compound file with no workbook in it (an Office 97-2003 document?), which perfrecon cannot read',
+    );
+    expect(e.hint).toBe('Ask the vendor for the .xlsx file.');
+  });
+
   it('rejects an .xlsx that is not a ZIP', async () => {
     const e = await rejection(bad('not-a-workbook.xlsx'), workbookVendor);
     expect(e.message).toBe(
