@@ -7,7 +7,7 @@
 // the file through `withdrawn()`. A second row with the very same figures is an exact repeat:
 // the period is stored once and the repeat only warned about.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { formatLocation, type SourceLocation } from '../domain/errors.ts';
 import type { MappedPeriod, RowProblem } from '../read/types.ts';
 
@@ -41,8 +41,11 @@ type Place = number | string | undefined;
 
 interface Seen {
   place: Place;
-  /** A digest of the figures, to tell an exact repeat from a contradiction. */
-  figures: string;
+  /**
+   * 48 bits of a digest of the figures, to tell an exact repeat from a contradiction: a number,
+   * not a string, as one is kept per period of the file.
+   */
+  figures: number;
 }
 
 interface Conflict {
@@ -51,7 +54,7 @@ interface Conflict {
   others: SourceLocation[];
 }
 
-function figuresOf(row: MappedPeriod): string {
+function figuresOf(row: MappedPeriod): number {
   const { currency, beginMarketValue, endMarketValue, flows, income, fees, vendorReturn, returnBasis } =
     row.record;
   const text = JSON.stringify([
@@ -64,7 +67,7 @@ function figuresOf(row: MappedPeriod): string {
     vendorReturn,
     returnBasis,
   ]);
-  return createHash('sha256').update(text).digest('base64').slice(0, 22);
+  return hash('sha1', text, 'buffer').readUIntBE(0, 6);
 }
 
 function locationAt(place: Place, like: SourceLocation): SourceLocation {
