@@ -79,12 +79,6 @@ export function newlineOf(text: string): '\r\n' | '\n' | '\r' {
   return text.includes('\r') ? '\r' : '\n';
 }
 
-/**
- * Rows of a delimited file, streamed: bytes -> decoder -> papaparse's low-level parser in array
- * mode, one decoded chunk at a time. A row cut at a chunk's end (even inside a quoted field
- * spanning lines) is carried over to the next chunk via the parser's cursor. Backpressure is
- * natural: the next chunk is read only when the consumer asks for more rows.
- */
 interface RowStream {
   filePath: string;
   file: string;
@@ -97,6 +91,14 @@ interface RowStream {
   onInvalidUtf8: (at: { line: number; column: number }) => void;
 }
 
+/**
+ * Rows of a delimited file, streamed: bytes -> decoder -> papaparse's low-level parser in array
+ * mode, one decoded chunk at a time. A row cut at a chunk's end (even inside a quoted field
+ * spanning lines) is carried over to the next chunk via the parser's cursor. Backpressure is
+ * natural: the next chunk is read only when the consumer asks for more rows. A carried-over
+ * record longer than maxRecordChars rejects the file (csv-record-limit.ts); the first byte that
+ * is not UTF-8 in a file read as UTF-8 is reported through onInvalidUtf8.
+ */
 async function* parseRows(stream: RowStream): AsyncGenerator<string[]> {
   const { delimiter, quoteChar, newline } = stream;
   const input = createReadStream(stream.filePath, { highWaterMark: 256 * 1024 });
