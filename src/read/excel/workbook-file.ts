@@ -1,6 +1,6 @@
 // Opening an .xlsx file for reading, with a clear rejection for each way it can fail before
 // any row is read: empty, legacy .xls, password-protected, HTML named .xls, not a zip,
-// truncated or damaged zip, a zip that is no workbook.
+// truncated or damaged zip, a zip bomb, a part declaring a DOCTYPE, a zip that is no workbook.
 import { FileRejectedError } from '../../domain/errors.ts';
 import { OLE2_KINDS, sniffFileSignature } from './file-signature.ts';
 import { type CellRange, MergeRangeScanner } from './merged-cells.ts';
