@@ -24,6 +24,11 @@ export function isPathUnder(fieldPath: string, recordPath: string): boolean {
   return false;
 }
 
+/** `base` followed by a dotted key path: `$.records`, or `$` for a document that is the array. */
+export function childPath(base: string, keys: string): string {
+  return keys === '' ? base : `${base}.${keys}`;
+}
+
 /**
  * The concrete JSON path of a template path for one record: the `[]`s are filled with the
  * record's indices, read from its location (`$.accounts[0].periods[3]`). Called for every
@@ -51,7 +56,7 @@ export function concretePath(template: string, recordJsonPath: string): string {
     if (templateParts.size > 1000) templateParts.clear();
     templateParts.set(template, parts);
   }
-  let out = `$.${parts[0]}`;
+  let out = childPath('$', parts[0] ?? '');
   for (let i = 1; i < parts.length; i++) out += `[${lastIndices[i - 1] ?? ''}]${parts[i]}`;
   return out;
 }

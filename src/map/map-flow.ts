@@ -7,7 +7,9 @@ import type { QuarantinedRow, RowProblem } from '../domain/read-row.ts';
 import { normalizeHeader, type ReadRecord } from '../domain/read-row.ts';
 import type { FieldMapping, VendorConfig, VendorSource } from '../domain/vendor-config.ts';
 import { parseDate } from './date.ts';
+import { identifierProblem, shortened } from './identifier.ts';
 import { isZeroDecimal, negateDecimal, parseDecimal } from './number.ts';
+import { ownWord } from './own-word.ts';
 
 export interface MappedFlow {
   ok: true;
@@ -16,14 +18,14 @@ export interface MappedFlow {
   location: SourceLocation;
 }
 
-const TIMINGS: Record<string, FlowTiming> = {
-  end_of_day: 'end_of_day',
-  eod: 'end_of_day',
-  end: 'end_of_day',
-  start_of_day: 'start_of_day',
-  sod: 'start_of_day',
-  start: 'start_of_day',
-};
+const TIMINGS = new Map<string, FlowTiming>([
+  ['end_of_day', 'end_of_day'],
+  ['eod', 'end_of_day'],
+  ['end', 'end_of_day'],
+  ['start_of_day', 'start_of_day'],
+  ['sod', 'start_of_day'],
+  ['start', 'start_of_day'],
+]);
 
 function find(
   raw: ReadRecord,
@@ -61,6 +63,16 @@ export function mapFlowRecord(
       value: show(account.value),
       reason: 'account_id is missing',
     });
+  } else {
+    const invalid = identifierProblem('account_id', String(account.value));
+    if (invalid !== undefined) {
+      problems.push({
+        field: 'account_id',
+        column: account.column,
+        value: shortened(String(account.value)),
+        reason: invalid,
+      });
+    }
   }
   let isoDate: string | undefined;
   if (empty(date.value)) {
@@ -113,7 +125,7 @@ export function mapFlowRecord(
   let flowTiming: FlowTiming | undefined;
   if (!empty(timing.value)) {
     const word = String(timing.value).trim().toLowerCase();
-    flowTiming = TIMINGS[(fields.flow_timing?.values?.[word] ?? word).toLowerCase()];
+    flowTiming = TIMINGS.get((ownWord(fields.flow_timing?.values, word) ?? word).toLowerCase());
     if (!flowTiming) {
       problems.push({
         field: 'flow_timing',

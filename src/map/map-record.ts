@@ -17,10 +17,13 @@ import type {
   VendorFormat,
   VendorSource,
 } from '../domain/vendor-config.ts';
+import { isReturnWithinBound, MAX_ABSOLUTE_RETURN } from './bounds.ts';
 import { isIsoCurrency } from './currency.ts';
 import { parseDate } from './date.ts';
+import { identifierProblem, shortened } from './identifier.ts';
 import { concretePath } from './json-path.ts';
 import { isZeroDecimal, negateDecimal, parseDecimal, returnToFraction } from './number.ts';
+import { ownWord } from './own-word.ts';
 
 type RawValue = string | number | boolean | null | undefined;
 
@@ -31,21 +34,27 @@ interface Found {
   usedDefault: boolean;
 }
 
-const TIMING_WORDS: Record<string, FlowTiming> = {
-  end_of_day: 'end_of_day',
-  'end of day': 'end_of_day',
-  end: 'end_of_day',
-  eod: 'end_of_day',
-  e: 'end_of_day',
-  start_of_day: 'start_of_day',
-  'start of day': 'start_of_day',
-  start: 'start_of_day',
-  sod: 'start_of_day',
-  bod: 'start_of_day',
-  s: 'start_of_day',
-};
+// Maps, not object literals: a cell saying `constructor` must not find Object.prototype's.
+const TIMING_WORDS = new Map<string, FlowTiming>([
+  ['end_of_day', 'end_of_day'],
+  ['end of day', 'end_of_day'],
+  ['end', 'end_of_day'],
+  ['eod', 'end_of_day'],
+  ['e', 'end_of_day'],
+  ['start_of_day', 'start_of_day'],
+  ['start of day', 'start_of_day'],
+  ['start', 'start_of_day'],
+  ['sod', 'start_of_day'],
+  ['bod', 'start_of_day'],
+  ['s', 'start_of_day'],
+]);
 
-const BASIS_WORDS: Record<string, ReturnBasis> = { gross: 'gross', net: 'net', g: 'gross', n: 'net' };
+const BASIS_WORDS = new Map<string, ReturnBasis>([
+  ['gross', 'gross'],
+  ['net', 'net'],
+  ['g', 'gross'],
+  ['n', 'net'],
+]);
 
 /** The source that produced a record: its location says which format it came from. */
 export function sourceForRecord(raw: RawRecord, vendor: VendorConfig): VendorSource {
@@ -117,7 +126,7 @@ function lookup(raw: ReadRecord, source: VendorSource, mapping: FieldMapping | u
   if (source.format === 'json') {
     let chosen: string | undefined;
     for (const path of mapping.sources) {
-      if (path in raw.values) {
+      if (Object.hasOwn(raw.values, path)) {
         chosen ??= path;
         value = raw.values[path];
         if (!isEmpty(value)) {
@@ -182,9 +191,14 @@ export function mapRecord(
     return found;
   };
 
-  const text = (field: CanonicalField): string | undefined => {
+  const identifier = (field: CanonicalField): string | undefined => {
     const found = required(field);
-    return found ? String(found.value).trim() : undefined;
+    if (!found) return undefined;
+    const value = String(found.value);
+    const invalid = identifierProblem(field, value);
+    if (invalid === undefined) return value.trim();
+    problem(field, { ...found, value: shortened(value) }, invalid);
+    return undefined;
   };
 
   const date = (field: CanonicalField, found: Found | undefined): string | undefined => {
@@ -228,11 +242,19 @@ export function mapRecord(
     } else if (unit !== undefined) {
       value = returnToFraction(value, unit);
     }
+    if (field === 'vendor_return' && !isReturnWithinBound(value)) {
+      problem(
+        field,
+        found,
+        `vendor_return ${value} is outside -${MAX_ABSOLUTE_RETURN} to ${MAX_ABSOLUTE_RETURN} (as a fraction, ±10,000 %); check the unit configured for it (fraction, percent or bps)`,
+      );
+      return undefined;
+    }
     const mapping = source.fields[field];
     return negate !== Boolean(mapping?.negate) ? negateDecimal(value) : value;
   };
 
-  const accountId = text('account_id');
+  const accountId = identifier('account_id');
   const periodStart = date('period_start', required('period_start'));
   const periodEnd = date('period_end', required('period_end'));
   if (periodStart !== undefined && periodEnd !== undefined && periodEnd <= periodStart) {
@@ -269,8 +291,8 @@ export function mapRecord(
   const basisFound = get('return_basis');
   if (!isEmpty(basisFound.value)) {
     const word = String(basisFound.value).trim().toLowerCase();
-    const mapped = source.fields.return_basis?.values?.[word] ?? word;
-    const basis = BASIS_WORDS[mapped.toLowerCase()];
+    const mapped = ownWord(source.fields.return_basis?.values, word) ?? word;
+    const basis = BASIS_WORDS.get(mapped.toLowerCase());
     if (basis) returnBasis = basis;
     else
       problem(
@@ -283,8 +305,8 @@ export function mapRecord(
   const timingOf = (found: Found, field: string, amount: string): FlowTiming | undefined => {
     if (isEmpty(found.value)) return flowTimingFor(vendor.flowTiming, amount.startsWith('-') ? -1 : 1);
     const word = String(found.value).trim().toLowerCase();
-    const mapped = (source.fields.flow_timing?.values?.[word] ?? word).toLowerCase();
-    const timing = TIMING_WORDS[mapped];
+    const mapped = (ownWord(source.fields.flow_timing?.values, word) ?? word).toLowerCase();
+    const timing = TIMING_WORDS.get(mapped);
     if (!timing)
       problem(field, found, `"${String(found.value)}" is not a flow timing (end_of_day or start_of_day)`);
     return timing;

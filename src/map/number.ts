@@ -7,6 +7,7 @@
 
 import type { DecimalString } from '../domain/canonical.ts';
 import type { NumberFormat } from '../domain/vendor-config.ts';
+import { digitBoundProblem } from './bounds.ts';
 
 export type DecimalResult =
   | { ok: true; value: DecimalString; percent: boolean }
@@ -88,6 +89,18 @@ function checkGrouping(
   return { ok: true, digits: groups.join('') };
 }
 
+/**
+ * Checked before the exponent is applied, so `1e400` is refused without writing out 401 digits:
+ * counts the significant digits the value will have before and after its decimal point.
+ */
+function boundsProblem(intDigits: string, fracDigits: string, exponent: number): string | undefined {
+  const digits = intDigits + fracDigits;
+  const point = intDigits.length + exponent;
+  const firstSignificant = digits.search(/[1-9]/);
+  const integerDigits = firstSignificant < 0 ? 0 : Math.max(0, point - firstSignificant);
+  return digitBoundProblem(integerDigits, Math.max(0, digits.length - point));
+}
+
 /** Parse a vendor's number into a decimal string. JSON/Excel numbers are taken as JavaScript wrote them. */
 export function parseDecimal(input: string | number, format: NumberFormat): DecimalResult {
   if (typeof input === 'number') {
@@ -147,6 +160,13 @@ export function parseDecimal(input: string | number, format: NumberFormat): Deci
   if (intRaw === '' && fracPart === '') return fail(text, format);
   const grouped = checkGrouping(intRaw, format);
   if (!grouped.ok) return fail(text, format, grouped.why);
+  const outOfBounds = boundsProblem(grouped.digits, fracPart, exponent);
+  if (outOfBounds !== undefined) {
+    return {
+      ok: false,
+      reason: `"${text}" is out of bounds: ${outOfBounds}; check the column and the number format`,
+    };
+  }
   let value = stripLeadingZeros(grouped.digits) + (fracPart ? `.${fracPart}` : '');
   if (negative && !isZeroDecimal(value)) value = `-${value}`;
   if (exponent !== 0) value = movePoint(value, exponent);

@@ -10,14 +10,8 @@ import Papa from 'papaparse';
 import { FileRejectedError } from '../domain/errors.ts';
 import { normalizeHeader, type ReadRecord } from '../domain/read-row.ts';
 import type { VendorSource } from '../domain/vendor-config.ts';
-import {
-  createDecoder,
-  decodeBuffer,
-  detectEncoding,
-  type Encoding,
-  REPLACEMENT_CHAR,
-  readSample,
-} from './decode.ts';
+import { countLines, MAX_RECORD_CHARS, recordTooLong } from './csv-record-limit.ts';
+import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import { matchesFooterPattern } from './footer.ts';
 import {
   findHeader,
@@ -28,6 +22,7 @@ import {
   requiredHeaders,
 } from './header.ts';
 import type { ReaderHooks } from './hooks.ts';
+import { InvalidUtf8Finder, notUtf8Error } from './not-utf8.ts';
 
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
 
@@ -84,36 +79,61 @@ export function newlineOf(text: string): '\r\n' | '\n' | '\r' {
   return text.includes('\r') ? '\r' : '\n';
 }
 
+interface RowStream {
+  filePath: string;
+  file: string;
+  encoding: Encoding;
+  delimiter: string;
+  quoteChar: string;
+  newline: '\r\n' | '\n' | '\r';
+  maxRecordChars: number;
+  onProgress: (bytesRead: number) => void;
+  onInvalidUtf8: (at: { line: number; column: number }) => void;
+}
+
 /**
  * Rows of a delimited file, streamed: bytes -> decoder -> papaparse's low-level parser in array
  * mode, one decoded chunk at a time. A row cut at a chunk's end (even inside a quoted field
  * spanning lines) is carried over to the next chunk via the parser's cursor. Backpressure is
- * natural: the next chunk is read only when the consumer asks for more rows.
+ * natural: the next chunk is read only when the consumer asks for more rows. A carried-over
+ * record longer than maxRecordChars rejects the file (csv-record-limit.ts); the first byte that
+ * is not UTF-8 in a file read as UTF-8 is reported through onInvalidUtf8.
  */
-async function* parseRows(
-  filePath: string,
-  encoding: Encoding,
-  delimiter: string,
-  quoteChar: string,
-  newline: '\r\n' | '\n' | '\r',
-  onProgress: (bytesRead: number) => void,
-): AsyncGenerator<string[]> {
-  const input = createReadStream(filePath, { highWaterMark: 256 * 1024 });
+async function* parseRows(stream: RowStream): AsyncGenerator<string[]> {
+  const { delimiter, quoteChar, newline } = stream;
+  const input = createReadStream(stream.filePath, { highWaterMark: 256 * 1024 });
   let bytesRead = 0;
   input.on('data', (chunk) => {
     bytesRead += chunk.length;
-    onProgress(bytesRead);
+    stream.onProgress(bytesRead);
   });
-  const decoder = createDecoder(encoding);
+  const decoder = createDecoder(stream.encoding);
   input.on('error', (e) => decoder.destroy(e));
   input.pipe(decoder);
   const parser = new Papa.Parser({ delimiter, quoteChar, newline, skipEmptyLines: false });
+  let invalidUtf8 = stream.encoding.name === 'utf8' ? new InvalidUtf8Finder() : undefined;
   let partial = '';
+  /** Line breaks before `partial`, to say where an over-long record starts. */
+  let linesBefore = 0;
   try {
     for await (const chunk of decoder) {
+      const bad = invalidUtf8?.find(chunk as string);
+      if (bad !== undefined) {
+        stream.onInvalidUtf8(bad);
+        invalidUtf8 = undefined;
+      }
       const text = partial + (chunk as string);
       const result = parser.parse(text, 0, true) as { data: string[][]; meta: { cursor: number } };
+      linesBefore += countLines(text, newline, 0, result.meta.cursor);
       partial = text.slice(result.meta.cursor);
+      if (partial.length > stream.maxRecordChars) {
+        throw recordTooLong(stream.file, partial, linesBefore + 1, {
+          delimiter,
+          quote: quoteChar,
+          newline,
+          maxChars: stream.maxRecordChars,
+        });
+      }
       yield* result.data;
     }
     if (partial !== '') {
@@ -139,6 +159,7 @@ export async function* readCsvRecords(
   filePath: string,
   source: VendorSource,
   hooks: ReaderHooks = {},
+  limits: { maxRecordChars?: number } = {},
 ): AsyncGenerator<ReadRecord> {
   const options = source.csv;
   if (!options) throw new Error('readCsvRecords needs a csv source');
@@ -164,12 +185,24 @@ export async function* readCsvRecords(
     ).delimiter;
   }
   const footers = options.footerPatterns;
-  const checkBytes = encoding.name === 'utf8';
 
   const sampleText = decodeBuffer(sample, encoding);
-  const rows = parseRows(filePath, encoding, delimiter, options.quote, newlineOf(sampleText), (read) =>
-    hooks.onProgress?.(read, totalBytes),
-  );
+  // Bytes that are not UTF-8 reject the file once its header is found; before that, a missing
+  // header says more (a file that is no CSV at all is rarely UTF-8 either).
+  let invalidUtf8: FileRejectedError | undefined;
+  const rows = parseRows({
+    filePath,
+    file,
+    encoding,
+    delimiter,
+    quoteChar: options.quote,
+    newline: newlineOf(sampleText),
+    maxRecordChars: limits.maxRecordChars ?? MAX_RECORD_CHARS,
+    onProgress: (read) => hooks.onProgress?.(read, totalBytes),
+    onInvalidUtf8: (at) => {
+      invalidUtf8 = notUtf8Error(file, encoding, at, 'csv.encoding');
+    },
+  });
 
   let keys: string[] | undefined;
   let headerRow = 0;
@@ -180,6 +213,7 @@ export async function* readCsvRecords(
   const scanned: string[][] = [];
   try {
     for await (const row of rows) {
+      if (keys && invalidUtf8) throw invalidUtf8;
       rowNumber++;
       const blank = row.every((c) => c.trim() === '');
       if (!keys) {
@@ -219,7 +253,8 @@ export async function* readCsvRecords(
         continue;
       }
       dataRows++;
-      const values: Record<string, string> = {};
+      // No prototype: a header named `__proto__` is a column like any other.
+      const values: Record<string, string> = Object.create(null);
       for (let i = 0; i < keys.length; i++) values[keys[i] as string] = row[i] ?? '';
       const record: ReadRecord = { location: { file, row: rowNumber }, values, header: keys };
       const extra = row.slice(keys.length);
@@ -237,19 +272,6 @@ export async function* readCsvRecords(
               (multiline ? '; a field runs over several lines (an unclosed quote?)' : ''),
           },
         ];
-      }
-      if (checkBytes) {
-        for (let i = 0; i < keys.length; i++) {
-          const v = row[i];
-          if (v?.includes(REPLACEMENT_CHAR)) {
-            record.problems ??= [];
-            record.problems.push({
-              column: keys[i] as string,
-              value: v,
-              reason: `bytes that are not valid UTF-8 (the file is read as ${encoding.how === 'configured' ? 'UTF-8 as configured' : 'UTF-8'}; save it as UTF-8 or set csv.encoding, e.g. windows-1252)`,
-            });
-          }
-        }
       }
       yield record;
     }
@@ -276,6 +298,7 @@ export async function* readCsvRecords(
       (scanned[best.index] ?? []).map((c) => c.trim()),
     );
   }
+  if (invalidUtf8) throw invalidUtf8;
   if (dataRows === 0) {
     throw new FileRejectedError(
       `the file has a header (row ${headerRow}) but no data rows`,

@@ -8,7 +8,7 @@
 // Formulas give their saved result; rich text and hyperlinks give their text. Merged cells
 // give the merge's value to every cell they cover (see excel/merged-cells.ts).
 import { basename } from 'node:path';
-import { FileRejectedError, type SourceLocation } from '../domain/errors.ts';
+import { DomainError, FileRejectedError, type SourceLocation } from '../domain/errors.ts';
 import type { RawRecord } from '../domain/read-row.ts';
 import type { HeaderRowSearch } from './excel/header-row.ts';
 import { SheetRows } from './excel/sheet-rows.ts';
@@ -64,16 +64,32 @@ export const DEFAULT_MAX_HEADER_ROW = 100;
 
 /** Sheet names in tab order, hidden sheets included. */
 export async function readExcelSheetNames(filePath: string): Promise<string[]> {
-  const workbook = await openWorkbookFile(filePath, basename(filePath));
-  return workbook.structure.sheets.map((sheet) => sheet.name);
+  const file = basename(filePath);
+  try {
+    const workbook = await openWorkbookFile(filePath, file);
+    return workbook.structure.sheets.map((sheet) => sheet.name);
+  } catch (error) {
+    throw asRejection(error, { file });
+  }
 }
 
-function unreadable(error: WorkbookStreamError, location: SourceLocation): FileRejectedError {
+function unreadable(error: Error, location: SourceLocation): FileRejectedError {
   return new FileRejectedError(
     `the workbook could not be read: ${error.message}`,
     location,
     'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.',
   );
+}
+
+/**
+ * A workbook that defeats the reader (an internal TypeError or RangeError on input nobody
+ * foresaw) is rejected with a message, never shown as the bare error. Errors of the system
+ * (a file that vanished, too many open files) stay as they are: they are worth a retry.
+ */
+function asRejection(error: unknown, location: SourceLocation): unknown {
+  if (error instanceof DomainError || !(error instanceof Error)) return error;
+  if (typeof (error as NodeJS.ErrnoException).syscall === 'string') return error;
+  return unreadable(error, location);
 }
 
 interface SheetFailure {
@@ -120,6 +136,18 @@ export async function* readExcelRecords(
   options: ExcelReadOptions,
 ): AsyncGenerator<RawRecord, void, undefined> {
   const file = options.fileName ?? basename(filePath);
+  try {
+    yield* readWorkbookRecords(filePath, file, options);
+  } catch (error) {
+    throw asRejection(error, { file });
+  }
+}
+
+async function* readWorkbookRecords(
+  filePath: string,
+  file: string,
+  options: ExcelReadOptions,
+): AsyncGenerator<RawRecord, void, undefined> {
   const footerPatterns = options.footerPatterns ?? DEFAULT_FOOTER_PATTERNS;
   const maxHeaderRow = options.maxHeaderRow ?? DEFAULT_MAX_HEADER_ROW;
   const workbook = await openWorkbookFile(filePath, file);

@@ -14,22 +14,22 @@ import { readJsonRecords } from './json.ts';
 
 export type { ReaderHooks, SkippedRow } from './hooks.ts';
 
-const FORMAT_OF_EXTENSION: Record<string, VendorFormat> = {
-  '.csv': 'csv',
-  '.txt': 'csv',
-  '.tsv': 'csv',
-  '.xlsx': 'xlsx',
-  '.xlsm': 'xlsx',
-  '.xls': 'xlsx',
-  '.json': 'json',
-};
+const FORMAT_OF_EXTENSION = new Map<string, VendorFormat>([
+  ['.csv', 'csv'],
+  ['.txt', 'csv'],
+  ['.tsv', 'csv'],
+  ['.xlsx', 'xlsx'],
+  ['.xlsm', 'xlsx'],
+  ['.xls', 'xlsx'],
+  ['.json', 'json'],
+]);
 
 /** Which of a vendor's sources a file is: by file pattern, else by extension, else the only one. */
 export function resolveVendorSource(fileName: string, vendor: VendorConfig): VendorSource {
   const base = path.basename(fileName);
   const byPattern = vendor.sources.find((s) => s.filePatterns.some((p) => compileGlob(p).test(base)));
   if (byPattern) return byPattern;
-  const format = FORMAT_OF_EXTENSION[path.extname(base).toLowerCase()];
+  const format = FORMAT_OF_EXTENSION.get(path.extname(base).toLowerCase());
   const byExtension = vendor.sources.find((s) => s.format === format);
   if (byExtension) return byExtension;
   if (vendor.sources.length === 1 && format === undefined) return vendor.sources[0] as VendorSource;

@@ -5,6 +5,8 @@
 // and validated at the end. The scanner only tracks strings, nesting and the keys leading to
 // the array; JSON.parse of each element and of the envelope does the real syntax checking.
 
+import { JsonTooDeepError, MAX_JSON_DEPTH, pathOfNextValue } from './json-depth.ts';
+
 interface Frame {
   array: boolean;
   /** Current key of an object frame. */
@@ -49,7 +51,18 @@ export class ArrayElementScanner {
     return this.stack.every((f, i) => !f.array && f.key === this.target[i]);
   }
 
-  /** Feed the next decoded chunk; returns the texts of the array elements completed in it. */
+  /** Throws JsonTooDeepError when a container opening at chunk[at] would nest too deeply. */
+  private checkDepth(chunk: string, segStart: number, at: number, completed: number): void {
+    if (this.stack.length < MAX_JSON_DEPTH) return;
+    const inElement = this.mode === 'element';
+    const before = (inElement ? this.element : this.envelope) + chunk.slice(segStart, at);
+    throw new JsonTooDeepError(pathOfNextValue(before), inElement, completed);
+  }
+
+  /**
+   * Feed the next decoded chunk; returns the texts of the array elements completed in it.
+   * Throws JsonTooDeepError when the document nests deeper than MAX_JSON_DEPTH.
+   */
   feed(chunk: string): string[] {
     const out: string[] = [];
     let segStart = 0;
@@ -102,9 +115,11 @@ export class ArrayElementScanner {
           }
           break;
         case OPEN_BRACE:
+          this.checkDepth(chunk, segStart, i, out.length);
           this.stack.push({ array: false, key: null, expectKey: true });
           break;
         case OPEN_BRACKET:
+          this.checkDepth(chunk, segStart, i, out.length);
           if (this.mode === 'envelope' && this.opensTarget()) {
             this.stack.push({ array: true, key: null, expectKey: false });
             this.found = true;

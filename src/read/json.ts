@@ -21,16 +21,12 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { FileRejectedError } from '../domain/errors.ts';
 import type { RawRecord, ReadRecord } from '../domain/read-row.ts';
 import type { VendorSource } from '../domain/vendor-config.ts';
-import {
-  createDecoder,
-  decodeBuffer,
-  detectEncoding,
-  type Encoding,
-  REPLACEMENT_CHAR,
-  readSample,
-} from './decode.ts';
+import { childPath } from '../map/json-path.ts';
+import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import type { ReaderHooks } from './hooks.ts';
+import { firstTooDeep, JsonTooDeepError, pathOfNextValue, tooDeep } from './json-depth.ts';
 import { ArrayElementScanner } from './json-stream.ts';
+import { InvalidUtf8Finder, notUtf8Error } from './not-utf8.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Scalar = RawRecord['values'][string];
@@ -60,7 +56,8 @@ function parseWithNumberSources(text: string): Json {
     context?: { source?: string },
   ) {
     if (typeof value === 'number' && context?.source !== undefined && context.source !== String(value)) {
-      this[NUMBER_SOURCE] ??= {};
+      // No prototype: a key named `constructor` must not find Object's.
+      this[NUMBER_SOURCE] ??= Object.create(null) as Record<string, string>;
       this[NUMBER_SOURCE][key] = context.source;
     }
     return value;
@@ -327,7 +324,7 @@ export async function* readJsonRecords(
       node = node !== null && typeof node === 'object' && !Array.isArray(node) ? node[key] : undefined;
     }
     const t = `${template}${template ? '.' : ''}${step.join('.')}[]`;
-    const c = `${concrete}.${step.join('.')}`;
+    const c = childPath(concrete, step.join('.'));
     if (!Array.isArray(node)) {
       if (level === 0 || (node !== undefined && node !== null)) {
         throw new FileRejectedError(
@@ -362,14 +359,10 @@ export async function* readJsonRecords(
     const text = decodeBuffer(bytes, encoding);
     if (text.trim() === '')
       throw new FileRejectedError('the file is empty', { file }, 'Ask the vendor to resend the file.');
-    const bad = text.indexOf(REPLACEMENT_CHAR);
-    if (bad >= 0 && encoding.name === 'utf8') {
-      throw new FileRejectedError(
-        `bytes that are not valid UTF-8 at ${lineColumn(text, bad)}`,
-        { file },
-        'JSON must be UTF-8: ask the vendor to send UTF-8, or set json.encoding for this vendor.',
-      );
-    }
+    const bad = encoding.name === 'utf8' ? new InvalidUtf8Finder().find(text) : undefined;
+    if (bad !== undefined) throw notUtf8Error(file, encoding, bad, 'json.encoding');
+    const deep = firstTooDeep(text);
+    if (deep >= 0) throw tooDeep(file, `$${pathOfNextValue(text.slice(0, deep))}`);
     const doc = parseOrReject(text, file);
     if (options.schema) {
       const validate = compile(options.schema);
@@ -389,7 +382,7 @@ export async function* readJsonRecords(
   if (yielded === 0) {
     throw new FileRejectedError(
       `no records at ${recordPath}`,
-      { file, jsonPath: `$.${steps.map((s) => s.join('.')).join('[].')}` },
+      { file, jsonPath: childPath('$', steps.map((s) => s.join('.')).join('[].')) },
       'An empty delivery needs no ingest; ask the vendor whether the file was cut off.',
     );
   }
@@ -414,7 +407,7 @@ async function* streamRecords(
 ): AsyncGenerator<ReadRecord> {
   const keys = steps[0] ?? [];
   const template = `${keys.join('.')}[]`;
-  const concrete = `$.${keys.join('.')}`;
+  const concrete = childPath('$', keys.join('.'));
   const schema = source.json?.schema;
   const validateElement = schema ? compile(elementSchema(schema, keys) as object) : undefined;
   const scanner = new ArrayElementScanner(keys);
@@ -427,18 +420,22 @@ async function* streamRecords(
   const decoder = createDecoder(encoding);
   input.on('error', (e) => decoder.destroy(e));
   input.pipe(decoder);
+  const invalidUtf8 = encoding.name === 'utf8' ? new InvalidUtf8Finder() : undefined;
   let index = 0;
   try {
     for await (const chunk of decoder) {
       const text = chunk as string;
-      if (encoding.name === 'utf8' && text.includes(REPLACEMENT_CHAR)) {
-        throw new FileRejectedError(
-          `bytes that are not valid UTF-8 near ${concrete}[${index}]`,
-          { file, jsonPath: `${concrete}[${index}]` },
-          'JSON must be UTF-8: ask the vendor to send UTF-8, or set json.encoding for this vendor.',
-        );
+      const bad = invalidUtf8?.find(text);
+      if (bad !== undefined) throw notUtf8Error(file, encoding, bad, 'json.encoding');
+      let elements: string[];
+      try {
+        elements = scanner.feed(text);
+      } catch (error) {
+        if (!(error instanceof JsonTooDeepError)) throw error;
+        const where = error.inElement ? `${concrete}[${index + error.completedBefore}]` : '$';
+        throw tooDeep(file, `${where}${error.relativePath}`);
       }
-      for (const elementText of scanner.feed(text)) {
+      for (const elementText of elements) {
         const here = `${concrete}[${index}]`;
         const element = parseOrReject(elementText, file, here);
         if (validateElement && !validateElement(element)) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { FileRejectedError } from '../domain/errors.ts';
 import type { VendorConfig, VendorSource } from '../domain/vendor-config.ts';
 import { detectEncoding, SNIFF_BYTES } from './decode.ts';
+import { OLE2, OLE2_KINDS, sniffFileSignature, ZIP } from './excel/file-signature.ts';
 import { resolveVendorSource } from './index.ts';
 
 export interface ValidatedFile {
@@ -14,17 +15,24 @@ export interface ValidatedFile {
   sizeBytes: number;
 }
 
-const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
-
 const KNOWN_BINARIES: { magic: Buffer; what: string }[] = [
   { magic: Buffer.from('%PDF'), what: 'a PDF document' },
   { magic: Buffer.from([0x89, 0x50, 0x4e, 0x47]), what: 'a PNG image' },
   { magic: Buffer.from([0xff, 0xd8, 0xff]), what: 'a JPEG image' },
   { magic: Buffer.from([0x1f, 0x8b]), what: 'a gzip archive' },
   { magic: ZIP, what: 'a ZIP archive (an .xlsx workbook?)' },
-  { magic: OLE2, what: 'a legacy Excel (.xls) or password-protected workbook' },
 ];
+
+/** Line and column (1-based, in bytes) of a byte offset in text. */
+function lineAndColumn(bytes: Buffer, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = bytes.indexOf(10); at >= 0 && at < offset; at = bytes.indexOf(10, at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
+}
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`;
@@ -77,12 +85,15 @@ export async function validateFile(
   const source = resolveVendorSource(file, vendor);
   const bytes = await head(filePath);
   const starts = (magic: Buffer) => bytes.subarray(0, magic.length).equals(magic);
+  // Both a legacy workbook and a password-protected one are OLE2 files; the directory says which.
+  const ole2 = starts(OLE2) ? await sniffFileSignature(filePath) : undefined;
+  const kind = ole2 === 'ole2-encrypted' || ole2 === 'ole2-xls' ? ole2 : 'ole2';
   if (source.format === 'xlsx') {
-    if (starts(OLE2)) {
+    if (ole2 !== undefined) {
       throw new FileRejectedError(
-        'is a legacy Excel (.xls) workbook or a password-protected workbook, which perfrecon cannot read',
+        `is ${OLE2_KINDS[kind].what}, which perfrecon cannot read`,
         { file },
-        'Open it in Excel and save it as .xlsx (Excel Workbook) without a password.',
+        OLE2_KINDS[kind].fix,
       );
     }
     if (!starts(ZIP)) {
@@ -95,20 +106,26 @@ export async function validateFile(
     }
     return { source, sizeBytes };
   }
+  if (ole2 !== undefined) {
+    throw new FileRejectedError(
+      `is ${OLE2_KINDS[kind].what}, not a ${source.format.toUpperCase()} file`,
+      { file },
+      kind === 'ole2' ? OLE2_KINDS.ole2.fix : `${OLE2_KINDS[kind].fix.slice(0, -1)}, or as CSV.`,
+    );
+  }
   const known = KNOWN_BINARIES.find((k) => starts(k.magic));
   if (known) {
     throw new FileRejectedError(
       `is ${known.what}, not a ${source.format.toUpperCase()} file`,
       { file },
-      known.magic === OLE2
-        ? 'Open it in Excel and save it as .xlsx without a password, or as CSV.'
-        : `Ask the vendor for the ${source.format.toUpperCase()} file.`,
+      `Ask the vendor for the ${source.format.toUpperCase()} file.`,
     );
   }
   const encoding = detectEncoding(bytes, 'auto');
-  if (!encoding.name.startsWith('utf16') && bytes.includes(0)) {
+  const nul = encoding.name.startsWith('utf16') ? -1 : bytes.indexOf(0);
+  if (nul >= 0) {
     throw new FileRejectedError(
-      `is a binary file, not ${source.format.toUpperCase()} text`,
+      `is a binary file, not ${source.format.toUpperCase()} text (a NUL byte at ${lineAndColumn(bytes, nul)})`,
       { file },
       `Ask the vendor for the ${source.format.toUpperCase()} file.`,
     );

@@ -88,6 +88,25 @@ export async function stagePeriods(
   );
 }
 
+/**
+ * Take periods back out of a load before it merges: a file that reported them again with other
+ * figures (validate/quality.ts). Returns how many staged rows were removed.
+ */
+export async function unstagePeriods(
+  db: Kysely<DB>,
+  loadId: string,
+  periods: readonly { accountId: string; periodStart: string; periodEnd: string }[],
+): Promise<number> {
+  let removed = 0;
+  for (const { accountId, periodStart, periodEnd } of periods) {
+    const result = await sql`
+      DELETE FROM staging_periods WHERE load_id = ${loadId} AND account_id = ${accountId}
+        AND period_start = ${periodStart} AND period_end = ${periodEnd}`.execute(db);
+    removed += Number(result.numAffectedRows ?? 0);
+  }
+  return removed;
+}
+
 export async function discardStaged(db: Kysely<DB>, loadId: string): Promise<void> {
   await db.deleteFrom('staging_periods').where('load_id', '=', loadId).execute();
 }

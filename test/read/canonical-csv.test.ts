@@ -155,20 +155,27 @@ describe('canonical CSV', () => {
     ]);
   });
 
-  it('quarantines bytes that are not UTF-8, naming row and column', async () => {
-    const { rows } = await readAll(notOk('canonical-not-utf8.csv'), await builtInVendor('canonical'));
-    expect(rows[0]).toMatchObject({
-      ok: false,
-      location: { file: 'canonical-not-utf8.csv', row: 2 },
-      problems: [
-        {
-          column: 'account_id',
-          value: 'ACC-\uFFFDt\uFFFD',
-          reason:
-            'bytes that are not valid UTF-8 (the file is read as UTF-8 as configured; save it as UTF-8 or set csv.encoding, e.g. windows-1252)',
-        },
-      ],
-    });
+  it('rejects a file with bytes that are not UTF-8, naming line and column and the likely encoding', async () => {
+    const e = await readError(notOk('canonical-not-utf8.csv'), await builtInVendor('canonical'));
+    expect(e).toBeInstanceOf(FileRejectedError);
+    expect(e.message).toBe(
+      'canonical-not-utf8.csv: bytes that are not valid UTF-8 at line 2, column 5; the file is read as UTF-8 (as configured) but is written in another encoding, probably windows-1252',
+    );
+    expect(e.location).toEqual({ file: 'canonical-not-utf8.csv' });
+    expect(e.hint).toBe(
+      'Ask the vendor to send UTF-8, or set csv.encoding for this vendor (e.g. windows-1252); nothing of the file was stored.',
+    );
+  });
+
+  it('rejects a file detected as UTF-8 whose later bytes are not, rather than storing part of it', async () => {
+    const e = await readError(
+      fixture('csv', 'not-ok', 'vendor-a-cp1252-after-64k.csv'),
+      await builtInVendor('vendor-a'),
+    );
+    expect(e.message).toBe(
+      'vendor-a-cp1252-after-64k.csv: bytes that are not valid UTF-8 at line 1237, column 6; the file is read as UTF-8 (its first 64 KB are) but is written in another encoding, probably windows-1252',
+    );
+    expect(e.location).toEqual({ file: 'vendor-a-cp1252-after-64k.csv' });
   });
 
   it('rejects an empty file', async () => {

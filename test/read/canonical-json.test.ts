@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseVendorYaml } from '../../src/config/vendor-config-parse.ts';
 import { FileRejectedError } from '../../src/domain/errors.ts';
+import type { VendorConfig } from '../../src/domain/vendor-config.ts';
 import { builtInVendor, fixture, readAll, readError } from './helpers.ts';
 
 const notOk = (name: string) => fixture('json', 'not-ok', name);
@@ -83,6 +85,14 @@ describe('canonical JSON', () => {
     );
   });
 
+  it('rejects bytes that are not UTF-8 with their line and column', async () => {
+    const e = await readError(notOk('canonical-not-utf8.json'), await builtInVendor('canonical'));
+    expect(e.message).toBe(
+      'canonical-not-utf8.json: bytes that are not valid UTF-8 at line 2, column 23; the file is read as UTF-8 (as configured) but is written in another encoding, probably windows-1252',
+    );
+    expect(e.location).toEqual({ file: 'canonical-not-utf8.json' });
+  });
+
   it('rejects a document with no records', async () => {
     const e = await readError(notOk('canonical-no-records.json'), await builtInVendor('canonical'));
     expect(e.message).toBe('canonical-no-records.json, $.records: no records at records[]');
@@ -102,6 +112,43 @@ describe('canonical JSON', () => {
         column: '$.records[0].flows[0].date',
         value: '2024-03-15',
         reason: 'flow date 2024-03-15 is outside the period 2024-01-31 to 2024-02-29',
+      },
+    ]);
+  });
+});
+
+describe('a document whose root is the array of records', () => {
+  const [rootArray] = parseVendorYaml(
+    `code: root-array
+name: Root array vendor
+format: json
+file_patterns: ["root-array*.json"]
+json:
+  record_path: "[]"
+fields:
+  account_id: "[].account_id"
+  period_start: "[].period_start"
+  period_end: "[].period_end"
+  currency: "[].currency"
+  begin_market_value: "[].begin_market_value"
+  end_market_value: "[].end_market_value"
+`,
+    'test.yaml',
+    false,
+  ) as [VendorConfig];
+
+  it('writes JSON paths as $[1], not $.[1]', async () => {
+    const { rows } = await readAll(notOk('root-array-bad-value.json'), rootArray);
+    expect(rows.map((row) => row.location)).toEqual([
+      { file: 'root-array-bad-value.json', jsonPath: '$[0]' },
+      { file: 'root-array-bad-value.json', jsonPath: '$[1]' },
+    ]);
+    expect(rows[1]?.ok === false && rows[1].problems).toEqual([
+      {
+        field: 'begin_market_value',
+        column: '$[1].begin_market_value',
+        value: '1.000,5',
+        reason: '"1.000,5" is not a number (unexpected ","); expected decimal ".", thousands none',
       },
     ]);
   });

@@ -344,6 +344,13 @@ describe('files the reader rejects (not-ok/)', () => {
       hint: 'Open it in Excel and save it as .xlsx without a password.',
     },
     {
+      name: 'word-97-2003.xls',
+      message:
+        'word-97-2003.xls: this is an OLE2 compound file with no workbook in it (an Office 97-2003 document?), not an .xlsx workbook',
+      location: { file: 'word-97-2003.xls' },
+      hint: 'Ask the vendor for the .xlsx file.',
+    },
+    {
       name: 'password-protected.xlsx',
       message:
         'password-protected.xlsx: the workbook is password-protected (encrypted), so it cannot be read',
@@ -440,6 +447,61 @@ describe('files the reader rejects (not-ok/)', () => {
         'fees-column-renamed.xlsx, sheet "Performance", row 5: no sheet has a header row with all required columns (searched "Cover", "Performance", "Flows"): missing "Fees" (or "Fee"); the closest row (row 5) has "Account", "Account name", "Currency", "Period start", "Period end", "BMV", "EMV", "Net flows", "Charges", "Return %"',
       location: { file: 'fees-column-renamed.xlsx', sheet: 'Performance', row: 5 },
       hint: "Check the header names in the vendor's configuration against the file: the vendor may have renamed, removed or added a column.",
+    },
+    {
+      name: 'zip-bomb.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'zip-bomb.xlsx: the workbook is refused: "xl/worksheets/sheet1.xml" would expand 1011 times (from 20731 to 20972102 bytes), more than the 200 times a workbook part needs: it has the shape of a zip bomb',
+      location: { file: 'zip-bomb.xlsx' },
+      hint: 'Do not open the file; if the vendor confirms it is genuine, ask them to send the data in smaller workbooks.',
+    },
+    {
+      name: 'size-lie.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'size-lie.xlsx: the workbook is damaged: "xl/worksheets/sheet1.xml" decompresses to more than the 2000 bytes its zip directory declares',
+      location: { file: 'size-lie.xlsx' },
+      hint: 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.',
+    },
+    {
+      name: 'hidden-entry.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'hidden-entry.xlsx: the workbook is damaged: the zip holds 306 bytes between the start of the file and "[Content_Types].xml" that its directory does not list',
+      location: { file: 'hidden-entry.xlsx' },
+      hint: 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.',
+    },
+    {
+      name: 'overlapping-entries.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'overlapping-entries.xlsx: the workbook is refused: "xl/worksheets/sheet9.xml" overlaps the data of "xl/worksheets/sheet1.xml", which is how a zip bomb reuses its data',
+      location: { file: 'overlapping-entries.xlsx' },
+      hint: 'Do not open the file; if the vendor confirms it is genuine, ask them to send the data in smaller workbooks.',
+    },
+    {
+      name: 'doctype-sheet.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'doctype-sheet.xlsx, sheet "Export & Flows": the workbook is refused unread: the part "xl/worksheets/sheet1.xml" declares a DOCTYPE, which workbooks never use and which can expand entities or load external files',
+      location: { file: 'doctype-sheet.xlsx', sheet: 'Export & Flows' },
+      hint: 'Do not open the file in other tools; ask the vendor to export the workbook again from Excel.',
+    },
+    {
+      name: 'doctype-workbook.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message:
+        'doctype-workbook.xlsx: the workbook is refused unread: the part "xl/workbook.xml" declares a DOCTYPE, which workbooks never use and which can expand entities or load external files',
+      location: { file: 'doctype-workbook.xlsx' },
+      hint: 'Do not open the file in other tools; ask the vendor to export the workbook again from Excel.',
+    },
+    {
+      name: 'bad-character-reference.xlsx',
+      options: { requiredHeaders: VENDOR_B_FLOWS },
+      message: 'bad-character-reference.xlsx: the workbook could not be read: Invalid code point 1114112',
+      location: { file: 'bad-character-reference.xlsx' },
+      hint: 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.',
     },
     {
       name: 'empty-performance-sheet.xlsx',

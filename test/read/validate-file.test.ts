@@ -54,17 +54,35 @@ describe('validateFile', () => {
   it('rejects a legacy .xls workbook, naming the fix', async () => {
     const e = await rejection(bad('legacy-workbook.xls'), workbookVendor);
     expect(e.message).toBe(
-      'legacy-workbook.xls: is a legacy Excel (.xls) workbook or a password-protected workbook, which perfrecon cannot read',
+      'legacy-workbook.xls: is a legacy Excel 97-2003 workbook (.xls), which perfrecon cannot read',
     );
-    expect(e.hint).toBe('Open it in Excel and save it as .xlsx (Excel Workbook) without a password.');
+    expect(e.location).toEqual({ file: 'legacy-workbook.xls' });
+    expect(e.hint).toBe('Open it in Excel and save it as .xlsx (Excel Workbook).');
   });
 
   it('rejects a password-protected workbook (an OLE2 file named .xlsx)', async () => {
     const e = await rejection(bad('password-protected.xlsx'), workbookVendor);
     expect(e.message).toBe(
-      'password-protected.xlsx: is a legacy Excel (.xls) workbook or a password-protected workbook, which perfrecon cannot read',
+      'password-protected.xlsx: is a password-protected (encrypted) workbook, which perfrecon cannot read',
     );
-    expect(e.hint).toMatch(/save it as \.xlsx .*without a password/);
+    expect(e.location).toEqual({ file: 'password-protected.xlsx' });
+    expect(e.hint).toBe('Open it in Excel, remove the password and save it as .xlsx.');
+  });
+
+  it('names which OLE2 file a workbook named .csv is', async () => {
+    const e = await rejection(bad('legacy-workbook-named.csv'), await builtInVendor('canonical'));
+    expect(e.message).toBe(
+      'legacy-workbook-named.csv: is a legacy Excel 97-2003 workbook (.xls), not a CSV file',
+    );
+    expect(e.hint).toBe('Open it in Excel and save it as .xlsx (Excel Workbook), or as CSV.');
+  });
+
+  it('rejects an OLE2 file that holds no workbook', async () => {
+    const e = await rejection(fixture('xlsx', 'not-ok', 'word-97-2003.xls'), workbookVendor);
+    expect(e.message).toBe(
+      'word-97-2003.xls: is an OLE2 compound file with no workbook in it (an Office 97-2003 document?), which perfrecon cannot read',
+    );
+    expect(e.hint).toBe('Ask the vendor for the .xlsx file.');
   });
 
   it('rejects an .xlsx that is not a ZIP', async () => {
@@ -91,7 +109,15 @@ describe('validateFile', () => {
 
   it('rejects binary bytes named .csv', async () => {
     const e = await rejection(bad('binary.csv'), await builtInVendor('canonical'));
-    expect(e.message).toBe('binary.csv: is a binary file, not CSV text');
+    expect(e.message).toBe('binary.csv: is a binary file, not CSV text (a NUL byte at line 1, column 1)');
+  });
+
+  it('names the line and column of a NUL byte in text', async () => {
+    const e = await rejection(bad('nul-on-line-3.csv'), await builtInVendor('canonical'));
+    expect(e.message).toBe(
+      'nul-on-line-3.csv: is a binary file, not CSV text (a NUL byte at line 3, column 9)',
+    );
+    expect(e.location).toEqual({ file: 'nul-on-line-3.csv' });
   });
 
   it('rejects an extension the vendor does not send', async () => {

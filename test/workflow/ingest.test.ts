@@ -158,14 +158,17 @@ describe('ingesting a canonical CSV', () => {
         'ACC-3,2024-01-31,2024-02-29,USD,100,102,,,,,,,net',
       ]),
     );
-    expect(summary).toMatchObject({ outcome: 'SUCCEEDED', rowsRead: 4, rowsStored: 1, rowsQuarantined: 3 });
+    // Rows 2 and 5 report the same period with other figures: neither is stored.
+    expect(summary).toMatchObject({ outcome: 'QUARANTINED', rowsRead: 4, rowsStored: 0, rowsQuarantined: 4 });
     expect(summary.quarantine.map((q) => q.location)).toEqual([
       'canonical-mixed.csv, row 3',
       'canonical-mixed.csv, row 4',
       'canonical-mixed.csv, row 5',
+      'canonical-mixed.csv, row 2',
     ]);
     expect(summary.quarantine[0]?.problems.join()).toContain('"abc"');
-    expect(summary.quarantine[2]?.problems.join()).toContain('already appears at canonical-mixed.csv, row 2');
+    expect(summary.quarantine[2]?.problems.join()).toContain('(also at canonical-mixed.csv, row 2)');
+    expect(summary.quarantine[3]?.problems.join()).toContain('(also at canonical-mixed.csv, row 5)');
     const stored = await app.database.db
       .selectFrom('quarantined_rows')
       .select(['location', 'problems'])
@@ -176,7 +179,36 @@ describe('ingesting a canonical CSV', () => {
       { file: 'canonical-mixed.csv', row: 3 },
       { file: 'canonical-mixed.csv', row: 4 },
       { file: 'canonical-mixed.csv', row: 5 },
+      { file: 'canonical-mixed.csv', row: 2 },
     ]);
+  });
+
+  it('quarantines both rows of a period reported twice with other figures, and stores an exact repeat once', async () => {
+    const summary = await ingest(
+      file('canonical-duplicates.csv', [
+        HEADER,
+        'ACC-7,2024-01-31,2024-02-29,USD,100,101,,,,,,,net',
+        'ACC-8,2024-01-31,2024-02-29,USD,100,105,,,,,,,net',
+        'ACC-7,2024-01-31,2024-02-29,USD,100,109,,,,,,,net',
+        'ACC-8,2024-01-31,2024-02-29,USD,100,105,,,,,,,net',
+      ]),
+    );
+    expect(summary).toMatchObject({ outcome: 'SUCCEEDED', rowsRead: 4, rowsStored: 1, rowsQuarantined: 2 });
+    const reason = (other: number) =>
+      `account ACC-7 period 2024-01-31..2024-02-29 is reported more than once with different figures (also at canonical-duplicates.csv, row ${other}); a file may report a period once, so none of these rows is stored`;
+    expect(summary.quarantine).toEqual([
+      { location: 'canonical-duplicates.csv, row 4', problems: [reason(2)] },
+      { location: 'canonical-duplicates.csv, row 2', problems: [reason(4)] },
+    ]);
+    expect(summary.warnings).toContain(
+      'canonical-duplicates.csv, row 5: repeats canonical-duplicates.csv, row 3 exactly; the period is stored once',
+    );
+    const periods = await app.database.db
+      .selectFrom('performance_periods')
+      .select(['account_id', 'end_market_value'])
+      .where('account_id', 'in', ['ACC-7', 'ACC-8'])
+      .execute();
+    expect(periods.map((p) => [p.account_id, Number(p.end_market_value)])).toEqual([['ACC-8', 105]]);
   });
 
   it('says exactly how the columns changed against the last good file of the vendor', async () => {

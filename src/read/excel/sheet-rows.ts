@@ -122,7 +122,8 @@ export class SheetRows {
       this.options.onSkipped?.(location, reason, kind.kind === 'blank' ? '' : rowText(cells, filled));
       return undefined;
     }
-    const values: RawRecord['values'] = {};
+    // No prototype: a header named `__proto__` is a column like any other.
+    const values: RawRecord['values'] = Object.create(null);
     for (const { column, key } of this.columns) {
       values[key] = cells[column] ?? null;
       const problem = problems?.get(column);

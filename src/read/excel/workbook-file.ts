@@ -1,16 +1,18 @@
 // Opening an .xlsx file for reading, with a clear rejection for each way it can fail before
 // any row is read: empty, legacy .xls, password-protected, HTML named .xls, not a zip,
-// truncated or damaged zip, a zip that is no workbook.
+// truncated or damaged zip, a zip bomb, a part declaring a DOCTYPE, a zip that is no workbook.
 import { FileRejectedError } from '../../domain/errors.ts';
-import { sniffFileSignature } from './file-signature.ts';
+import { OLE2_KINDS, sniffFileSignature } from './file-signature.ts';
 import { type CellRange, MergeRangeScanner } from './merged-cells.ts';
 import { parseWorkbookStructure, type WorkbookStructure } from './workbook-structure.ts';
+import { DoctypeScanner, isXmlPart, XmlDoctypeError } from './xml-doctype.ts';
 import {
   openZipArchive,
   readEntryText,
   verifyEntry,
   type ZipArchive,
   ZipFormatError,
+  ZipLimitError,
 } from './zip-archive.ts';
 
 export interface WorkbookFile {
@@ -21,7 +23,21 @@ export interface WorkbookFile {
 const SAVE_AS_XLSX = 'Open it in Excel and save it as .xlsx without a password.';
 const SEND_AGAIN = 'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.';
 
-function damaged(error: unknown, file: string): never {
+function damaged(error: unknown, file: string, sheets?: ReadonlyMap<string, string>): never {
+  if (error instanceof XmlDoctypeError) {
+    throw new FileRejectedError(
+      `the workbook is refused unread: ${error.message}`,
+      { file, sheet: sheets?.get(error.part) },
+      'Do not open the file in other tools; ask the vendor to export the workbook again from Excel.',
+    );
+  }
+  if (error instanceof ZipLimitError) {
+    throw new FileRejectedError(
+      `the workbook is refused: ${error.message}`,
+      { file },
+      'Do not open the file; if the vendor confirms it is genuine, ask them to send the data in smaller workbooks.',
+    );
+  }
   if (error instanceof ZipFormatError) {
     throw new FileRejectedError(`the workbook is damaged: ${error.message}`, { file }, SEND_AGAIN);
   }
@@ -43,11 +59,17 @@ export async function openWorkbookFile(filePath: string, file: string): Promise<
         { file },
         SAVE_AS_XLSX,
       );
-    case 'ole2':
+    case 'ole2-xls':
       throw new FileRejectedError(
         'this is a legacy Excel 97-2003 workbook (.xls), not an .xlsx workbook',
         { file },
         SAVE_AS_XLSX,
+      );
+    case 'ole2':
+      throw new FileRejectedError(
+        `this is ${OLE2_KINDS.ole2.what}, not an .xlsx workbook`,
+        { file },
+        OLE2_KINDS.ole2.fix,
       );
     case 'markup':
       throw new FileRejectedError(
@@ -82,8 +104,8 @@ export async function openWorkbookFile(filePath: string, file: string): Promise<
   let structure: WorkbookStructure;
   try {
     structure = parseWorkbookStructure(
-      await readEntryText(zip, workbookEntry),
-      await readEntryText(zip, relsEntry),
+      await readEntryText(zip, workbookEntry, scanForDoctype(workbookEntry.name)),
+      await readEntryText(zip, relsEntry, scanForDoctype(relsEntry.name)),
     );
   } catch (error) {
     damaged(error, file);
@@ -112,21 +134,23 @@ export async function checkWorkbookParts(
   try {
     for (const entry of workbook.zip.entries.values()) {
       if (entry.name.endsWith('/')) continue;
+      const doctype = isXmlPart(entry.name) ? scanForDoctype(entry.name) : undefined;
       if (sheets.has(entry.name)) {
         const scanner = new MergeRangeScanner();
         let head = '';
         await verifyEntry(workbook.zip, entry, (chunk) => {
+          doctype?.(chunk);
           scanner.push(chunk);
           if (head.length < 65536) head += chunk.toString('latin1');
         });
         merges.set(entry.name, scanner.ranges);
         if (!cellsAreNumbered(head)) unnumbered.push(entry.name);
       } else {
-        await verifyEntry(workbook.zip, entry);
+        await verifyEntry(workbook.zip, entry, doctype);
       }
     }
   } catch (error) {
-    damaged(error, file);
+    damaged(error, file, sheets);
   }
   const [part] = unnumbered;
   if (part !== undefined) {
@@ -137,6 +161,11 @@ export async function checkWorkbookParts(
     );
   }
   return merges;
+}
+
+function scanForDoctype(part: string): (chunk: Buffer) => void {
+  const scanner = new DoctypeScanner(part);
+  return (chunk) => scanner.push(chunk);
 }
 
 /**

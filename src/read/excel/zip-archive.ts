@@ -23,6 +23,30 @@ export interface ZipArchive {
   entries: Map<string, ZipEntry>;
 }
 
+/**
+ * Bounds on what an archive may expand to, checked on the sizes its directory declares when it
+ * is opened; while inflating, an entry is stopped the moment it exceeds its declared size, so
+ * no entry ever produces more than these bounds allow (a zip bomb is refused unread).
+ */
+export interface ZipLimits {
+  /** Uncompressed bytes of one entry. */
+  maxEntryBytes: number;
+  /** Uncompressed bytes of all entries together. */
+  maxTotalBytes: number;
+  /** Uncompressed size over compressed size, for entries above RATIO_FLOOR_BYTES. */
+  maxRatio: number;
+}
+
+/** Workbook parts compress about 10-30 times; zip bombs a thousand times. */
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntryBytes: 1024 * 1024 * 1024,
+  maxTotalBytes: 2 * 1024 * 1024 * 1024,
+  maxRatio: 200,
+};
+
+/** Small entries may compress better than maxRatio (a part of repeated empty cells). */
+const RATIO_FLOOR_BYTES = 1024 * 1024;
+
 /** Why an archive or one of its entries cannot be read. The caller words it for the user. */
 export class ZipFormatError extends Error {
   readonly entry: string | undefined;
@@ -30,6 +54,43 @@ export class ZipFormatError extends Error {
     super(message);
     this.name = 'ZipFormatError';
     this.entry = entry;
+  }
+}
+
+/** An archive that would expand beyond ZipLimits: refused, not damaged. */
+export class ZipLimitError extends ZipFormatError {
+  constructor(message: string, entry?: string) {
+    super(message, entry);
+    this.name = 'ZipLimitError';
+  }
+}
+
+const MIB = 1024 * 1024;
+const limit = (bytes: number) => (bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${bytes} bytes`);
+
+function checkLimits(entries: Map<string, ZipEntry>, limits: ZipLimits): void {
+  let total = 0;
+  for (const entry of entries.values()) {
+    const { name, uncompressedSize, compressedSize } = entry;
+    if (uncompressedSize > limits.maxEntryBytes) {
+      throw new ZipLimitError(
+        `"${name}" would expand to ${uncompressedSize} bytes, more than the ${limit(limits.maxEntryBytes)} allowed for one part`,
+        name,
+      );
+    }
+    const ratio = Math.floor(uncompressedSize / Math.max(1, compressedSize));
+    if (uncompressedSize > RATIO_FLOOR_BYTES && ratio > limits.maxRatio) {
+      throw new ZipLimitError(
+        `"${name}" would expand ${ratio} times (from ${compressedSize} to ${uncompressedSize} bytes), more than the ${limits.maxRatio} times a workbook part needs: it has the shape of a zip bomb`,
+        name,
+      );
+    }
+    total += uncompressedSize;
+  }
+  if (total > limits.maxTotalBytes) {
+    throw new ZipLimitError(
+      `its parts would expand to ${total} bytes in all, more than the ${limit(limits.maxTotalBytes)} allowed for a workbook`,
+    );
   }
 }
 
@@ -48,8 +109,14 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
   return buffer.subarray(0, bytesRead);
 }
 
-/** Reads the central directory. Throws ZipFormatError when the archive is incomplete. */
-export async function openZipArchive(filePath: string): Promise<ZipArchive> {
+/**
+ * Reads the central directory. Throws ZipFormatError when the archive is incomplete, and
+ * ZipLimitError when the sizes it declares exceed `limits`.
+ */
+export async function openZipArchive(
+  filePath: string,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<ZipArchive> {
   const handle = await open(filePath, 'r');
   try {
     const { size } = await handle.stat();
@@ -91,6 +158,8 @@ export async function openZipArchive(filePath: string): Promise<ZipArchive> {
     }
     const directory = await readAt(handle, directoryOffset, directorySize);
     const entries = parseCentralDirectory(directory, entryCount);
+    checkLimits(entries, limits);
+    await checkCoverage(handle, entries, directoryOffset);
     for (const entry of entries.values()) {
       if (entry.localHeaderOffset + 30 + entry.compressedSize > size) {
         throw new ZipFormatError(
@@ -103,6 +172,61 @@ export async function openZipArchive(filePath: string): Promise<ZipArchive> {
   } finally {
     await handle.close();
   }
+}
+
+/** A data descriptor (after an entry's data when flag bit 3 is set) is 12 to 24 bytes. */
+const MAX_DATA_DESCRIPTOR = 24;
+
+/**
+ * exceljs reads the zip front to back and so sees every local entry, listed in the directory or
+ * not: an entry hidden between the listed ones, or two listed entries sharing their data (the
+ * overlapping zip bomb), would escape the limits. The listed entries must cover the file up to
+ * the directory, one after the other, each local header agreeing with the directory.
+ */
+async function checkCoverage(
+  handle: FileHandle,
+  entries: Map<string, ZipEntry>,
+  directoryOffset: number,
+): Promise<void> {
+  const ordered = [...entries.values()].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  let end = 0;
+  let slack = 0;
+  let previous = 'the start of the file';
+  const checkGap = (at: number, what: string) => {
+    if (at < end) {
+      throw new ZipLimitError(
+        `${what} overlaps the data of ${previous}, which is how a zip bomb reuses its data`,
+      );
+    }
+    if (at - end > slack) {
+      throw new ZipFormatError(
+        `the zip holds ${at - end} bytes between ${previous} and ${what} that its directory does not list`,
+      );
+    }
+  };
+  for (const entry of ordered) {
+    const header = await readAt(handle, entry.localHeaderOffset, 30);
+    if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_FILE_HEADER) {
+      throw new ZipFormatError(`the local header of "${entry.name}" is damaged`, entry.name);
+    }
+    const descriptor = (header.readUInt16LE(6) & 8) !== 0;
+    const compressed = header.readUInt32LE(18);
+    if (
+      header.readUInt16LE(8) !== entry.method ||
+      (!descriptor && compressed !== 0xffffffff && compressed !== entry.compressedSize)
+    ) {
+      throw new ZipFormatError(
+        `the local header of "${entry.name}" disagrees with the zip directory`,
+        entry.name,
+      );
+    }
+    checkGap(entry.localHeaderOffset, `"${entry.name}"`);
+    end =
+      entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28) + entry.compressedSize;
+    slack = descriptor ? MAX_DATA_DESCRIPTOR : 0;
+    previous = `"${entry.name}"`;
+  }
+  checkGap(directoryOffset, 'the zip directory');
 }
 
 function parseCentralDirectory(directory: Buffer, entryCount: number): Map<string, ZipEntry> {
@@ -197,7 +321,8 @@ export async function openEntryStream(archive: ZipArchive, entry: ZipEntry): Pro
 
 /**
  * Decompresses an entry in full and checks its size and CRC-32, handing each chunk to
- * `onChunk`. Throws ZipFormatError naming the entry when the data is damaged.
+ * `onChunk`. Throws ZipFormatError naming the entry when the data is damaged, and stops the
+ * moment it yields more than its declared size (bounded by ZipLimits when the archive opened).
  */
 export async function verifyEntry(
   archive: ZipArchive,
@@ -207,31 +332,50 @@ export async function verifyEntry(
   const stream = await openEntryStream(archive, entry);
   let checksum = 0;
   let length = 0;
+  // What `onChunk` throws (a refused part) is the caller's, passed on as it is.
+  let refused: { error: unknown } | undefined;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      checksum = crc32(chunk, checksum);
       length += chunk.length;
-      onChunk?.(chunk);
+      if (length > entry.uncompressedSize) {
+        throw new ZipFormatError(
+          `"${entry.name}" decompresses to more than the ${entry.uncompressedSize} bytes its zip directory declares`,
+          entry.name,
+        );
+      }
+      checksum = crc32(chunk, checksum);
+      try {
+        onChunk?.(chunk);
+      } catch (error) {
+        refused = { error };
+        break;
+      }
     }
   } catch (error) {
+    if (error instanceof ZipFormatError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new ZipFormatError(`"${entry.name}" does not decompress (${reason})`, entry.name);
   }
+  if (refused !== undefined) throw refused.error;
   if (length !== entry.uncompressedSize || checksum >>> 0 !== entry.crc32) {
     throw new ZipFormatError(`"${entry.name}" fails its CRC-32 check`, entry.name);
   }
 }
 
-/** Reads a small entry (workbook.xml, relationships) into a string. */
+/** Reads a small entry (workbook.xml, relationships) into a string; `inspect` sees each chunk first. */
 export async function readEntryText(
   archive: ZipArchive,
   entry: ZipEntry,
+  inspect?: (chunk: Buffer) => void,
   maxBytes = 32 * 1024 * 1024,
 ): Promise<string> {
   if (entry.uncompressedSize > maxBytes) {
     throw new ZipFormatError(`"${entry.name}" is larger than ${maxBytes} bytes`, entry.name);
   }
   const chunks: Buffer[] = [];
-  await verifyEntry(archive, entry, (chunk) => chunks.push(chunk));
+  await verifyEntry(archive, entry, (chunk) => {
+    inspect?.(chunk);
+    chunks.push(chunk);
+  });
   return Buffer.concat(chunks).toString('utf8');
 }

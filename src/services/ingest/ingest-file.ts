@@ -28,10 +28,11 @@ import {
   mergeStaged,
   type StagedPeriod,
   stagePeriods,
+  unstagePeriods,
 } from '../../store/period-repository.ts';
 import { insertQuarantined } from '../../store/quarantine-repository.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
-import { createQualityCheck } from '../../validate/quality.ts';
+import { createQualityCheck, type PeriodKey } from '../../validate/quality.ts';
 import { calculatePeriod } from './calculation.ts';
 
 export interface IngestContext {
@@ -84,6 +85,11 @@ export interface IngestSummary {
 
 const STAGE_BATCH = 20_000;
 const QUARANTINE_SAMPLE = 50;
+
+const isPeriod = (period: CanonicalPeriod, key: PeriodKey) =>
+  period.accountId === key.accountId &&
+  period.periodStart === key.periodStart &&
+  period.periodEnd === key.periodEnd;
 
 function describeQuarantine(row: QuarantinedRow) {
   return {
@@ -204,9 +210,20 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         quarantined.push(row);
         continue;
       }
-      const problems = quality(row);
-      if (problems.length > 0) {
-        quarantined.push({ ok: false, location: row.location, raw: { ...row.record }, problems });
+      const verdict = quality.check(row);
+      if (verdict.problems.length > 0) {
+        quarantined.push({
+          ok: false,
+          location: row.location,
+          raw: { ...row.record },
+          problems: verdict.problems,
+        });
+        continue;
+      }
+      if (verdict.repeatOf !== undefined) {
+        summary.warnings.push(
+          `${formatLocation(row.location)}: repeats ${verdict.repeatOf} exactly; the period is stored once`,
+        );
         continue;
       }
       for (const warning of row.warnings)
@@ -227,6 +244,16 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     }
     if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, loadId, batch);
     summary.rowsStored += batch.length;
+    // Periods reported again with other figures: the first rows were staged, take them back.
+    const withdrawn = quality.withdrawn();
+    if (withdrawn.length > 0) {
+      const keys = withdrawn.map((w) => w.key);
+      if (!dryRun) staged -= await unstagePeriods(db, loadId, keys);
+      summary.rowsStored -= withdrawn.length;
+      summary.preview = summary.preview.filter((p) => !keys.some((k) => isPeriod(p, k)));
+      for (const w of withdrawn)
+        quarantined.push({ ok: false, location: w.location, raw: { ...w.key }, problems: w.problems });
+    }
     summary.rowsQuarantined = quarantined.length;
     summary.quarantine = quarantined.slice(0, QUARANTINE_SAMPLE).map(describeQuarantine);
 
