@@ -39,15 +39,35 @@ export function plainText(event: AlertEvent): string {
 }
 
 const SLACK_SECTION_LIMIT = 2900;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** Look-alikes for mrkdwn's markers, so text from a file cannot open or close bold, code and so on. */
+const MARKERS: Record<string, string> = { '*': '∗', _: 'ˍ', '~': '∼', '`': 'ˋ' };
+
+/**
+ * Text from outside (file names, cell values, messages quoting them) made inert in Slack mrkdwn:
+ * control characters dropped; `&`, `<` and `>` escaped as Slack requires, so it cannot mention
+ * @channel or forge a link; and the formatting markers replaced by look-alikes, so it cannot
+ * break out of a code block or restyle the alert.
+ */
+export function slackText(text: string): string {
+  return text
+    .replace(CONTROL, '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replace(/[*_~`]/g, (marker) => MARKERS[marker] ?? marker);
+}
 
 /** Slack incoming-webhook JSON (text + blocks), with the event itself for other receivers. */
 export function slackPayload(event: AlertEvent): Record<string, unknown> {
-  const body = detailLines(event.details).join('\n');
+  const body = slackText(detailLines(event.details).join('\n'));
+  const title = slackText(event.title);
   const clipped = body.length > SLACK_SECTION_LIMIT ? `${body.slice(0, SLACK_SECTION_LIMIT)}\n…` : body;
   return {
-    text: `${ICONS[event.severity]} [${event.severity.toUpperCase()}] ${event.title}`,
+    text: `${ICONS[event.severity]} [${event.severity.toUpperCase()}] ${title}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `${ICONS[event.severity]} *${event.title}*` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `${ICONS[event.severity]} *${title}*` } },
       ...(clipped === ''
         ? []
         : [{ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${clipped}\`\`\`` } }]),

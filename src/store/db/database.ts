@@ -2,6 +2,7 @@
 // (DATABASE_URL) or the embedded PGlite served on a local socket.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { redactUrl } from '../../domain/redact.ts';
 import type { DB } from '../schema.ts';
 import { type BulkLoader, copyStreamLoader, jsonBatchLoader, pgliteBlobLoader } from './bulk-load.ts';
 import { type EmbeddedHandle, openEmbedded } from './embedded.ts';
@@ -47,7 +48,7 @@ export async function openDatabase(
   const application_name = options.applicationName ?? 'perfrecon';
   if (config.databaseUrl !== undefined) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max, application_name });
-    return assemble('server', pool, copyStreamLoader(pool), redact(config.databaseUrl), undefined);
+    return assemble('server', pool, copyStreamLoader(pool), redactUrl(config.databaseUrl), undefined);
   }
   const embedded = await openEmbedded(config.home);
   const { socketDir, port } = embedded.endpoint;
@@ -95,8 +96,4 @@ function assemble(
       await embedded?.close();
     },
   };
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
