@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { redactUrl } from '../domain/redact.ts';
 import type { Logger } from './logger.ts';
 
 const PRODUCER = 'https://github.com/perfrecon/perfrecon';
@@ -163,9 +164,12 @@ export function httpSink(url: string, logger: Logger, timeoutMs = 5000): Lineage
           signal: AbortSignal.timeout(timeoutMs),
         });
         if (!response.ok)
-          logger.warn({ url, status: response.status }, 'the OpenLineage endpoint refused an event');
+          logger.warn(
+            { url: redactUrl(url), status: response.status },
+            'the OpenLineage endpoint refused an event',
+          );
       } catch (error) {
-        logger.warn({ err: error, url }, 'could not send the OpenLineage event');
+        logger.warn({ err: error, url: redactUrl(url) }, 'could not send the OpenLineage event');
       }
     },
   };
