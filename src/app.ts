@@ -10,7 +10,7 @@ import type { Notifier } from './domain/alert.ts';
 import type { VendorConfig } from './domain/vendor-config.ts';
 import { createLogger, type Logger } from './observe/logger.ts';
 import { type Database, openDatabase } from './store/db/database.ts';
-import { migrateToLatest } from './store/migrate.ts';
+import { migrateToLatest, requireCurrentSchema } from './store/migrate.ts';
 
 export interface App {
   config: AppConfig;
@@ -27,8 +27,12 @@ export interface App {
 
 export interface OpenAppOptions {
   env?: NodeJS.ProcessEnv;
-  /** Apply pending migrations (the CLI migrates on first use). */
-  migrate?: boolean;
+  /**
+   * What to do with a schema older than this version's: `migrate` it (the default: commands that
+   * write migrate on first use), refuse to run on it (`current`: read-only commands never change
+   * the schema), or take it as it is (`any`: db migrate, db status, db shell).
+   */
+  schema?: 'migrate' | 'current' | 'any';
   maxConnections?: number;
   applicationName?: string;
 }
@@ -43,9 +47,12 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     applicationName: options.applicationName,
   });
   try {
-    if (options.migrate !== false) {
+    const schema = options.schema ?? 'migrate';
+    if (schema === 'migrate') {
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    } else if (schema === 'current') {
+      await requireCurrentSchema(database.db);
     }
   } catch (error) {
     await database.close();

@@ -39,15 +39,34 @@ export function plainText(event: AlertEvent): string {
 }
 
 const SLACK_SECTION_LIMIT = 2900;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Text from outside (file names, cell values, messages quoting them) made inert for Slack:
+ * control characters dropped, and `&`, `<` and `>` escaped as Slack requires, so it cannot mention
+ * @channel or forge a link. Titles go out as plain text (no formatting at all), details inside a
+ * code block, where only a backtick could end the block: it becomes a look-alike there. Names
+ * such as CROSS_VENDOR_RETURN therefore reach Slack exactly as they are.
+ */
+export function slackText(text: string): string {
+  return text.replace(CONTROL, '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+function slackCode(text: string): string {
+  return slackText(text).replaceAll('`', 'ˋ');
+}
 
 /** Slack incoming-webhook JSON (text + blocks), with the event itself for other receivers. */
 export function slackPayload(event: AlertEvent): Record<string, unknown> {
-  const body = detailLines(event.details).join('\n');
+  const body = slackCode(detailLines(event.details).join('\n'));
+  const title = slackText(event.title);
   const clipped = body.length > SLACK_SECTION_LIMIT ? `${body.slice(0, SLACK_SECTION_LIMIT)}\n…` : body;
   return {
-    text: `${ICONS[event.severity]} [${event.severity.toUpperCase()}] ${event.title}`,
+    text: `${ICONS[event.severity]} [${event.severity.toUpperCase()}] ${title}`,
+    // The fallback text is not formatted either.
+    mrkdwn: false,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `${ICONS[event.severity]} *${event.title}*` } },
+      { type: 'section', text: { type: 'plain_text', text: `${ICONS[event.severity]} ${title}` } },
       ...(clipped === ''
         ? []
         : [{ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${clipped}\`\`\`` } }]),

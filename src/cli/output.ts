@@ -1,13 +1,41 @@
 // Terminal output helpers: aligned tables, JSON, and a progress bar on stderr.
 import cliProgress from 'cli-progress';
 
+/**
+ * Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts the sequences
+ * that move the cursor, clear the screen, retitle the window or forge a hyperlink), DEL, and the
+ * bidirectional overrides that make text read differently from what it is.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from outside (cell values, file names, messages quoting them) made safe to print: every
+ * control character is shown as an escape (`\x1b`), so a vendor file cannot rewrite the
+ * terminal. Line feeds are kept only in multi-line output of our own making.
+ */
+export function terminalText(text: string, options: { keepLineFeeds?: boolean } = {}): string {
+  return text.replace(CONTROL, (c) =>
+    options.keepLineFeeds && c === '\n'
+      ? c
+      : c.charCodeAt(0) <= 0xff
+        ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+        : `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+}
+
+/** Lines of text for a person, with any control character from outside escaped. */
+export function printText(text: string): void {
+  process.stdout.write(`${terminalText(text, { keepLineFeeds: true })}\n`);
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = rows.map((row) =>
-    row.map((cell) => (cell === null || cell === undefined ? '' : String(cell))),
+    row.map((cell) => (cell === null || cell === undefined ? '' : terminalText(String(cell)))),
   );
   const widths = headers.map((header, i) =>
     Math.max(header.length, ...cells.map((row) => row[i]?.length ?? 0)),

@@ -11,6 +11,11 @@ export async function withApp<T>(run: (app: App) => Promise<T>, options: OpenApp
   }
 }
 
+/** Open the app for a command that only reads: it refuses a schema that is behind, never migrates it. */
+export function withReadOnlyApp<T>(run: (app: App) => Promise<T>): Promise<T> {
+  return withApp(run, { schema: 'current' });
+}
+
 /**
  * Who runs the command, for the audit log and the four-eyes check: the operating-system account
  * of the process, not $USER, which anyone can set to another person's name.

@@ -1,6 +1,7 @@
 // The one place that reads process.env. Everything else receives a typed AppConfig.
 import path from 'node:path';
 import { ConfigError } from '../domain/errors.ts';
+import { redactUrl } from '../domain/redact.ts';
 
 export interface AppConfig {
   /** Home folder for the embedded database, the landing folder and run files. */
@@ -40,14 +41,14 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(
-      `DATABASE_URL must be a postgres:// URL, got "${databaseUrl}"`,
+      `DATABASE_URL must be a postgres:// URL, got "${redactUrl(databaseUrl)}"`,
       'Unset DATABASE_URL to use the embedded database, or set it to postgres://user@host:5432/db.',
     );
   }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError(
-      `REDIS_URL must be a redis:// URL, got "${redisUrl}"`,
+      `REDIS_URL must be a redis:// URL, got "${redactUrl(redisUrl)}"`,
       'Unset REDIS_URL to use in-process stores.',
     );
   }
@@ -103,12 +104,13 @@ function optionalPositive(name: string, raw: string | undefined): number | undef
 function loadAlertSettings(env: NodeJS.ProcessEnv): AlertSettings {
   const webhookUrl = env.PERFRECON_ALERT_WEBHOOK_URL || undefined;
   if (webhookUrl !== undefined && !/^https?:\/\//.test(webhookUrl)) {
-    throw new ConfigError(`PERFRECON_ALERT_WEBHOOK_URL must be an http(s):// URL, got "${webhookUrl}"`);
+    // Not echoed, not even redacted: the path of a webhook URL is its secret.
+    throw new ConfigError('PERFRECON_ALERT_WEBHOOK_URL must be an http(s):// URL (its value is not shown)');
   }
   const smtpUrl = env.PERFRECON_ALERT_SMTP_URL || undefined;
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError(
-      `PERFRECON_ALERT_SMTP_URL must be an smtp:// or smtps:// URL, got "${smtpUrl.replace(/:[^:@/]*@/, ':***@')}"`,
+      `PERFRECON_ALERT_SMTP_URL must be an smtp:// or smtps:// URL, got "${redactUrl(smtpUrl)}"`,
       'e.g. smtp://alerts:secret@mail.example.com:587',
     );
   }
@@ -209,7 +211,7 @@ function loadPipelineConfig(env: NodeJS.ProcessEnv, home: string): PipelineConfi
   const lineageFile = env.PERFRECON_OPENLINEAGE_FILE;
   const lineageUrl = env.PERFRECON_OPENLINEAGE_URL || undefined;
   if (lineageUrl !== undefined && !/^https?:\/\//.test(lineageUrl)) {
-    throw new ConfigError(`PERFRECON_OPENLINEAGE_URL must be an http(s) URL, got "${lineageUrl}"`);
+    throw new ConfigError(`PERFRECON_OPENLINEAGE_URL must be an http(s) URL, got "${redactUrl(lineageUrl)}"`);
   }
   return {
     landingPath: path.resolve(home, env.PERFRECON_LANDING || 'landing'),

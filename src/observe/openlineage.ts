@@ -1,15 +1,32 @@
 // OpenLineage run events (https://openlineage.io/spec/2-0-2/OpenLineage.json): one START and one
-// COMPLETE or FAIL per job run, with the file read, the tables written and, per output column, the
-// source column or JSON path it was mapped from. Sent to an HTTP endpoint (Marquez and others
-// accept POST /api/v1/lineage) or appended to a file, one event per line. Emitting never blocks
-// or fails the pipeline: a sink that fails is logged.
+// COMPLETE or FAIL per run, with the file read, the tables written and, per output column, the
+// source field it was mapped from. Sent to an HTTP endpoint (Marquez and others accept POST
+// /api/v1/lineage) or appended to a file, one event per line. Emitting never blocks or fails the
+// pipeline: a sink that fails is logged.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { redactUrl } from '../domain/redact.ts';
 import type { Logger } from './logger.ts';
 
 const PRODUCER = 'https://github.com/perfrecon/perfrecon';
 const RUN_EVENT_SCHEMA = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
 const FACETS = 'https://openlineage.io/spec/facets';
+/** perfrecon's own facets: one JSON Schema per facet in docs/openlineage/ (see docs/pipeline.md). */
+const CUSTOM_FACETS = `${PRODUCER}/blob/main/docs/openlineage`;
+
+/**
+ * A new run id: a UUID version 7 (RFC 9562), so run ids sort by the time the run started. Each
+ * attempt of a job is its own run: FAIL is terminal in the spec, and a retry must not reopen it.
+ */
+export function newRunId(now: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes.writeUInt8((bytes.readUInt8(6) & 0x0f) | 0x70, 6);
+  bytes.writeUInt8((bytes.readUInt8(8) & 0x3f) | 0x80, 8);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 export type RunEventType = 'START' | 'COMPLETE' | 'FAIL' | 'ABORT';
 
@@ -41,7 +58,7 @@ function facet(spec: string, body: Record<string, unknown>): Record<string, unkn
 }
 
 export const lineageFacets = {
-  schema(fields: { name: string; type: string; description?: string }[]) {
+  schema(fields: { name: string; type?: string; description?: string }[]) {
     return facet('1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet', { fields });
   },
   /** Output column → the input fields it was derived from. */
@@ -100,9 +117,17 @@ export const lineageFacets = {
       name: 'perfrecon',
     });
   },
-  /** perfrecon's own facet: the identity of the file and the versions that produced the figures. */
-  custom(name: string, body: Record<string, unknown>) {
-    return { _producer: PRODUCER, _schemaURL: `${PRODUCER}/blob/main/docs/lineage.md#${name}`, ...body };
+  /** The run this one belongs to (for an ingest attempt: the queued job it is an attempt of). */
+  parent(run: { runId: string }, job: { namespace: string; name: string }) {
+    return facet('1-0-1/ParentRunFacet.json#/$defs/ParentRunFacet', { run, job });
+  },
+  /** A perfrecon facet, described by the JSON Schema `docs/openlineage/<definition>.json`. */
+  custom(definition: string, body: Record<string, unknown>) {
+    return {
+      _producer: PRODUCER,
+      _schemaURL: `${CUSTOM_FACETS}/${definition}.json#/$defs/${definition}`,
+      ...body,
+    };
   },
 };
 
@@ -139,9 +164,12 @@ export function httpSink(url: string, logger: Logger, timeoutMs = 5000): Lineage
           signal: AbortSignal.timeout(timeoutMs),
         });
         if (!response.ok)
-          logger.warn({ url, status: response.status }, 'the OpenLineage endpoint refused an event');
+          logger.warn(
+            { url: redactUrl(url), status: response.status },
+            'the OpenLineage endpoint refused an event',
+          );
       } catch (error) {
-        logger.warn({ err: error, url }, 'could not send the OpenLineage event');
+        logger.warn({ err: error, url: redactUrl(url) }, 'could not send the OpenLineage event');
       }
     },
   };

@@ -14,7 +14,7 @@ import { type FileStatus, isTerminal } from '../domain/file-status.ts';
 import type { IngestJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
-import type { LineageSink } from '../observe/openlineage.ts';
+import { type LineageSink, newRunId } from '../observe/openlineage.ts';
 import { resolveDeadLettersOfFile } from '../services/dead-letters.ts';
 import {
   type FileRecord,
@@ -24,7 +24,12 @@ import {
   rejectRefusedData as rejectFile,
 } from '../services/files.ts';
 import { type IngestSummary, ingestFile } from '../services/ingest/ingest-file.ts';
-import { type IngestRunFacts, ingestRunEvent, mappingFacts } from '../services/ingest/ingest-lineage.ts';
+import {
+  type IngestRunFacts,
+  ingestRunEvent,
+  type LineageDatabase,
+  mappingFacts,
+} from '../services/ingest/ingest-lineage.ts';
 import type { Database } from '../store/db/database.ts';
 import { failpoint } from './failpoint.ts';
 import { classifyFailure, type Failure, PermanentJobError } from './failure.ts';
@@ -45,8 +50,8 @@ export interface PipelineDeps {
   maxFileBytes: number;
   logger: Logger;
   lineage: LineageSink;
-  /** OpenLineage namespace of the database (postgres://host:port or pglite://…). */
-  databaseNamespace: string;
+  /** The database in OpenLineage's naming (lineageDatabase). */
+  lineageDatabase: LineageDatabase;
   /** Recorded on every log line and audit entry this worker writes. */
   worker: string;
   actor: string;
@@ -115,6 +120,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
   const started = Date.now();
   const { data } = job;
   const facts: IngestRunFacts = {
+    runId: newRunId(),
     jobId: job.id,
     attempt: job.attempt,
     worker: deps.worker,
@@ -129,9 +135,10 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     outcome: null,
     rowsRead: 0,
     rowsStored: 0,
+    rowsUpdated: 0,
     rowsQuarantined: 0,
   };
-  await deps.lineage.emit(ingestRunEvent('START', facts, deps.databaseNamespace));
+  await deps.lineage.emit(ingestRunEvent('START', facts, deps.lineageDatabase));
   failpoint(deps.failpoint, 'job:start');
 
   let fileId: number | null = null;
@@ -220,13 +227,14 @@ async function completed(
     storedPath: output.storedPath,
     rowsRead: output.rowsRead,
     rowsStored: output.rowsStored,
+    rowsUpdated: output.rowsUpdated,
     rowsQuarantined: output.rowsQuarantined,
   });
   const mapping =
     output.fileId !== null && output.outcome !== 'REJECTED'
       ? await mappingFacts(deps, output.fileId).catch(() => undefined)
       : undefined;
-  await deps.lineage.emit(ingestRunEvent('COMPLETE', facts, deps.databaseNamespace, mapping));
+  await deps.lineage.emit(ingestRunEvent('COMPLETE', facts, deps.lineageDatabase, mapping));
   deps.logger.info(
     {
       job: job.id,
@@ -247,7 +255,7 @@ async function failed(
   error: Error,
 ): Promise<JobDisposition> {
   facts.error = { message: failure.message, stack: error.stack };
-  await deps.lineage.emit(ingestRunEvent('FAIL', facts, deps.databaseNamespace));
+  await deps.lineage.emit(ingestRunEvent('FAIL', facts, deps.lineageDatabase));
   deps.logger.warn(
     {
       job: facts.jobId,

@@ -12,6 +12,7 @@ import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
 import { discardAbandonedStaging } from '../services/ingest/ingest-file.ts';
+import { lineageDatabase } from '../services/ingest/ingest-lineage.ts';
 import { reconcileAfterIngest, startBreakDigest } from '../services/reconciliation/index.ts';
 import type { Database } from '../store/db/database.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
@@ -56,14 +57,6 @@ export function workerName(): string {
   return `${os.hostname()}:${process.pid}`;
 }
 
-export function databaseNamespace(app: PipelineHost): string {
-  if (app.config.databaseUrl !== undefined) {
-    const url = new URL(app.config.databaseUrl);
-    return `postgres://${url.hostname}:${url.port || '5432'}`;
-  }
-  return `postgres://localhost${app.config.home}/db`;
-}
-
 /** After a file is stored: reconcile the accounts and periods it touched (SPEC §1.8). */
 function reconcileStoredFile(app: PipelineHost, actor: string): PipelineDeps['afterStore'] {
   const deps = {
@@ -88,7 +81,7 @@ export function pipelineDeps(app: PipelineHost, afterStore?: PipelineDeps['after
     maxFileBytes: app.config.maxFileBytes,
     logger: app.logger,
     lineage: openLineageSink(app.config.pipeline, app.logger),
-    databaseNamespace: databaseNamespace(app),
+    lineageDatabase: lineageDatabase(app.config),
     worker,
     actor: `worker:${worker}`,
     afterStore: afterStore ?? reconcileStoredFile(app, `worker:${worker}`),

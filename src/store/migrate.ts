@@ -7,6 +7,10 @@ export class MigrationError extends DomainError {
   readonly code = 'MIGRATION_FAILED';
 }
 
+export class SchemaBehindError extends DomainError {
+  readonly code = 'SCHEMA_BEHIND';
+}
+
 export interface MigrationState {
   name: string;
   appliedAt: Date | undefined;
@@ -51,4 +55,14 @@ async function applied(run: ReturnType<Migrator['migrateToLatest']>): Promise<st
 export async function migrationStatus<T>(db: Kysely<T>): Promise<MigrationState[]> {
   const migrations = await migrator(db).getMigrations();
   return migrations.map((m) => ({ name: m.name, appliedAt: m.executedAt }));
+}
+
+/** Refuse to work on a schema older than this version's, without changing it. */
+export async function requireCurrentSchema<T>(db: Kysely<T>): Promise<void> {
+  const pending = (await migrationStatus(db)).filter((m) => m.appliedAt === undefined).map((m) => m.name);
+  if (pending.length === 0) return;
+  throw new SchemaBehindError(
+    `the database schema is behind this version of perfrecon (${pending.length} migration${pending.length === 1 ? '' : 's'} pending: ${pending.join(', ')}); this command only reads, and does not change the schema`,
+    'Run `perfrecon db migrate` (or any command that writes, such as `perfrecon ingest`), then run this command again.',
+  );
 }

@@ -8,6 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Channel, emailChannel, logChannel, webhookChannel } from '../../src/alert/channels.ts';
 import { createAlertDispatcher } from '../../src/alert/dispatcher.ts';
+import { slackPayload } from '../../src/alert/format.ts';
 import { memoryCache } from '../../src/cache/index.ts';
 import { DEFAULT_ALERTS, loadAlertsConfig, parseAlertsSection } from '../../src/config/alerts-config.ts';
 import { loadAppConfig } from '../../src/config/app-config.ts';
@@ -302,5 +303,27 @@ describe('alerts configuration', () => {
     expect(() =>
       loadAlertsConfig(loadAppConfig({ PERFRECON_ALERT_EMAIL_TO: 'ops@x' }).alerts, undefined),
     ).toThrow(/need both an SMTP server and recipients/);
+  });
+});
+
+describe('Slack text', () => {
+  it('cannot mention, link, restyle or leave the code block, nor carry control characters', () => {
+    const payload = slackPayload({
+      kind: 'validation_failed',
+      severity: 'warning',
+      title: 'File <!channel> *urgent*.csv rejected',
+      details: { reason: 'bad value "```\n<!here> <https://evil.example|log in> & \u001b[31m red"' },
+    });
+    const rendered = JSON.stringify([payload.text, payload.blocks]);
+    expect(rendered).not.toMatch(/<!channel>|<!here>|<https/);
+    expect(rendered).not.toContain('\\u001b');
+    expect(rendered).toContain('&lt;!here&gt; &lt;https://evil.example|log in&gt; &amp;');
+    const [, details] = payload.blocks as { text: { text: string } }[];
+    expect(details?.text.text.match(/```/g)).toHaveLength(2);
+    // Formatting is off where the title goes (plain text, and mrkdwn: false for the fallback),
+    // so names keep their underscores and asterisks as written.
+    const [title] = payload.blocks as { text: { type: string; text: string } }[];
+    expect(title?.text.type).toBe('plain_text');
+    expect(payload.mrkdwn).toBe(false);
   });
 });

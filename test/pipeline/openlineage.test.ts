@@ -43,6 +43,7 @@ afterAll(async () => {
 });
 
 const facts = {
+  runId: '01936b5e-8a00-7000-8000-000000000001',
   jobId: '0b7d7d3e-1111-4222-8333-444455556666',
   attempt: 1,
   worker: 'host:1',
@@ -57,8 +58,10 @@ const facts = {
   outcome: 'SUCCEEDED',
   rowsRead: 3,
   rowsStored: 2,
+  rowsUpdated: 0,
   rowsQuarantined: 1,
 };
+const database = { namespace: 'postgres://db:5432', name: 'perf' };
 const mapping = {
   configVersion: 'cfg1',
   calculationVersions: ['twr-1'],
@@ -68,7 +71,7 @@ const mapping = {
 describe('OpenLineage run events', () => {
   it('are POSTed as JSON to the configured endpoint', async () => {
     const sink = openLineageSink({ openLineageUrl: url, openLineageFile: '/never/used' }, logger);
-    await sink.emit(ingestRunEvent('COMPLETE', facts, 'postgres://db:5432', mapping));
+    await sink.emit(ingestRunEvent('COMPLETE', facts, database, mapping));
     expect(received).toHaveLength(1);
     const [{ path: requestPath, type, body }] = received as [
       { path: string; type: string; body: Record<string, Json> },
@@ -77,40 +80,43 @@ describe('OpenLineage run events', () => {
     expect(type).toBe('application/json');
     expect(body).toMatchObject({
       eventType: 'COMPLETE',
-      run: { runId: facts.jobId },
+      run: { runId: facts.runId, facets: { parent: { run: { runId: facts.jobId } } } },
       job: { namespace: 'perfrecon', name: 'ingest-file' },
       inputs: [{ name: facts.inputPath, inputFacets: { inputStatistics: { rowCount: 3, size: 123 } } }],
     });
-    const periods = body.outputs.find((o: { name: string }) => o.name === 'public.performance_periods');
+    const periods = body.outputs.find((o: { name: string }) => o.name === 'perf.public.performance_periods');
     expect(periods.outputFacets.outputStatistics.rowCount).toBe(2);
     expect(periods.facets.columnLineage.fields.begin_market_value.inputFields).toEqual([
       expect.objectContaining({ name: facts.inputPath, field: 'BMV' }),
     ]);
-    expect(periods.facets.columnLineage.fields.period_flows.inputFields[0].field).toBe('Flow');
+    const flows = body.outputs.find((o: { name: string }) => o.name === 'perf.public.period_flows');
+    expect(flows.facets.columnLineage.fields.amount.inputFields[0].field).toBe('Flow');
     expect(
       periods.facets.columnLineage.fields.calculated_return.inputFields.map(
         (f: { field: string }) => f.field,
       ),
     ).toEqual(['BMV', 'EMV', 'Flow']);
     expect(
-      body.outputs.find((o: { name: string }) => o.name === 'public.quarantined_rows').outputFacets
+      body.outputs.find((o: { name: string }) => o.name === 'perf.public.quarantined_rows').outputFacets
         .outputStatistics.rowCount,
     ).toBe(1);
   });
 
   it('never fail the job: a refusing or unreachable endpoint is only logged', async () => {
     status = 500;
-    await expect(httpSink(url, logger).emit(ingestRunEvent('START', facts, 'x'))).resolves.toBeUndefined();
     await expect(
-      httpSink('http://127.0.0.1:1/nothing', logger).emit(ingestRunEvent('START', facts, 'x')),
+      httpSink(url, logger).emit(ingestRunEvent('START', facts, database)),
+    ).resolves.toBeUndefined();
+    await expect(
+      httpSink('http://127.0.0.1:1/nothing', logger).emit(ingestRunEvent('START', facts, database)),
     ).resolves.toBeUndefined();
   });
 
   it('are appended to a file, one JSON per line, with the error of a failed run', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prol-')), 'sub', 'events.ndjson');
     const sink = fileSink(file, logger);
-    await sink.emit(ingestRunEvent('START', facts, 'x'));
-    await sink.emit(ingestRunEvent('FAIL', { ...facts, error: { message: 'boom' } }, 'x'));
+    await sink.emit(ingestRunEvent('START', facts, database));
+    await sink.emit(ingestRunEvent('FAIL', { ...facts, error: { message: 'boom' } }, database));
     const events = fs
       .readFileSync(file, 'utf8')
       .trim()

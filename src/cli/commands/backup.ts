@@ -21,11 +21,14 @@ export function registerBackupCommands(program: Command): void {
         'server (DATABASE_URL=… perfrecon restore FILE) to move from one machine to a server.',
     )
     .action(async (options: { out: string; includeLanding?: boolean; json?: boolean }) => {
-      const result = await withApp((app) =>
-        backupDatabase(app, {
-          out: options.out,
-          landing: options.includeLanding ? { root: app.config.pipeline.landingPath } : undefined,
-        }),
+      // A backup takes the schema as it is: it never migrates what it is about to copy.
+      const result = await withApp(
+        (app) =>
+          backupDatabase(app, {
+            out: options.out,
+            landing: options.includeLanding ? { root: app.config.pipeline.landingPath } : undefined,
+          }),
+        { schema: 'any' },
       );
       if (options.json) return printJson(result);
       const rows = Object.entries(result.manifest.tables).map(([name, t]) => [
@@ -57,7 +60,7 @@ export function registerBackupCommands(program: Command): void {
             force: options.force === true,
             landingRoot: app.config.pipeline.landingPath,
           }),
-        { migrate: false },
+        { schema: 'any' },
       );
       if (options.json) return printJson(result);
       const rows = Object.values(result.tables).reduce((sum, t) => sum + t.rows, 0);

@@ -9,8 +9,8 @@ import {
   listBreakViews,
   showBreak,
 } from '../../services/reconciliation/index.ts';
-import { printJson, table } from '../output.ts';
-import { cliActor, withApp } from '../run.ts';
+import { printJson, printText, table } from '../output.ts';
+import { cliActor, withApp, withReadOnlyApp } from '../run.ts';
 
 function breakId(raw: string): number {
   const id = Number(raw);
@@ -104,7 +104,7 @@ export function registerBreaksCommands(program: Command): void {
           vendorCode: options.vendor,
           limit: Number(options.limit) || 500,
         };
-        const views = await withApp((app) =>
+        const views = await withReadOnlyApp((app) =>
           listBreakViews({ database: app.database, cache: app.cache }, filter),
         );
         if (options.json) return printJson(views);
@@ -134,11 +134,11 @@ export function registerBreaksCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .description('A break with its figures, explanation, lineage and audited history')
     .action(async (id: string, options: { json?: boolean }) => {
-      const detail = await withApp((app) =>
+      const detail = await withReadOnlyApp((app) =>
         showBreak({ database: app.database, cache: app.cache }, breakId(id)),
       );
       if (options.json) printJson(detail);
-      else process.stdout.write(`${describe(detail)}\n`);
+      else printText(describe(detail));
     });
 
   const act = (

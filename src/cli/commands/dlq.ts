@@ -12,8 +12,8 @@ import {
   showDeadLetter,
 } from '../../services/dead-letters.ts';
 import { wholeNumber } from '../input.ts';
-import { printJson, shortTime, table } from '../output.ts';
-import { cliActor, withApp } from '../run.ts';
+import { printJson, printText, shortTime, table } from '../output.ts';
+import { cliActor, withApp, withReadOnlyApp } from '../run.ts';
 
 const STATES: readonly (DeadLetterState | 'all')[] = [...DEAD_LETTER_STATES, 'all'];
 
@@ -52,7 +52,7 @@ export function registerDlqCommands(program: Command): void {
       const state = (options.all ? 'all' : options.state) as DeadLetterState | 'all';
       if (!STATES.includes(state))
         throw new InvalidInputError(`--state ${options.state} is not one of ${STATES.join(', ')}`);
-      const rows = await withApp((app) => listDeadLetters(app, { state, limit: 1000 }));
+      const rows = await withReadOnlyApp((app) => listDeadLetters(app, { state, limit: 1000 }));
       if (options.json) return printJson(rows);
       if (rows.length === 0) {
         process.stdout.write(
@@ -84,7 +84,7 @@ export function registerDlqCommands(program: Command): void {
     .option('--json', 'print as JSON (see src/contracts/dead-letters.ts)')
     .action(async (rawId: string, options: { json?: boolean }) => {
       const id = wholeNumber('the dead letter id', rawId);
-      const detail = await withApp((app) => showDeadLetter(app, id));
+      const detail = await withReadOnlyApp((app) => showDeadLetter(app, id));
       if (options.json) return printJson(detail);
       const { deadLetter: d, timeline } = detail;
       const lines = [
@@ -106,7 +106,7 @@ export function registerDlqCommands(program: Command): void {
             `  ${shortTime(t.at)}  ${t.status.padEnd(11)} ${t.step.padEnd(11)} attempt ${t.attempt}  ${t.worker ?? ''}  ${t.error ?? t.message ?? ''}`,
         ),
       ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      printText(lines.join('\n'));
     });
 
   dlq

@@ -4,8 +4,8 @@ import { InvalidInputError } from '../../domain/errors.ts';
 import { FILE_STATUSES, type FileStatus } from '../../domain/file-status.ts';
 import { listFiles, showFile } from '../../services/files.ts';
 import { wholeNumber } from '../input.ts';
-import { printJson, shortTime, table } from '../output.ts';
-import { withApp } from '../run.ts';
+import { printJson, printText, shortTime, table } from '../output.ts';
+import { withReadOnlyApp } from '../run.ts';
 
 function describe(detail: FileDetail): string {
   const { file, timeline, quarantined, deadLetters } = detail;
@@ -105,7 +105,7 @@ export function registerFilesCommands(program: Command): void {
         throw new InvalidInputError(`--status ${options.status} is not one of ${FILE_STATUSES.join(', ')}`);
       }
       const limit = wholeNumber('--limit', options.limit);
-      const rows = await withApp((app) => listFiles(app, { status, limit }));
+      const rows = await withReadOnlyApp((app) => listFiles(app, { status, limit }));
       if (options.json) return printJson(rows);
       if (rows.length === 0) {
         process.stdout.write(status === undefined ? 'no files yet\n' : `no ${status} files\n`);
@@ -139,8 +139,8 @@ export function registerFilesCommands(program: Command): void {
     .option('--json', 'print as JSON (see src/contracts/files.ts)')
     .action(async (rawId: string, options: { json?: boolean }) => {
       const id = wholeNumber('the file id', rawId);
-      const detail = await withApp((app) => showFile(app, id));
+      const detail = await withReadOnlyApp((app) => showFile(app, id));
       if (options.json) return printJson(detail);
-      process.stdout.write(`${describe(detail)}\n`);
+      printText(describe(detail));
     });
 }

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { ingestViaQueue, type QueuedIngestResult } from '../../pipeline/ingest-and-wait.ts';
 import type { IngestSummary } from '../../services/ingest/ingest-file.ts';
 import { ingestFile } from '../../services/ingest/ingest-file.ts';
-import { printJson, progressBar, table } from '../output.ts';
-import { cliActor, withApp } from '../run.ts';
+import { printJson, printText, progressBar, table } from '../output.ts';
+import { cliActor, withApp, withReadOnlyApp } from '../run.ts';
 
 export function registerIngestCommand(program: Command): void {
   program
@@ -38,7 +38,7 @@ export function registerIngestCommand(program: Command): void {
             },
           );
           if (options.json) printJson(results.length === 1 ? results[0] : results);
-          else for (const result of results) process.stdout.write(`${describeQueued(result)}\n`);
+          else for (const result of results) printText(describeQueued(result));
           if (results.some((r) => r.state === 'failed')) process.exitCode = 1;
           else if (
             results.some(
@@ -49,7 +49,8 @@ export function registerIngestCommand(program: Command): void {
           }
           return;
         }
-        const summaries = await withApp(async (app) => {
+        // A dry run only reads: it never migrates, and alerts no one.
+        const summaries = await withReadOnlyApp(async (app) => {
           const results: IngestSummary[] = [];
           for (const file of files) {
             const progress = progressBar(`ingest ${file}`, options.json !== true);
@@ -80,7 +81,7 @@ export function registerIngestCommand(program: Command): void {
           return results;
         });
         if (options.json) printJson(summaries.length === 1 ? summaries[0] : summaries);
-        else for (const summary of summaries) process.stdout.write(`${describe(summary)}\n`);
+        else for (const summary of summaries) printText(describe(summary));
         if (summaries.some((s) => s.outcome === 'REJECTED' || s.error !== null)) process.exitCode = 2;
       },
     );

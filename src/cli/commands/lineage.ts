@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import type { PeriodLineage } from '../../contracts/lineage.ts';
 import { parseIsoDate } from '../../domain/civil-date.ts';
 import { periodLineage } from '../../services/lineage.ts';
-import { printJson, shortTime } from '../output.ts';
-import { withApp } from '../run.ts';
+import { printJson, printText, shortTime } from '../output.ts';
+import { withReadOnlyApp } from '../run.ts';
 
 function describe(l: PeriodLineage): string {
   const where = (loc: PeriodLineage['sourceLocation']) =>
@@ -80,8 +80,8 @@ export function registerLineageCommand(program: Command): void {
         periodEnd: parseIsoDate('period end', periodEnd),
         vendorCode: options.vendor,
       };
-      const lineage = await withApp((app) => periodLineage(app, request));
+      const lineage = await withReadOnlyApp((app) => periodLineage(app, request));
       if (options.json) return printJson(lineage);
-      process.stdout.write(`${lineage.map(describe).join('\n\n')}\n`);
+      printText(lineage.map(describe).join('\n\n'));
     });
 }

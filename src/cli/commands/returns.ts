@@ -4,7 +4,7 @@ import type { ReturnBasis } from '../../domain/canonical.ts';
 import { accountReturns, returnsReport } from '../../services/returns.ts';
 import { optionalIsoDate } from '../input.ts';
 import { percent, printJson, table } from '../output.ts';
-import { withApp } from '../run.ts';
+import { withReadOnlyApp } from '../run.ts';
 
 interface ReturnsOptions {
   from?: string;
@@ -57,7 +57,7 @@ export function registerReturnsCommand(program: Command): void {
         daysInYear: options.annualizationBasis === '365.25' ? (365.25 as const) : (365 as const),
         series: options.series === true,
       };
-      const result = await withApp((app) => accountReturns(app, request));
+      const result = await withReadOnlyApp((app) => accountReturns(app, request));
       if (options.json) return printJson(returnsReport(result));
       process.stdout.write(`${describe(result.report, result.vendorCode)}\n`);
       if (result.series !== undefined) {

@@ -8,7 +8,7 @@ import {
 } from '../../services/reconciliation/index.ts';
 import { nonNegativeNumber } from '../input.ts';
 import { printJson, table } from '../output.ts';
-import { cliActor, withApp } from '../run.ts';
+import { cliActor, withApp, withReadOnlyApp } from '../run.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -77,7 +77,7 @@ export function registerTolerancesCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .description('The stored tolerance rules')
     .action(async (options: { account?: string; vendor?: string; json?: boolean }) => {
-      const rules = await withApp((app) =>
+      const rules = await withReadOnlyApp((app) =>
         listTolerances(app, { accountId: options.account, vendorCode: options.vendor }),
       );
       if (options.json) return printJson(rules);
@@ -127,7 +127,9 @@ export function registerTolerancesCommands(program: Command): void {
     .description('The tolerance that applies to an account, vendor and date, and where each part comes from')
     .action(async (options: { account: string; vendor: string; date?: string; json?: boolean }) => {
       const date = options.date === undefined ? today() : parseIsoDate('--date', options.date);
-      const applied = await withApp((app) => resolveTolerance(app, options.account, options.vendor, date));
+      const applied = await withReadOnlyApp((app) =>
+        resolveTolerance(app, options.account, options.vendor, date),
+      );
       if (options.json) return printJson(applied);
       process.stdout.write(
         `Return: ${applied.returnBps} bp (${applied.returnSource}); market value: ${applied.marketValueAbs ?? '—'} absolute, ` +

@@ -3,7 +3,7 @@ import { loadAppConfig } from '../../config/app-config.ts';
 import { loadVendorConfigs, vendorConfigVersion } from '../../config/vendor-config.ts';
 import { findVendorOrFail, vendorDetail, vendorSummary } from '../../services/vendors.ts';
 import { printJson, table } from '../output.ts';
-import { withApp } from '../run.ts';
+import { withReadOnlyApp } from '../run.ts';
 
 function configPath(option: string | undefined): string | undefined {
   return option ?? loadAppConfig().vendorConfigPath;
@@ -47,7 +47,7 @@ export function registerVendorsCommands(program: Command): void {
     .action(async (code: string, options: { config?: string }) => {
       const vendors = await loadVendorConfigs(configPath(options.config));
       findVendorOrFail(vendors, code);
-      printJson(await withApp((app) => vendorDetail({ database: app.database, vendors }, code)));
+      printJson(await withReadOnlyApp((app) => vendorDetail({ database: app.database, vendors }, code)));
     });
 
   vendors

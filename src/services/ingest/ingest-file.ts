@@ -322,13 +322,16 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         error: error.hint === undefined ? error.message : `${error.message} — ${error.hint}`,
       });
     }
-    await notifier.notify({
-      kind: 'validation_failed',
-      severity: 'warning',
-      title: `File ${name} rejected`,
-      details: { file: name, sha256, vendor: summary.vendor, reason: error.message, hint: error.hint },
-      dedupeKey: `rejected:${sha256}`,
-    });
+    // A dry run is a preview for the person who ran it: it alerts no one.
+    if (!dryRun) {
+      await notifier.notify({
+        kind: 'validation_failed',
+        severity: 'warning',
+        title: `File ${name} rejected`,
+        details: { file: name, sha256, vendor: summary.vendor, reason: error.message, hint: error.hint },
+        dedupeKey: `rejected:${sha256}`,
+      });
+    }
     return finish(dryRun ? 'DRY_RUN' : 'REJECTED');
   }
 }

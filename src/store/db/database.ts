@@ -2,6 +2,7 @@
 // (DATABASE_URL) or the embedded PGlite served on a local socket.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { redactUrl } from '../../domain/redact.ts';
 import type { DB } from '../schema.ts';
 import { type BulkLoader, copyStreamLoader, jsonBatchLoader, pgliteBlobLoader } from './bulk-load.ts';
 import { type EmbeddedHandle, type EmbeddedSession, openEmbeddedSession } from './embedded.ts';
@@ -47,7 +48,7 @@ export async function openDatabase(
   const application_name = options.applicationName ?? 'perfrecon';
   if (config.databaseUrl !== undefined) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max, application_name });
-    return assemble(pool, copyStreamLoader(pool), redact(config.databaseUrl), undefined);
+    return assemble(pool, copyStreamLoader(pool), redactUrl(config.databaseUrl), undefined);
   }
   const session = await openEmbeddedSession(config.home);
   const { socketDir, port } = session.handle.endpoint;
@@ -149,8 +150,4 @@ function assemble(
       await session?.close();
     },
   };
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
