@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeUploadName } from '../../src/api/upload.ts';
 import { multipart } from './multipart.ts';
-import { type ApiHarness, bearer, openApiHarness } from './support.ts';
+import { type ApiHarness, bearer, openApiHarness, uploadFile } from './support.ts';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -145,13 +145,7 @@ describe('uploads', () => {
   });
 
   it('sanitises the name (path, control characters, reserved names) and keeps the original', async () => {
-    const upload = multipart('..\\..\\evil\u0007/CON.csv', 'account_id\n');
-    const res = await h.api.inject({
-      method: 'POST',
-      url: '/api/v1/files',
-      headers: { ...bearer(h.tokens.operator), ...upload.headers },
-      payload: upload.payload,
-    });
+    const res = await uploadFile(h, '..\\..\\evil\u0007/CON.csv', 'account_id\n');
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ originalName: '..\\..\\evil\u0007/CON.csv', storedName: '_CON.csv' });
     expect(fs.readdirSync(h.pipeline.landing.processing).some((name) => name.endsWith('--_CON.csv'))).toBe(

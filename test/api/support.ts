@@ -10,6 +10,7 @@ import { type RunningPipeline, startPipeline } from '../../src/pipeline/runtime.
 import { createToken } from '../../src/services/tokens.ts';
 import { pipelineEnv } from '../pipeline/support.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
+import { multipart } from './multipart.ts';
 
 export interface ApiHarness {
   env: TestEnv;
@@ -53,3 +54,14 @@ export async function openApiHarness(
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** POST a file to /api/v1/files as multipart/form-data, with an operator's token. */
+export function uploadFile(h: ApiHarness, filename: string, content: Buffer | string) {
+  const upload = multipart(filename, content);
+  return h.api.inject({
+    method: 'POST',
+    url: '/api/v1/files',
+    headers: { ...bearer(h.tokens.operator), ...upload.headers },
+    payload: upload.payload,
+  });
+}

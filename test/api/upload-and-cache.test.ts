@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountReturns, returnsReport } from '../../src/services/returns.ts';
 import { canonicalRows, HEADER, waitUntil } from '../pipeline/support.ts';
-import { multipart } from './multipart.ts';
-import { type ApiHarness, bearer, openApiHarness } from './support.ts';
+import { type ApiHarness, bearer, openApiHarness, uploadFile } from './support.ts';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -21,20 +20,14 @@ describe('a file uploaded through the API', () => {
 
   it('is accepted with 202 and followed until it is stored', async () => {
     const csv = `${[HEADER, ...canonicalRows('API-1', 40, '2024-01-01')].join('\n')}\n`;
-    const upload = multipart('canonical-api.csv', csv);
-    const res = await h.api.inject({
-      method: 'POST',
-      url: '/api/v1/files',
-      headers: { ...bearer(h.tokens.operator), ...upload.headers },
-      payload: upload.payload,
-    });
+    const res = await uploadFile(h, 'canonical-api.csv', csv);
     expect(res.statusCode).toBe(202);
     const accepted = res.json();
     expect(res.headers.location).toBe(accepted.statusUrl);
     const file = await waitUntil(async () => {
       const status = (await get(accepted.statusUrl)).json();
       return status.file?.status === 'SUCCEEDED' && status.job === 'completed' ? status.file : undefined;
-    });
+    }, 'the uploaded file stored and its job completed');
     expect(file).toMatchObject({ name: 'canonical-api.csv', vendor: 'canonical', rowsStored: 40 });
     fileId = file.id;
     const detail = (await get(`/api/v1/files/${fileId}`)).json();
@@ -101,7 +94,7 @@ describe('reconciliation runs and breaks through the API', () => {
     const run = await waitUntil(async () => {
       const current = (await get(statusUrl)).json();
       return current.status === 'RUNNING' ? undefined : current;
-    });
+    }, 'the run finished');
     expect(run).toMatchObject({ id: runId, status: 'COMPLETED', actor: 'api:test-operator' });
     const listAfter = await get('/api/v1/reconciliation/runs');
     expect(listAfter.headers['x-cache']).toBe('MISS');
