@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
 import { PRODUCT_VERSION } from '../domain/version.ts';
+import { registerApiCommand } from './commands/api.ts';
 import { registerBackupCommands } from './commands/backup.ts';
 import { registerBreaksCommands } from './commands/breaks.ts';
 import { registerDbCommands } from './commands/db.ts';
@@ -16,6 +17,7 @@ import { registerRecalcCommand } from './commands/recalc.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
+import { registerTokenCommands } from './commands/token.ts';
 import { registerTolerancesCommands } from './commands/tolerances.ts';
 import { registerVendorsCommands } from './commands/vendors.ts';
 
@@ -31,6 +33,7 @@ const program = new Command('perfrecon')
 
 registerIngestCommand(program);
 registerPipelineCommands(program);
+registerApiCommand(program);
 registerFilesCommands(program);
 registerDlqCommands(program);
 registerLineageCommand(program);
@@ -41,6 +44,7 @@ registerBreaksCommands(program);
 registerTolerancesCommands(program);
 registerSamplesCommand(program);
 registerVendorsCommands(program);
+registerTokenCommands(program);
 registerDbCommands(program);
 registerBackupCommands(program);
 
