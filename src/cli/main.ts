@@ -14,6 +14,7 @@ import { registerLineageCommand } from './commands/lineage.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRecalcCommand } from './commands/recalc.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
+import { registerRetentionCommands } from './commands/retention.ts';
 import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
 import { registerTolerancesCommands } from './commands/tolerances.ts';
@@ -43,6 +44,7 @@ registerSamplesCommand(program);
 registerVendorsCommands(program);
 registerDbCommands(program);
 registerBackupCommands(program);
+registerRetentionCommands(program);
 
 try {
   await program.parseAsync(process.argv);
