@@ -5,13 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { RetentionSettings } from '../../src/config/app-config.ts';
+import type { Logger } from '../../src/observe/logger.ts';
 import { writeSamples } from '../../src/samples/write-samples.ts';
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import { reconcile } from '../../src/services/reconciliation/index.ts';
-import { runRetention } from '../../src/services/retention.ts';
+import { runRetention, startRetentionSchedule } from '../../src/services/retention.ts';
 import { ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
@@ -254,6 +255,34 @@ describe('retention after real reconciliation runs', () => {
     // What is left: the newest result of each check, plus the failures a later run superseded.
     expect(await count('')).toBe(latestBefore.length + failedSuperseded);
   }, 300_000);
+});
+
+describe('retention on a schedule', () => {
+  it('runs every interval until stopped', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const reports: unknown[] = [];
+    const logger = {
+      info: (fields: { retention: unknown }) => reports.push(fields.retention),
+      error: () => {},
+    };
+    try {
+      const stop = startRetentionSchedule(
+        { database: app.database, logger: logger as unknown as Logger },
+        { settings: SETTINGS, landingRoot, actor: 'test:schedule', intervalMinutes: 60 },
+      );
+      vi.advanceTimersByTime(59 * 60_000);
+      expect(reports).toEqual([]);
+      vi.advanceTimersByTime(60_000);
+      await vi.waitFor(() => expect(reports).toHaveLength(1), { timeout: 30_000 });
+      expect(reports[0]).toMatchObject({ dryRun: false, ran: true });
+      stop();
+      vi.advanceTimersByTime(120 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(reports).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe.runIf(process.env.DATABASE_URL)('one retention run at a time', () => {
