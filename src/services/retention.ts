@@ -6,7 +6,8 @@
 // archived landing files older than their retention.
 //
 // `perfrecon retention run` runs it once; worker processes run it on a schedule. Only one run at
-// a time on a database (an advisory lock: the others skip), and each purge deletes in batches.
+// a time on a database (an advisory lock: the others skip), and each statement covers one slice
+// (a few accounts, a window of ids), so no transaction is long.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RetentionSettings } from '../config/app-config.ts';
@@ -14,16 +15,20 @@ import type { RetentionReport } from '../contracts/retention.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Database } from '../store/db/database.ts';
 import {
+  type AgedTable,
+  agedIdRange,
   auditRetention,
-  countPurgeable,
   forgetStoredPaths,
-  type PurgeName,
-  purgeBatch,
+  nextResultAccounts,
+  purgeAgedRows,
+  purgeSupersededResults,
   releaseRetentionLock,
   tryRetentionLock,
 } from '../store/retention-repository.ts';
 
-const BATCH = 10_000;
+/** Accounts whose results one statement purges, and ids one statement of the logs covers. */
+const ACCOUNTS_PER_STEP = 100;
+const IDS_PER_STEP = 10_000;
 const DAY_MS = 86_400_000;
 
 export interface RetentionDeps {
@@ -63,25 +68,27 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
     if (!(await tryRetentionLock(connection))) return;
     try {
       report.ran = true;
-      const purge = (name: PurgeName, cutoff: Date | null) =>
-        cutoff === null
-          ? 0
-          : options.dryRun
-            ? countPurgeable(connection, name, cutoff)
-            : purgeAll(connection, name, cutoff);
-      report.results.rows = await purge('supersededResults', cutoffs.results);
-      report.processingLog.rows = await purge('processingLog', cutoffs.processingLog);
+      const { dryRun } = options;
+      if (cutoffs.results !== null)
+        report.results.rows = await purgeResults(connection, cutoffs.results, dryRun);
+      if (cutoffs.processingLog !== null)
+        report.processingLog.rows = await purgeAged(
+          connection,
+          'etl_processing_log',
+          cutoffs.processingLog,
+          dryRun,
+        );
       if (cutoffs.landing !== null) {
-        const removed = await purgeArchive(options.landingRoot, cutoffs.landing, options.dryRun);
+        const removed = await purgeArchive(options.landingRoot, cutoffs.landing, dryRun);
         report.landing.files = removed.paths.length;
         report.landing.bytes = removed.bytes;
-        if (!options.dryRun) await forgetStoredPaths(connection, removed.paths);
+        if (!dryRun) await forgetStoredPaths(connection, removed.paths);
       }
-      // The audit purge runs last, so the record of this run is not purged with the old rows.
-      report.audit.rows = await purge('audit', cutoffs.audit);
+      if (cutoffs.audit !== null)
+        report.audit.rows = await purgeAged(connection, 'audit_log', cutoffs.audit, dryRun);
       const removedAny =
         report.results.rows + report.processingLog.rows + report.audit.rows + report.landing.files > 0;
-      if (!options.dryRun && removedAny) await auditRetention(connection, options.actor, report);
+      if (!dryRun && removedAny) await auditRetention(connection, options.actor, report);
     } finally {
       await releaseRetentionLock(connection);
     }
@@ -89,17 +96,29 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
   return report;
 }
 
-async function purgeAll(
-  db: Parameters<typeof purgeBatch>[0],
-  name: PurgeName,
-  cutoff: Date,
-): Promise<number> {
+type Connection = Parameters<typeof purgeAgedRows>[0];
+
+/** Superseded passing results, a few accounts at a time, in account order. */
+async function purgeResults(db: Connection, cutoff: Date, dryRun: boolean): Promise<number> {
   let total = 0;
+  let after: string | null = null;
   for (;;) {
-    const removed = await purgeBatch(db, name, cutoff, BATCH);
-    total += removed;
-    if (removed < BATCH) return total;
+    const accounts = await nextResultAccounts(db, after, ACCOUNTS_PER_STEP);
+    if (accounts.length === 0) return total;
+    total += await purgeSupersededResults(db, accounts, cutoff, dryRun);
+    after = accounts[accounts.length - 1] ?? null;
   }
+}
+
+/** Rows older than the cutoff, one window of ids at a time. */
+async function purgeAged(db: Connection, table: AgedTable, cutoff: Date, dryRun: boolean): Promise<number> {
+  const range = await agedIdRange(db, table, cutoff);
+  if (range === undefined) return 0;
+  let total = 0;
+  for (let from = range.first; from <= range.last; from += IDS_PER_STEP) {
+    total += await purgeAgedRows(db, table, { from, to: from + IDS_PER_STEP }, cutoff, dryRun);
+  }
+  return total;
 }
 
 /** Archived files in day folders (archive/YYYY/MM/DD, the day received, UTC) before the cutoff's day. */

@@ -1,77 +1,117 @@
 // What retention purges, as SQL: superseded passing reconciliation results, old processing-log
-// rows (each file's latest row stays) and old audit rows. Each purge deletes one bounded batch
-// per call, so a large backlog never holds locks or a transaction for long; the caller loops.
+// rows (each file's latest row stays) and old audit rows. Every statement covers one bounded
+// slice — a few accounts' results, a window of ids — and the caller walks the slices in key
+// order, so the whole purge reads each table once and never holds a long transaction.
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from './db/database.ts';
 
-/** The rows a purge removes, as a WHERE over alias `r` of its table (shared by count and delete). */
-interface Purge {
-  table: string;
-  key: readonly string[];
-  where: (cutoff: Date) => RawBuilder<unknown>;
+/** Remove the rows (or, on a dry run, only count them); returns how many. */
+async function removeOrCount(
+  db: Executor,
+  table: string,
+  doomed: RawBuilder<unknown>,
+  key: readonly string[],
+  dryRun: boolean,
+) {
+  if (dryRun) {
+    const { rows } = await sql<{
+      n: string;
+    }>`WITH doomed AS (${doomed}) SELECT count(*)::text AS n FROM doomed`.execute(db);
+    return Number(rows[0]?.n ?? 0);
+  }
+  const keys = (alias: string) => sql.join(key.map((column) => sql.ref(`${alias}.${column}`)));
+  const result = await sql`WITH doomed AS (${doomed})
+    DELETE FROM ${sql.table(table)} t USING doomed d WHERE (${keys('t')}) = (${keys('d')})`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /**
- * A passing result is superseded when a later run has a result for the same check (account,
- * check, vendor, counterparty, period). The newest result of a check is never superseded, and
- * FAILED results are never selected: both stay forever.
+ * The next `limit` accounts that have reconciliation results, after `after` (null: from the
+ * first), found by stepping through the primary key's leading column (one index probe each).
  */
-const SUPERSEDED_RESULTS: Purge = {
-  table: 'reconciliation_results',
-  key: ['account_id', 'run_id', 'check_kind', 'vendor_code', 'counterparty', 'period_start', 'period_end'],
-  where: (cutoff) => sql`r.status = 'PASSED'
-    AND r.run_id IN (SELECT id FROM reconciliation_runs WHERE started_at < ${cutoff})
-    AND EXISTS (SELECT 1 FROM reconciliation_results n
-      WHERE n.account_id = r.account_id AND n.check_kind = r.check_kind AND n.vendor_code = r.vendor_code
-        AND n.counterparty = r.counterparty AND n.period_start = r.period_start
-        AND n.period_end = r.period_end AND n.run_id > r.run_id)`,
-};
-
-/** Old timeline rows of a file; its latest row (its current state) stays whatever its age. */
-const OLD_PROCESSING_LOG: Purge = {
-  table: 'etl_processing_log',
-  key: ['id'],
-  where: (cutoff) => sql`r.at < ${cutoff}
-    AND EXISTS (SELECT 1 FROM etl_processing_log n WHERE n.file_id = r.file_id AND n.id > r.id)`,
-};
-
-const OLD_AUDIT: Purge = {
-  table: 'audit_log',
-  key: ['id'],
-  where: (cutoff) => sql`r.at < ${cutoff}`,
-};
-
-export const PURGES = {
-  supersededResults: SUPERSEDED_RESULTS,
-  processingLog: OLD_PROCESSING_LOG,
-  audit: OLD_AUDIT,
-} as const;
-export type PurgeName = keyof typeof PURGES;
-
-/** How many rows a purge would remove now. */
-export async function countPurgeable(db: Executor, name: PurgeName, cutoff: Date): Promise<number> {
-  const purge = PURGES[name];
-  const { rows } = await sql<{ n: string }>`
-    SELECT count(*)::text AS n FROM ${sql.table(purge.table)} r WHERE ${purge.where(cutoff)}`.execute(db);
-  return Number(rows[0]?.n ?? 0);
+export async function nextResultAccounts(
+  db: Executor,
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await sql<{ account_id: string }>`
+    WITH RECURSIVE step(account_id, n) AS (
+      (SELECT account_id, 1 FROM reconciliation_results
+        WHERE ${after === null ? sql`TRUE` : sql`account_id > ${after}`} ORDER BY account_id LIMIT 1)
+      UNION ALL
+      SELECT (SELECT r.account_id FROM reconciliation_results r WHERE r.account_id > step.account_id
+          ORDER BY r.account_id LIMIT 1), n + 1
+        FROM step WHERE step.account_id IS NOT NULL AND n < ${limit}
+    )
+    SELECT account_id FROM step WHERE account_id IS NOT NULL`.execute(db);
+  return rows.map((row) => row.account_id);
 }
 
-/** Remove up to `batch` rows of a purge; returns how many went (fewer than `batch`: done). */
-export async function purgeBatch(
+const RESULT_KEY = [
+  'account_id',
+  'run_id',
+  'check_kind',
+  'vendor_code',
+  'counterparty',
+  'period_start',
+  'period_end',
+];
+
+/**
+ * Of these accounts' results: PASSED ones from runs started before `cutoff` for which a later
+ * run has a result of the same check (account, check, vendor, counterparty, period). The newest
+ * result of a check and every FAILED result are never selected.
+ */
+export function purgeSupersededResults(
   db: Executor,
-  name: PurgeName,
+  accounts: readonly string[],
   cutoff: Date,
-  batch: number,
-): Promise<number> {
-  const purge = PURGES[name];
-  const keys = sql.join(purge.key.map((column) => sql.ref(`r.${column}`)));
-  const doomedKeys = sql.join(purge.key.map((column) => sql.ref(`d.${column}`)));
-  const result = await sql`
-    WITH doomed AS (
-      SELECT ${keys} FROM ${sql.table(purge.table)} r WHERE ${purge.where(cutoff)} LIMIT ${batch}
-    )
-    DELETE FROM ${sql.table(purge.table)} r USING doomed d WHERE (${keys}) = (${doomedKeys})`.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
+  dryRun: boolean,
+) {
+  const doomed = sql`
+    SELECT account_id, run_id, check_kind, vendor_code, counterparty, period_start, period_end
+    FROM (
+      SELECT account_id, run_id, check_kind, vendor_code, counterparty, period_start, period_end, status,
+        max(run_id) OVER (PARTITION BY account_id, check_kind, vendor_code, counterparty, period_start, period_end) AS newest
+      FROM reconciliation_results WHERE account_id = ANY(${[...accounts]}::text[])
+    ) checks
+    WHERE status = 'PASSED' AND run_id < newest
+      AND run_id IN (SELECT id FROM reconciliation_runs WHERE started_at < ${cutoff})`;
+  return removeOrCount(db, 'reconciliation_results', doomed, RESULT_KEY, dryRun);
+}
+
+export type AgedTable = 'etl_processing_log' | 'audit_log';
+
+/** The id range holding every row older than `cutoff` (rows are numbered as they are written). */
+export async function agedIdRange(
+  db: Executor,
+  table: AgedTable,
+  cutoff: Date,
+): Promise<{ first: number; last: number } | undefined> {
+  const { rows } = await sql<{ first: number | null; last: number | null }>`
+    SELECT min(id) AS first, max(id) AS last FROM ${sql.table(table)} WHERE at < ${cutoff}`.execute(db);
+  const range = rows[0];
+  return range?.first == null || range.last == null ? undefined : { first: range.first, last: range.last };
+}
+
+/**
+ * Rows with ids in [from, to) older than `cutoff`. Of the processing log, each file's latest row
+ * stays whatever its age: it is the file's current state on its timeline.
+ */
+export function purgeAgedRows(
+  db: Executor,
+  table: AgedTable,
+  window: { from: number; to: number },
+  cutoff: Date,
+  dryRun: boolean,
+) {
+  const latestStays =
+    table === 'etl_processing_log'
+      ? sql`AND EXISTS (SELECT 1 FROM etl_processing_log n WHERE n.file_id = r.file_id AND n.id > r.id)`
+      : sql``;
+  const doomed = sql`SELECT r.id FROM ${sql.table(table)} r
+    WHERE r.id >= ${window.from} AND r.id < ${window.to} AND r.at < ${cutoff} ${latestStays}`;
+  return removeOrCount(db, table, doomed, ['id'], dryRun);
 }
 
 /**
@@ -91,12 +131,9 @@ export async function releaseRetentionLock(db: Executor): Promise<void> {
 /** Archived landing files that were deleted are no longer anywhere: their file rows say so. */
 export async function forgetStoredPaths(db: Executor, paths: readonly string[]): Promise<number> {
   if (paths.length === 0) return 0;
-  const result = await db
-    .updateTable('files')
-    .set({ stored_path: null })
-    .where('stored_path', 'in', [...paths])
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const result =
+    await sql`UPDATE files SET stored_path = NULL WHERE stored_path = ANY(${[...paths]}::text[])`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /** One audit row per retention run that removed something: what, up to when, and who ran it. */
