@@ -61,9 +61,12 @@ case "$archive$target" in *"'"*) fail "quotes in --archive or --target-time are 
 if [ -e "$pgdata" ] && [ -n "$(ls -A "$pgdata")" ]; then
   fail "$pgdata is not empty: restore into a new folder, never over a data folder"
 fi
-if ls "$base" | grep -qE '^[0-9]+\.tar\.gz$'; then
-  fail "$base holds tablespaces; restore them by hand (see the PostgreSQL manual, 'Recovering Using a Continuous Archive Backup')"
-fi
+for archive_file in "$base"/*.tar.gz; do
+  case ${archive_file##*/} in
+    base.tar.gz | pg_wal.tar.gz) ;;
+    *) fail "$base holds tablespaces; restore them by hand (PostgreSQL manual: 'Recovering Using a Continuous Archive Backup')" ;;
+  esac
+done
 bin=${PG_BIN:-$(pg_config --bindir)}
 
 mkdir -p "$pgdata"
@@ -80,7 +83,7 @@ rm -f "$pgdata/standby.signal" "$pgdata/postmaster.pid"
   echo "recovery_target_action = 'promote'"
   if [ "$keep_archiving" -eq 0 ]; then echo "archive_mode = off"; fi
   if [ -n "$port" ]; then echo "port = $port"; fi
-  for setting in "${settings[@]}"; do
+  for setting in ${settings[@]+"${settings[@]}"}; do
     name=${setting%%=*} value=${setting#*=}
     echo "$name = '${value//\'/\'\'}'"
   done

@@ -1,9 +1,12 @@
 // The point-in-time recovery recipe (scripts/pitr/) run as an operator would, on a throw-away
 // cluster this test creates: WAL archiving on, a base backup, perfrecon data written, a time
 // noted, more data written, then a restore into a new data folder to that time — which holds
-// what was committed before the time and nothing after. Server leg only (DATABASE_URL set: the
-// machine has PostgreSQL's programs); the machine's own server is never touched.
+// what was committed before the time and nothing after. The recipe runs on the server leg only
+// (DATABASE_URL set: the machine has PostgreSQL's programs), and never touches that server; the
+// scripts' own checks run on both legs.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -205,3 +208,32 @@ describe.runIf(process.env.DATABASE_URL)(
     });
   },
 );
+
+describe("the recipe's scripts, without a cluster", () => {
+  it.each(['archive-wal.sh', 'base-backup.sh', 'restore.sh'])('%s --help says how to use it', (script) => {
+    expect(execFileSync(path.join(SCRIPTS, script), ['--help'], { encoding: 'utf8' })).toMatch(/^Usage: /);
+  });
+
+  it('archive-wal.sh archives a segment once, accepts the same again, refuses a different one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfrecon-wal-'));
+    try {
+      const archive = path.join(dir, 'archive');
+      fs.mkdirSync(archive);
+      const segment = path.join(dir, '000000010000000000000001');
+      fs.writeFileSync(segment, 'wal bytes');
+      const archiveWal = () =>
+        execFileSync(path.join(SCRIPTS, 'archive-wal.sh'), [archive, segment, path.basename(segment)], {
+          stdio: 'pipe',
+        });
+      archiveWal();
+      expect(fs.readFileSync(path.join(archive, path.basename(segment)), 'utf8')).toBe('wal bytes');
+      archiveWal(); // PostgreSQL may ask again after a crash
+      fs.writeFileSync(segment, 'other bytes');
+      expect(archiveWal).toThrow();
+      expect(fs.readFileSync(path.join(archive, path.basename(segment)), 'utf8')).toBe('wal bytes');
+      expect(fs.readdirSync(archive)).toEqual([path.basename(segment)]); // no partial copy left
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
