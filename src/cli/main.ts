@@ -15,6 +15,7 @@ import { registerLineageCommand } from './commands/lineage.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
 import { registerRecalcCommand } from './commands/recalc.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
+import { registerRetentionCommands } from './commands/retention.ts';
 import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
 import { registerTokenCommands } from './commands/token.ts';
@@ -47,6 +48,7 @@ registerVendorsCommands(program);
 registerTokenCommands(program);
 registerDbCommands(program);
 registerBackupCommands(program);
+registerRetentionCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,6 +25,8 @@ export interface AppConfig {
   api: ApiSettings;
   /** Prefix of every Redis key (cache, rate limits), so deployments can share one Redis. */
   redisPrefix: string;
+  /** What `perfrecon retention run` and the workers' scheduled run purge, and how often. */
+  retention: RetentionSettings;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -73,6 +75,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     breaks: { fourEyes: flag('PERFRECON_BREAKS_FOUR_EYES', env.PERFRECON_BREAKS_FOUR_EYES) },
     api: loadApiSettings(env),
     redisPrefix: env.PERFRECON_REDIS_PREFIX || 'perfrecon',
+    retention: loadRetentionSettings(env),
   };
 }
 
@@ -125,6 +128,40 @@ export interface AlertSettings {
 export interface BreakSettings {
   /** A resolution must be approved by a second person (PERFRECON_BREAKS_FOUR_EYES=true). */
   fourEyes: boolean;
+}
+
+export interface RetentionSettings {
+  /**
+   * Passing reconciliation results from runs older than this many days are purged once a newer
+   * result of the same check exists; the newest result of every check and every FAILED one stay.
+   */
+  resultsDays: number;
+  /** Processing-log rows older than this are purged, except the latest row of each file. */
+  processingLogDays: number;
+  /** Audit rows older than this are purged; undefined keeps them forever (the default). */
+  auditDays: number | undefined;
+  /** Files in the landing folder's archive/ older than this are deleted; undefined keeps them (the default). */
+  landingDays: number | undefined;
+  /** How often worker processes run retention; undefined: never (run it from cron instead). */
+  intervalMinutes: number | undefined;
+}
+
+function loadRetentionSettings(env: NodeJS.ProcessEnv): RetentionSettings {
+  const interval = env.PERFRECON_RETENTION_INTERVAL_MINUTES;
+  return {
+    resultsDays: positiveInteger(
+      'PERFRECON_RETENTION_RESULTS_DAYS',
+      env.PERFRECON_RETENTION_RESULTS_DAYS,
+      30,
+    ),
+    processingLogDays: positiveInteger('PERFRECON_RETENTION_LOG_DAYS', env.PERFRECON_RETENTION_LOG_DAYS, 365),
+    auditDays: optionalPositive('PERFRECON_RETENTION_AUDIT_DAYS', env.PERFRECON_RETENTION_AUDIT_DAYS),
+    landingDays: optionalPositive('PERFRECON_RETENTION_LANDING_DAYS', env.PERFRECON_RETENTION_LANDING_DAYS),
+    intervalMinutes:
+      interval === 'off'
+        ? undefined
+        : positiveInteger('PERFRECON_RETENTION_INTERVAL_MINUTES', interval, 1440),
+  };
 }
 
 function flag(name: string, raw: string | undefined): boolean {

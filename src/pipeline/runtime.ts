@@ -14,6 +14,7 @@ import { openLineageSink } from '../observe/openlineage.ts';
 import { discardAbandonedStaging } from '../services/ingest/ingest-file.ts';
 import { lineageDatabase } from '../services/ingest/ingest-lineage.ts';
 import { reconcileAfterIngest, startBreakDigest } from '../services/reconciliation/index.ts';
+import { startRetentionSchedule } from '../services/retention.ts';
 import type { Database } from '../store/db/database.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
 import { type PipelineDeps, processLandedFile } from './ingest-job.ts';
@@ -130,6 +131,18 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
     options.workers !== undefined && intervalMinutes !== null
       ? startBreakDigest(app, { intervalMinutes, severity })
       : undefined;
+  // Retention on a schedule, in every worker process; one run at a time holds the database's
+  // lock and the others skip theirs.
+  const retention = app.config.retention;
+  const stopRetention =
+    options.workers !== undefined && retention.intervalMinutes !== undefined
+      ? startRetentionSchedule(app, {
+          settings: retention,
+          landingRoot: app.config.pipeline.landingPath,
+          actor: `worker:${deps.worker}`,
+          intervalMinutes: retention.intervalMinutes,
+        })
+      : undefined;
   let stopping: Promise<void> | undefined;
   return {
     boss,
@@ -139,6 +152,7 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
     stop() {
       stopping ??= (async () => {
         stopDigest?.();
+        stopRetention?.();
         await watcher?.stop();
         // Graceful: running handlers get the timeout to finish; pg-boss then fails (releases)
         // what is still active, so no job stays `active` for a dead process.

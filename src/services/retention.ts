@@ -1,0 +1,182 @@
+// Retention: what grows with every run is purged by a configurable age, and what is evidence
+// stays. Kept forever: the newest reconciliation result of every check (period and check) and
+// every FAILED result; each file's latest processing-log row; audit rows and archived landing
+// files unless a retention is set for them. Purged: older passing results (a later run checked
+// the same thing again), older processing-log rows, and — when configured — audit rows and
+// archived landing files older than their retention.
+//
+// `perfrecon retention run` runs it once; worker processes run it on a schedule. Only one run at
+// a time on a database (an advisory lock: the others skip), and each statement covers one slice
+// (a few accounts, a window of ids), so no transaction is long.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { RetentionSettings } from '../config/app-config.ts';
+import type { RetentionReport } from '../contracts/retention.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { Database } from '../store/db/database.ts';
+import {
+  type AgedTable,
+  agedIdRange,
+  auditRetention,
+  forgetStoredPaths,
+  nextResultAccounts,
+  purgeAgedRows,
+  purgeSupersededResults,
+  releaseRetentionLock,
+  tryRetentionLock,
+} from '../store/retention-repository.ts';
+
+/** Accounts whose results one statement purges, and ids one statement of the logs covers. */
+const ACCOUNTS_PER_STEP = 100;
+const IDS_PER_STEP = 10_000;
+const DAY_MS = 86_400_000;
+
+export interface RetentionDeps {
+  database: Pick<Database, 'db'>;
+}
+
+export interface RetentionOptions {
+  settings: RetentionSettings;
+  /** The landing folder; its archive/YYYY/MM/DD/ is where archived files are. */
+  landingRoot: string;
+  dryRun: boolean;
+  actor: string;
+  now?: Date;
+}
+
+const daysBefore = (now: Date, days: number | undefined) =>
+  days === undefined ? null : new Date(now.getTime() - days * DAY_MS);
+
+export async function runRetention(deps: RetentionDeps, options: RetentionOptions): Promise<RetentionReport> {
+  const now = options.now ?? new Date();
+  const { settings } = options;
+  const cutoffs = {
+    results: daysBefore(now, settings.resultsDays),
+    processingLog: daysBefore(now, settings.processingLogDays),
+    audit: daysBefore(now, settings.auditDays),
+    landing: daysBefore(now, settings.landingDays),
+  };
+  const report: RetentionReport = {
+    dryRun: options.dryRun,
+    ran: false,
+    results: { cutoff: cutoffs.results?.toISOString() ?? null, rows: 0 },
+    processingLog: { cutoff: cutoffs.processingLog?.toISOString() ?? null, rows: 0 },
+    audit: { cutoff: cutoffs.audit?.toISOString() ?? null, rows: 0 },
+    landing: { cutoff: cutoffs.landing?.toISOString() ?? null, files: 0, bytes: 0 },
+  };
+  await deps.database.db.connection().execute(async (connection) => {
+    if (!(await tryRetentionLock(connection))) return;
+    try {
+      report.ran = true;
+      const { dryRun } = options;
+      if (cutoffs.results !== null)
+        report.results.rows = await purgeResults(connection, cutoffs.results, dryRun);
+      if (cutoffs.processingLog !== null)
+        report.processingLog.rows = await purgeAged(
+          connection,
+          'etl_processing_log',
+          cutoffs.processingLog,
+          dryRun,
+        );
+      if (cutoffs.landing !== null) {
+        const removed = await purgeArchive(options.landingRoot, cutoffs.landing, dryRun);
+        report.landing.files = removed.paths.length;
+        report.landing.bytes = removed.bytes;
+        if (!dryRun) await forgetStoredPaths(connection, removed.paths);
+      }
+      if (cutoffs.audit !== null)
+        report.audit.rows = await purgeAged(connection, 'audit_log', cutoffs.audit, dryRun);
+      const removedAny =
+        report.results.rows + report.processingLog.rows + report.audit.rows + report.landing.files > 0;
+      if (!dryRun && removedAny) await auditRetention(connection, options.actor, report);
+    } finally {
+      await releaseRetentionLock(connection);
+    }
+  });
+  return report;
+}
+
+type Connection = Parameters<typeof purgeAgedRows>[0];
+
+/** Superseded passing results, a few accounts at a time, in account order. */
+async function purgeResults(db: Connection, cutoff: Date, dryRun: boolean): Promise<number> {
+  let total = 0;
+  let after: string | null = null;
+  for (;;) {
+    const accounts = await nextResultAccounts(db, after, ACCOUNTS_PER_STEP);
+    if (accounts.length === 0) return total;
+    total += await purgeSupersededResults(db, accounts, cutoff, dryRun);
+    after = accounts[accounts.length - 1] ?? null;
+  }
+}
+
+/** Rows older than the cutoff, one window of ids at a time. */
+async function purgeAged(db: Connection, table: AgedTable, cutoff: Date, dryRun: boolean): Promise<number> {
+  const range = await agedIdRange(db, table, cutoff);
+  if (range === undefined) return 0;
+  let total = 0;
+  for (let from = range.first; from <= range.last; from += IDS_PER_STEP) {
+    total += await purgeAgedRows(db, table, { from, to: from + IDS_PER_STEP }, cutoff, dryRun);
+  }
+  return total;
+}
+
+/** Archived files in day folders (archive/YYYY/MM/DD, the day received, UTC) before the cutoff's day. */
+async function purgeArchive(
+  landingRoot: string,
+  cutoff: Date,
+  dryRun: boolean,
+): Promise<{ paths: string[]; bytes: number }> {
+  const archive = path.join(landingRoot, 'archive');
+  const cutoffDay = cutoff.toISOString().slice(0, 10);
+  const paths: string[] = [];
+  let bytes = 0;
+  for (const dayFolder of await dayFolders(archive)) {
+    if (dayFolder.day >= cutoffDay) continue;
+    for (const entry of await fs.readdir(dayFolder.path, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = path.join(dayFolder.path, entry.name);
+      bytes += (await fs.stat(file)).size;
+      if (!dryRun) await fs.rm(file);
+      paths.push(file);
+    }
+    if (!dryRun) await removeEmptyUpTo(dayFolder.path, archive);
+  }
+  return { paths, bytes };
+}
+
+async function dayFolders(archive: string): Promise<{ day: string; path: string }[]> {
+  const list = async (folder: string) =>
+    (await fs.readdir(folder, { withFileTypes: true }).catch(() => []))
+      .filter((entry) => entry.isDirectory() && /^\d+$/.test(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+  const found: { day: string; path: string }[] = [];
+  for (const year of await list(archive))
+    for (const month of await list(path.join(archive, year)))
+      for (const day of await list(path.join(archive, year, month)))
+        found.push({ day: `${year}-${month}-${day}`, path: path.join(archive, year, month, day) });
+  return found;
+}
+
+/** Remove a folder and its parents below `root` while they are empty (never `root` itself). */
+async function removeEmptyUpTo(folder: string, root: string): Promise<void> {
+  for (let current = folder; current !== root && current.startsWith(root); current = path.dirname(current)) {
+    if ((await fs.readdir(current)).length > 0) return;
+    await fs.rmdir(current);
+  }
+}
+
+/** Run retention every `intervalMinutes` (the first run one interval after start); returns a stop function. */
+export function startRetentionSchedule(
+  deps: RetentionDeps & { logger?: Logger | undefined },
+  options: Omit<RetentionOptions, 'dryRun' | 'now'> & { intervalMinutes: number },
+): () => void {
+  const timer = setInterval(() => {
+    runRetention(deps, { ...options, dryRun: false })
+      .then((report) => deps.logger?.info({ retention: report }, 'retention run'))
+      .catch((error: Error) => deps.logger?.error({ err: error.message }, 'retention run failed'));
+  }, options.intervalMinutes * 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
