@@ -26,6 +26,7 @@ export interface StagedPeriod {
 
 const STAGING_COLUMNS = [
   'load_id',
+  'job_id',
   'account_id',
   'vendor_code',
   'period_start',
@@ -48,10 +49,17 @@ const STAGING_COLUMNS = [
   'field_sources',
 ] as const;
 
-function stagingRow(loadId: string, period: StagedPeriod): CopyValue[] {
+/** A bulk load into staging: its id, and the job whose attempt stages it (null outside a job). */
+export interface StagingLoad {
+  loadId: string;
+  jobId: string | null;
+}
+
+function stagingRow(load: StagingLoad, period: StagedPeriod): CopyValue[] {
   const { record, calculation } = period;
   return [
-    loadId,
+    load.loadId,
+    load.jobId,
     record.accountId,
     period.vendorCode,
     record.periodStart,
@@ -78,13 +86,13 @@ function stagingRow(loadId: string, period: StagedPeriod): CopyValue[] {
 
 export async function stagePeriods(
   bulk: BulkLoader,
-  loadId: string,
+  load: StagingLoad,
   periods: StagedPeriod[],
 ): Promise<number> {
   return bulk.load(
     'staging_periods',
     STAGING_COLUMNS,
-    periods.map((period) => stagingRow(loadId, period)),
+    periods.map((period) => stagingRow(load, period)),
   );
 }
 
@@ -102,6 +110,36 @@ export async function discardAbandonedStaging(db: Kysely<DB>, olderThanHours = 2
     db,
   );
   return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * The jobs that have rows in staging, each with when it last staged one (as text: a JavaScript
+ * Date would drop the microseconds).
+ */
+export async function stagingJobs(db: Kysely<DB>): Promise<{ jobId: string; lastStagedAt: string }[]> {
+  const { rows } = await sql<{ job_id: string; last_staged_at: string }>`
+    SELECT job_id, max(staged_at)::text AS last_staged_at FROM staging_periods
+    WHERE job_id IS NOT NULL GROUP BY job_id`.execute(db);
+  return rows.map((row) => ({ jobId: row.job_id, lastStagedAt: row.last_staged_at }));
+}
+
+/** Drop a job's staged rows up to `until` (a later attempt of the job stages after it). */
+export async function discardStagingOfJob(db: Kysely<DB>, jobId: string, until: string): Promise<number> {
+  const result = await sql`
+    DELETE FROM staging_periods WHERE job_id = ${jobId} AND staged_at <= ${until}::timestamptz`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** The staged row of a load with the widest key (account id and vendor), and its size in bytes. */
+export async function widestStagedKey(
+  db: Kysely<DB>,
+  loadId: string,
+): Promise<{ location: SourceLocation; bytes: number } | undefined> {
+  const { rows } = await sql<{ source_location: SourceLocation; bytes: number }>`
+    SELECT source_location, octet_length(account_id) + octet_length(vendor_code) AS bytes
+    FROM staging_periods WHERE load_id = ${loadId} ORDER BY bytes DESC LIMIT 1`.execute(db);
+  const row = rows[0];
+  return row === undefined ? undefined : { location: row.source_location, bytes: row.bytes };
 }
 
 export class StagingMismatchError extends Error {

@@ -161,11 +161,14 @@ export interface ReconciliationRunsTable {
   trigger: 'manual' | 'ingest' | 'schedule';
   actor: string;
   inputs: JSONColumnType<Record<string, unknown>>;
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED';
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABANDONED';
   started_at: Timestamp;
   finished_at: NullableTimestamp;
   summary: JSONColumnType<Record<string, unknown>> | null;
   error: string | null;
+  heartbeat_at: Timestamp;
+  abandoned_by: string | null;
+  abandoned_at: NullableTimestamp;
 }
 
 /** Rows arrive by bulk load; read through Kysely. */
@@ -239,6 +242,14 @@ export interface ReconciliationBreaksTable {
 /** Only load_id is read through Kysely; rows arrive by bulk load. */
 export interface StagingPeriodsTable {
   load_id: string;
+  job_id: string | null;
+  staged_at: Timestamp;
+}
+
+export interface DatabaseIdentityTable {
+  singleton: Generated<boolean>;
+  id: string;
+  created_at: Generated<Date>;
 }
 
 export interface DB {
@@ -257,4 +268,5 @@ export interface DB {
   reconciliation_runs: ReconciliationRunsTable;
   reconciliation_results: ReconciliationResultsTable;
   reconciliation_breaks: ReconciliationBreaksTable;
+  database_identity: DatabaseIdentityTable;
 }

@@ -11,6 +11,7 @@ export {
 } from './breaks.ts';
 export { breakDigest, startBreakDigest } from './digest.ts';
 export {
+  abandonRuns,
   type ReconcileDeps,
   type ReconcileOutcome,
   type ReconcileRequest,
