@@ -260,6 +260,11 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     const counts = await db.transaction().execute(async (trx) => {
       await setAuditActor(trx, context.actor);
       const merged = await mergeStaged(trx, loadId, staged, id, configVersion ?? '');
+      if (merged.superseded > 0) {
+        summary.warnings.unshift(
+          `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
+        );
+      }
       await insertQuarantined(trx, id, quarantined);
       await setFileStatus(trx, id, {
         status,
