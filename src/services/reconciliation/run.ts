@@ -1,6 +1,7 @@
-// The reconciliation run (SPEC §1.8, §4): for each account in scope, batch by batch, load the
-// periods with their neighbours, decide every check (src/reconcile), store the results, follow
-// the breaks, invalidate the cache for the accounts covered; then summarize the run and alert.
+// The reconciliation run (SPEC §1.8, §4): for each account in scope, batch by batch, under the
+// accounts' advisory locks, load the periods with their neighbours, decide every check
+// (src/reconcile) and follow the breaks; then store the results, invalidate the cache for the
+// accounts covered, beat the run's heartbeat; at the end summarize the run and alert.
 
 import { type Cache, tags } from '../../cache/index.ts';
 import type { AlertEvent, Notifier } from '../../domain/alert.ts';
@@ -12,6 +13,7 @@ import type { Logger } from '../../observe/logger.ts';
 import {
   type KnownBreak,
   planBreakSync,
+  type ReconContext,
   type RunScope,
   type RunSummary,
   reconcileAccount,
@@ -155,22 +157,9 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
     for (let index = 0; index < accounts.length; index += batchSize) {
       throwIfAborted(request.signal);
       const batch = accounts.slice(index, index + batchSize);
-      // Read, decide and follow the breaks under the accounts' locks: a run over the same
-      // accounts (after another file, or on demand) waits, then reads what this one wrote, so
-      // neither clears what the other has just seen failing.
-      const synced = await db.transaction().execute(async (trx) => {
-        await setAuditActor(trx, request.actor);
-        await lockAccounts(trx, batch);
-        const periods = await loadPeriods(trx, batch, scope.from, scope.to);
-        const results = batch.flatMap((accountId) =>
-          reconcileAccount(accountId, periods.get(accountId) ?? [], scope, { tolerances, settings }),
-        );
-        const plan = planBreakSync(await knownBreaks(trx, batch), results, covered);
-        const inserted = await applyBreakSync(trx, runId, plan);
-        await heartbeatRun(trx, runId);
-        // A break another run opened meanwhile is not opened again: this run has seen it.
-        const seen = plan.seen.length + plan.open.length - inserted.length;
-        return { results, inserted, seen, cleared: plan.clear.length };
+      const synced = await reconcileBatch(db, { runId, actor: request.actor, scope, covered }, batch, {
+        tolerances,
+        settings,
       });
       // Results are a record of the run, appended by bulk load outside the transaction.
       await storeResults(bulk, runId, synced.results);
@@ -193,6 +182,36 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
     await deps.cache.invalidate([tags.runs, tags.breaks]);
     throw error;
   }
+}
+
+interface BatchRun {
+  runId: number;
+  actor: string;
+  scope: RunScope;
+  /** The known breaks the run's scope covers (those it may clear). */
+  covered: (known: KnownBreak) => boolean;
+}
+
+/**
+ * One batch of accounts, read, decided and its breaks followed under the accounts' locks: a run
+ * over the same accounts (after another file, or on demand) waits, then reads what this one
+ * wrote, so neither clears what the other has just seen failing.
+ */
+function reconcileBatch(db: Database['db'], run: BatchRun, batch: string[], context: ReconContext) {
+  return db.transaction().execute(async (trx) => {
+    await setAuditActor(trx, run.actor);
+    await lockAccounts(trx, batch);
+    const periods = await loadPeriods(trx, batch, run.scope.from, run.scope.to);
+    const results = batch.flatMap((accountId) =>
+      reconcileAccount(accountId, periods.get(accountId) ?? [], run.scope, context),
+    );
+    const plan = planBreakSync(await knownBreaks(trx, batch), results, run.covered);
+    const inserted = await applyBreakSync(trx, run.runId, plan);
+    await heartbeatRun(trx, run.runId);
+    // A break another run opened meanwhile is not opened again: this run has seen it.
+    const seen = plan.seen.length + plan.open.length - inserted.length;
+    return { results, inserted, seen, cleared: plan.clear.length };
+  });
 }
 
 /**
