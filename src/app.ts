@@ -2,13 +2,14 @@
 // per process and handed to the use cases that need them.
 import { configuredChannels } from './alert/channels.ts';
 import { createAlertDispatcher } from './alert/dispatcher.ts';
-import { type Cache, createCache } from './cache/index.ts';
+import { type Cache, createCache, memoryCache } from './cache/index.ts';
 import { type AlertsConfig, loadAlertsConfig } from './config/alerts-config.ts';
 import { type AppConfig, loadAppConfig } from './config/app-config.ts';
 import { loadVendorConfigs } from './config/vendor-config.ts';
 import type { Notifier } from './domain/alert.ts';
 import type { VendorConfig } from './domain/vendor-config.ts';
 import { createLogger, type Logger } from './observe/logger.ts';
+import { databaseIdentity } from './services/database.ts';
 import { type Database, openDatabase } from './store/db/database.ts';
 import { migrateToLatest, requireCurrentSchema } from './store/migrate.ts';
 
@@ -58,7 +59,13 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     await database.close();
     throw error;
   }
-  const cache = createCache(config, logger, config.redisPrefix);
+  let cache: Cache;
+  try {
+    cache = await openCache(config, logger, database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const notifier = createAlertDispatcher({
     config: alerts,
     channels: configuredChannels(alerts, logger),
@@ -80,4 +87,17 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
       await database.close();
     },
   };
+}
+
+/**
+ * Redis is shared by every database that names it: keys and alert claims are prefixed with this
+ * database's identity, so one database never reads another's entries. A database without an
+ * identity yet (not migrated) gets the in-process cache.
+ */
+async function openCache(config: AppConfig, logger: Logger, database: Database): Promise<Cache> {
+  if (config.redisUrl === undefined) return createCache(config, logger);
+  const identity = await databaseIdentity({ database });
+  return identity === undefined
+    ? memoryCache()
+    : createCache(config, logger, `${config.redisPrefix}:${identity}`);
 }

@@ -19,6 +19,7 @@ import {
 } from '../domain/vendor-config.ts';
 import { isPathUnder } from '../map/json-path.ts';
 import { parseDecimal } from '../map/number.ts';
+import { isKnownEncoding } from '../read/decode.ts';
 import { DEFAULT_FOOTER_PATTERNS } from '../read/footer.ts';
 import { vendorSchema } from './vendor-config-schema.ts';
 
@@ -172,6 +173,13 @@ function normalizeFields(raw: unknown): Partial<Record<CanonicalField, FieldMapp
   return out;
 }
 
+/** An encoding the reader cannot decode is a configuration error, not a file's failure later. */
+function checkEncoding(encoding: string, issues: IssueCollector, path: Path): void {
+  if (!isKnownEncoding(encoding)) {
+    issues.add(path, `unknown encoding "${encoding}" (e.g. auto, utf-8, utf-16le, windows-1252, latin1)`);
+  }
+}
+
 const THOUSANDS_DEFAULT: Record<string, string[]> = { '.': [], ',': [] };
 
 function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, path: Path): VendorSource {
@@ -222,6 +230,7 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
       headerScanRows: (o.header_scan_rows as number | undefined) ?? 50,
       footerPatterns: footer(o.footer_patterns),
     };
+    checkEncoding(csv.encoding, issues, [...path, 'csv', 'encoding']);
     source.csv = csv;
   } else if (format === 'json') {
     const o = (raw.json ?? {}) as Record<string, unknown>;
@@ -231,6 +240,7 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
       recordPath: String(o.record_path ?? 'records[]'),
       encoding: (o.encoding as string | undefined) ?? 'auto',
     };
+    checkEncoding(json.encoding, issues, [...path, 'json', 'encoding']);
     if (o.schema !== undefined) {
       json.schema = o.schema as Record<string, unknown>;
       try {

@@ -6,7 +6,9 @@ export const RunItem = Type.Object({
   id: Type.Integer(),
   trigger: StringEnum(['manual', 'ingest', 'schedule'] as const),
   actor: Type.String(),
-  status: StringEnum(['RUNNING', 'COMPLETED', 'FAILED'] as const),
+  status: StringEnum(['RUNNING', 'COMPLETED', 'FAILED', 'ABANDONED'] as const, {
+    description: 'ABANDONED: its process stopped beating (killed); marked so by the next worker or run',
+  }),
   inputs: Type.Record(Type.String(), Type.Unknown(), {
     description: 'the range, vendor and accounts asked for',
   }),

@@ -59,3 +59,21 @@ export class ConflictError extends DomainError {
 export class InvalidInputError extends DomainError {
   readonly code = 'INVALID_INPUT';
 }
+
+/**
+ * The job's lease ended (it expired, its heartbeat was lost, or the worker is shutting down):
+ * pg-boss has already handed the job to a retry, so this attempt stops at its next boundary.
+ * Transient by nature: the retry does the work.
+ */
+export class JobAbortedError extends Error {
+  readonly transient = true;
+  constructor(reason: unknown) {
+    super(`the job was stopped: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}`);
+    this.name = 'JobAbortedError';
+  }
+}
+
+/** Stop here when the job's signal says its lease is gone. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new JobAbortedError(signal.reason);
+}

@@ -12,6 +12,7 @@
 import path from 'node:path';
 import type { Cache } from '../cache/index.ts';
 import type { Notifier } from '../domain/alert.ts';
+import { throwIfAborted } from '../domain/errors.ts';
 import { type FileStatus, isTerminal } from '../domain/file-status.ts';
 import type { IngestJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
@@ -63,7 +64,7 @@ export interface PipelineDeps {
    * Runs after a file's data is stored (and again when a crashed job is finished): reconciliation
    * of the accounts and periods the file touched. Must be idempotent.
    */
-  afterStore?: (fileId: number) => Promise<void>;
+  afterStore?: (fileId: number, signal?: AbortSignal) => Promise<void>;
   /** Crash tests: the step at which this process kills itself (see failpoint.ts). */
   failpoint?: string;
 }
@@ -147,12 +148,15 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
 
   let fileId: number | null = null;
   let located: LocatedFile | undefined;
+  // Whether the file's data is committed: from then on, no failure is the file's fault.
+  let stored = false;
   try {
     located = await locateLandedFile(deps.landing, data.landingName);
     if (located !== undefined) facts.inputPath = located.path;
     const existing = await findFileByContent(deps, data.sha256);
     fileId = existing?.id ?? null;
     if (existing !== undefined && isTerminal(existing.status)) {
+      stored = true;
       return await completed(deps, job, facts, await settleStoredFile(deps, job, existing, located, started));
     }
     if (located === undefined || located.place === 'archive' || located.place === 'quarantine') {
@@ -179,6 +183,8 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
         displayName: data.originalName,
         vendorCode: data.vendorCode,
         attempt: job.attempt,
+        jobId: job.id,
+        signal: job.signal,
         // Called from the reader's stream events: it must never throw.
         onProgress: () => failpoint(deps.failpoint, 'job:reading'),
       },
@@ -188,13 +194,17 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
       // Another job stored the same bytes between our check and ingestFile's.
       const now = await findFileByContent(deps, data.sha256);
       if (now === undefined) throw new Error(`file ${data.sha256} is neither stored nor recorded`);
+      stored = true;
       return await completed(deps, job, facts, await settleStoredFile(deps, job, now, located, started));
     }
     const status = summary.outcome;
+    stored = status !== 'REJECTED';
     failpoint(deps.failpoint, 'job:stored');
     // store → reconcile → archive: the archive step is the job's last, so a file in archive/ has
-    // been reconciled.
-    if (status === 'SUCCEEDED') await deps.afterStore?.(summary.fileId);
+    // been reconciled. A job whose lease ended stops here; its retry finishes the stored file.
+    throwIfAborted(job.signal);
+    if (status === 'SUCCEEDED') await deps.afterStore?.(summary.fileId, job.signal);
+    throwIfAborted(job.signal);
     if (status !== 'REJECTED') {
       await resolveDeadLettersOfFile(deps, summary.fileId, `taken in by job ${job.id} (${status})`);
     }
@@ -202,7 +212,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     failpoint(deps.failpoint, 'job:filed');
     return await completed(deps, job, facts, outputFromSummary(job, summary, storedPath, started));
   } catch (error) {
-    const failure = classifyFailure(error);
+    const failure = classifyFailure(error, { stored });
     if (failure.kind === 'data' && fileId !== null && located !== undefined) {
       try {
         return await completed(
@@ -319,7 +329,8 @@ async function settleStoredFile(
     let storedPath = file.stored_path;
     const expected = destinationPath(deps.landing, destinationFor(file.status), job.data.landingName);
     // Reconciliation may not have run before the interruption; it is idempotent, so run it again.
-    if (file.status === 'SUCCEEDED') await deps.afterStore?.(file.id);
+    if (file.status === 'SUCCEEDED') await deps.afterStore?.(file.id, job.signal);
+    throwIfAborted(job.signal);
     if (located !== undefined && (located.path !== expected || file.stored_path !== located.path)) {
       storedPath = await fileAway(deps, job, file.id, file.status, located);
     }

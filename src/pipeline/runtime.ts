@@ -11,9 +11,9 @@ import type { IngestJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
-import { discardAbandonedStaging } from '../services/ingest/ingest-file.ts';
+import { discardAbandonedStaging, discardOrphanedStaging } from '../services/ingest/ingest-file.ts';
 import { lineageDatabase } from '../services/ingest/ingest-lineage.ts';
-import { reconcileAfterIngest, startBreakDigest } from '../services/reconciliation/index.ts';
+import { abandonRuns, reconcileAfterIngest, startBreakDigest } from '../services/reconciliation/index.ts';
 import { startRetentionSchedule } from '../services/retention.ts';
 import type { Database } from '../store/db/database.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
@@ -67,8 +67,8 @@ function reconcileStoredFile(app: PipelineHost, actor: string): PipelineDeps['af
     cache: app.cache,
     logger: app.logger,
   };
-  return async (fileId) => {
-    await reconcileAfterIngest(deps, fileId, { actor });
+  return async (fileId, signal) => {
+    await reconcileAfterIngest(deps, fileId, { actor, signal });
   };
 }
 
@@ -110,8 +110,8 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
     ? await startWatcher(intake, { intervalMs: config.watchIntervalMs, stableMs: config.watchStableMs })
     : undefined;
   if (options.workers !== undefined) {
-    void discardAbandonedStaging(app).catch((error: Error) =>
-      app.logger.warn({ err: error }, `could not clean abandoned staging rows: ${error.message}`),
+    void cleanUpAfterCrashes(app, boss, deps.actor).catch((error: Error) =>
+      app.logger.warn({ err: error }, `could not clean up after stopped processes: ${error.message}`),
     );
   }
   if (options.workers !== undefined && !options.watch) {
@@ -161,6 +161,25 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
       return stopping;
     },
   };
+}
+
+/**
+ * What processes that died left behind: reconciliation runs without a heartbeat (marked
+ * ABANDONED by this worker), staged rows of jobs no longer active, and old staging of loads
+ * outside a job.
+ */
+async function cleanUpAfterCrashes(app: PipelineHost, boss: PgBoss, actor: string): Promise<void> {
+  const abandoned = await abandonRuns(app, actor);
+  const isActive = async (id: string) =>
+    (await boss.findJobs(INGEST_QUEUE, { id })).some((job) => job.state === 'active');
+  const orphaned = await discardOrphanedStaging(app, isActive);
+  const old = await discardAbandonedStaging(app);
+  if (abandoned.length + orphaned + old > 0) {
+    app.logger.info(
+      { abandonedRuns: abandoned, stagingRows: orphaned + old },
+      'cleaned up after stopped processes',
+    );
+  }
 }
 
 async function startWorkers(

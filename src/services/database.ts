@@ -1,5 +1,6 @@
 // The database itself: where it is and which migrations have run.
 import { type Database, ping } from '../store/db/database.ts';
+import { databaseIdentity as readIdentity } from '../store/identity-repository.ts';
 import { type MigrationState, migrateToLatest, migrationStatus } from '../store/migrate.ts';
 
 export interface DatabaseStatus {
@@ -28,4 +29,12 @@ export async function databaseReachable(deps: { database: Database }): Promise<b
     () => true,
     () => false,
   );
+}
+
+/**
+ * The database's identity, to namespace what it shares with other databases (a Redis);
+ * undefined while the database is not migrated far enough to have one.
+ */
+export function databaseIdentity(deps: { database: Database }): Promise<string | undefined> {
+  return readIdentity(deps.database.db);
 }

@@ -84,7 +84,7 @@ export interface OpenedBreak {
   cause: string | null;
 }
 
-/** Apply one batch's sync plan inside the caller's transaction; returns the breaks opened. */
+/** Apply one batch's sync plan inside the caller's transaction; returns the breaks it opened. */
 export async function applyBreakSync(
   db: Executor,
   runId: number,
@@ -101,7 +101,9 @@ export async function applyBreakSync(
       period_end: result.periodEnd,
       ...figures(result),
     }));
-    const inserted = await sql<OpenedBreak>`
+    // Idempotent on the active-break key: a break another run opened a moment before is seen
+    // again (its figures brought up to date), not opened twice.
+    const inserted = await sql<OpenedBreak & { inserted: boolean }>`
       INSERT INTO reconciliation_breaks (account_id, check_kind, vendor_code, counterparty, period_start, period_end,
         status, opened_run_id, last_seen_run_id, expected, observed, variance_bps, variance_amount, tolerance, message,
         cause, explanation, inputs, fingerprint)
@@ -110,9 +112,17 @@ export async function applyBreakSync(
       FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r (account_id text, check_kind text, vendor_code text,
         counterparty text, period_start date, period_end date, expected numeric, observed numeric, variance_bps numeric,
         variance_amount numeric, tolerance jsonb, message text, cause text, explanation jsonb, inputs jsonb, fingerprint text)
+      ON CONFLICT (account_id, check_kind, vendor_code, counterparty, period_start, period_end)
+        WHERE status IN ('OPEN', 'ACKNOWLEDGED', 'PENDING_APPROVAL')
+      DO UPDATE SET last_seen_run_id = ${runId}, last_seen_at = clock_timestamp(),
+        occurrences = reconciliation_breaks.occurrences + 1, expected = excluded.expected,
+        observed = excluded.observed, variance_bps = excluded.variance_bps,
+        variance_amount = excluded.variance_amount, tolerance = excluded.tolerance, message = excluded.message,
+        cause = excluded.cause, explanation = excluded.explanation, inputs = excluded.inputs,
+        fingerprint = excluded.fingerprint
       RETURNING id, account_id, check_kind, vendor_code, counterparty, period_start, period_end, variance_bps,
-        variance_amount, message, cause`.execute(db);
-    opened = inserted.rows;
+        variance_amount, message, cause, (xmax = 0) AS inserted`.execute(db);
+    opened = inserted.rows.filter((row) => row.inserted).map(({ inserted: _, ...row }) => row);
   }
   if (plan.seen.length > 0) {
     const records = plan.seen.map(({ id, accountId, result }) => ({

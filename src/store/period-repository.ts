@@ -1,6 +1,7 @@
 // Performance periods: staged by bulk load, merged set-based in one transaction, read back
-// for return calculation. A restated period replaces the earlier figures; the audit trigger
-// keeps the old ones.
+// for return calculation. A restated period replaces the earlier figures (the audit trigger
+// keeps the old ones) unless the stored figures came from a file received later: files can land
+// out of order (two workers, a dead letter replayed late), and the newer restatement wins.
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import type { SourceLocation } from '../domain/errors.ts';
@@ -26,6 +27,7 @@ export interface StagedPeriod {
 
 const STAGING_COLUMNS = [
   'load_id',
+  'job_id',
   'account_id',
   'vendor_code',
   'period_start',
@@ -48,10 +50,17 @@ const STAGING_COLUMNS = [
   'field_sources',
 ] as const;
 
-function stagingRow(loadId: string, period: StagedPeriod): CopyValue[] {
+/** A bulk load into staging: its id, and the job whose attempt stages it (null outside a job). */
+export interface StagingLoad {
+  loadId: string;
+  jobId: string | null;
+}
+
+function stagingRow(load: StagingLoad, period: StagedPeriod): CopyValue[] {
   const { record, calculation } = period;
   return [
-    loadId,
+    load.loadId,
+    load.jobId,
     record.accountId,
     period.vendorCode,
     record.periodStart,
@@ -78,13 +87,13 @@ function stagingRow(loadId: string, period: StagedPeriod): CopyValue[] {
 
 export async function stagePeriods(
   bulk: BulkLoader,
-  loadId: string,
+  load: StagingLoad,
   periods: StagedPeriod[],
 ): Promise<number> {
   return bulk.load(
     'staging_periods',
     STAGING_COLUMNS,
-    periods.map((period) => stagingRow(loadId, period)),
+    periods.map((period) => stagingRow(load, period)),
   );
 }
 
@@ -123,6 +132,36 @@ export async function discardAbandonedStaging(db: Kysely<DB>, olderThanHours = 2
   return Number(result.numAffectedRows ?? 0);
 }
 
+/**
+ * The jobs that have rows in staging, each with when it last staged one (as text: a JavaScript
+ * Date would drop the microseconds).
+ */
+export async function stagingJobs(db: Kysely<DB>): Promise<{ jobId: string; lastStagedAt: string }[]> {
+  const { rows } = await sql<{ job_id: string; last_staged_at: string }>`
+    SELECT job_id, max(staged_at)::text AS last_staged_at FROM staging_periods
+    WHERE job_id IS NOT NULL GROUP BY job_id`.execute(db);
+  return rows.map((row) => ({ jobId: row.job_id, lastStagedAt: row.last_staged_at }));
+}
+
+/** Drop a job's staged rows up to `until` (a later attempt of the job stages after it). */
+export async function discardStagingOfJob(db: Kysely<DB>, jobId: string, until: string): Promise<number> {
+  const result = await sql`
+    DELETE FROM staging_periods WHERE job_id = ${jobId} AND staged_at <= ${until}::timestamptz`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** The staged row of a load with the widest key (account id and vendor), and its size in bytes. */
+export async function widestStagedKey(
+  db: Kysely<DB>,
+  loadId: string,
+): Promise<{ location: SourceLocation; bytes: number } | undefined> {
+  const { rows } = await sql<{ source_location: SourceLocation; bytes: number }>`
+    SELECT source_location, octet_length(account_id) + octet_length(vendor_code) AS bytes
+    FROM staging_periods WHERE load_id = ${loadId} ORDER BY bytes DESC LIMIT 1`.execute(db);
+  const row = rows[0];
+  return row === undefined ? undefined : { location: row.source_location, bytes: row.bytes };
+}
+
 export class StagingMismatchError extends Error {
   readonly transient = true;
 }
@@ -130,6 +169,8 @@ export class StagingMismatchError extends Error {
 export interface MergeCounts {
   inserted: number;
   updated: number;
+  /** Staged periods not applied: a file received later had restated them (audited as SUPERSEDED). */
+  superseded: number;
 }
 
 /**
@@ -189,10 +230,16 @@ export async function mergeStaged(
       source_location = excluded.source_location,
       field_sources = excluded.field_sources,
       updated_at = now()
+    -- Checked on the row as it is once locked, so a newer file merging at the same time wins too.
+    WHERE NOT EXISTS (
+      SELECT 1 FROM files kept, files mine
+      WHERE kept.id = p.file_id AND mine.id = ${fileId}
+        AND (kept.received_at, kept.id) > (mine.received_at, mine.id))
     RETURNING (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS total FROM merged`.execute(
     trx,
   );
+  const superseded = await setAsideSuperseded(trx, loadId, fileId);
   await sql`
     DELETE FROM period_flows f USING staging_periods s
     WHERE s.load_id = ${loadId} AND f.account_id = s.account_id AND f.vendor_code = s.vendor_code
@@ -205,7 +252,31 @@ export async function mergeStaged(
     WHERE s.load_id = ${loadId}`.execute(trx);
   await trx.deleteFrom('staging_periods').where('load_id', '=', loadId).execute();
   const counts = merged.rows[0] ?? { inserted: 0, total: 0 };
-  return { inserted: counts.inserted, updated: counts.total - counts.inserted };
+  return { inserted: counts.inserted, updated: counts.total - counts.inserted, superseded };
+}
+
+/**
+ * The staged periods the merge did not apply (the stored row belongs to a file received later):
+ * recorded in the audit log as SUPERSEDED with the figures refused, and taken out of the load so
+ * their flows are not touched either. Their count.
+ */
+async function setAsideSuperseded(trx: Transaction<DB>, loadId: string, fileId: number): Promise<number> {
+  const result = await sql`
+    WITH stale AS (
+      DELETE FROM staging_periods s USING performance_periods p
+      WHERE s.load_id = ${loadId} AND p.account_id = s.account_id AND p.vendor_code = s.vendor_code
+        AND p.period_start = s.period_start AND p.period_end = s.period_end AND p.file_id <> ${fileId}
+      RETURNING s.*, p.file_id AS kept_file_id)
+    INSERT INTO audit_log (table_name, row_key, action, old_values, new_values, actor)
+    SELECT 'performance_periods',
+      jsonb_build_object('account_id', account_id, 'vendor_code', vendor_code, 'period_start', period_start,
+        'period_end', period_end),
+      'SUPERSEDED', NULL,
+      to_jsonb(stale) - 'load_id' - 'job_id' - 'staged_at' - 'kept_file_id'
+        || jsonb_build_object('file_id', ${fileId}::bigint, 'superseded_by_file_id', kept_file_id),
+      coalesce(nullif(current_setting('perfrecon.actor', true), ''), session_user::text)
+    FROM stale`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 export interface StoredPeriod {

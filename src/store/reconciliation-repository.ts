@@ -177,6 +177,54 @@ export async function createRun(
   return row.id;
 }
 
+/** Advisory-lock class of reconciliation: key (class, hashtext(account)) serialises runs per account. */
+const RECONCILE_LOCK_CLASS = 7_240_001;
+
+/**
+ * Hold every account of a batch until the caller's transaction ends, so two runs over one
+ * account never interleave their reads and break updates. Locks are taken in the order of
+ * their keys, the same in every run, so two runs cannot deadlock on them.
+ */
+export async function lockAccounts(trx: Executor, accountIds: readonly string[]): Promise<void> {
+  await sql`
+    SELECT pg_advisory_xact_lock(${RECONCILE_LOCK_CLASS}, k) FROM (
+      SELECT DISTINCT hashtext(a) AS k FROM unnest(${[...accountIds]}::text[]) AS a ORDER BY 1) keys`.execute(
+    trx,
+  );
+}
+
+/** The run is alive: written with every batch, so a run whose process died can be told apart. */
+export async function heartbeatRun(db: Executor, runId: number): Promise<void> {
+  await db
+    .updateTable('reconciliation_runs')
+    .set({ heartbeat_at: sql`clock_timestamp()` })
+    .where('id', '=', runId)
+    .where('status', '=', 'RUNNING')
+    .execute();
+}
+
+/** RUNNING runs without a heartbeat for this long are marked ABANDONED by `actor`; their ids. */
+export async function abandonSilentRuns(
+  db: Executor,
+  actor: string,
+  silentMinutes: number,
+): Promise<number[]> {
+  const rows = await db
+    .updateTable('reconciliation_runs')
+    .set({
+      status: 'ABANDONED',
+      abandoned_by: actor,
+      abandoned_at: sql`clock_timestamp()`,
+      finished_at: sql`clock_timestamp()`,
+      error: sql`format('no heartbeat since %s: its process stopped', heartbeat_at)`,
+    })
+    .where('status', '=', 'RUNNING')
+    .where('heartbeat_at', '<', sql<Date>`clock_timestamp() - make_interval(mins => ${silentMinutes})`)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 export async function finishRun(
   db: Executor,
   runId: number,

@@ -161,11 +161,14 @@ export interface ReconciliationRunsTable {
   trigger: 'manual' | 'ingest' | 'schedule';
   actor: string;
   inputs: JSONColumnType<Record<string, unknown>>;
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED';
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABANDONED';
   started_at: Timestamp;
   finished_at: NullableTimestamp;
   summary: JSONColumnType<Record<string, unknown>> | null;
   error: string | null;
+  heartbeat_at: Timestamp;
+  abandoned_by: string | null;
+  abandoned_at: NullableTimestamp;
 }
 
 /** Rows arrive by bulk load; read through Kysely. */
@@ -250,6 +253,14 @@ export interface ApiTokensTable {
 /** Only load_id is read through Kysely; rows arrive by bulk load. */
 export interface StagingPeriodsTable {
   load_id: string;
+  job_id: string | null;
+  staged_at: Timestamp;
+}
+
+export interface DatabaseIdentityTable {
+  singleton: Generated<boolean>;
+  id: string;
+  created_at: Generated<Date>;
 }
 
 export interface DB {
@@ -269,4 +280,5 @@ export interface DB {
   reconciliation_results: ReconciliationResultsTable;
   reconciliation_breaks: ReconciliationBreaksTable;
   api_tokens: ApiTokensTable;
+  database_identity: DatabaseIdentityTable;
 }

@@ -85,6 +85,14 @@ describe('vendor configuration', () => {
     ).toEqual(['5:18 vendors[0].flow_timing: must be one of: "end_of_day", "start_of_day", "mixed"']);
   });
 
+  it('names the line of an encoding the reader does not know', () => {
+    expect(
+      issuesOf(MINIMAL.replace('    format: csv\n', '    format: csv\n    csv: { encoding: utf-9 }\n')),
+    ).toEqual([
+      '5:22 vendors[0].csv.encoding: unknown encoding "utf-9" (e.g. auto, utf-8, utf-16le, windows-1252, latin1)',
+    ]);
+  });
+
   it('names a required field that is not mapped', () => {
     expect(issuesOf(MINIMAL.replace('      end_market_value: EMV\n', ''))).toEqual([
       '6:5 vendors[0].fields: required field "end_market_value" is not mapped',

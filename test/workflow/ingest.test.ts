@@ -273,6 +273,60 @@ describe('ingesting a canonical CSV', () => {
   });
 });
 
+describe('files landing out of order', () => {
+  it('keeps the newer restatement when a file received earlier lands last, and audits the older as superseded', async () => {
+    // The older file is received first; its first attempt fails (say, the database was away).
+    await sql`
+      CREATE FUNCTION fail_order() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'injected: first attempt fails'; END $$;
+      CREATE TRIGGER fail_order BEFORE INSERT ON period_flows FOR EACH ROW EXECUTE FUNCTION fail_order();
+    `.execute(app.database.db);
+    const older = file('canonical-order-older.csv', [
+      HEADER,
+      'ACC-7,2024-01-31,2024-02-29,USD,1000,1010,2024-02-10,5,end_of_day,,,,net',
+    ]);
+    await expect(ingest(older)).rejects.toThrow(/first attempt fails/);
+    await sql`DROP TRIGGER fail_order ON period_flows; DROP FUNCTION fail_order()`.execute(app.database.db);
+    // The newer restatement is received and stored meanwhile…
+    const newer = file('canonical-order-newer.csv', [
+      HEADER,
+      'ACC-7,2024-01-31,2024-02-29,USD,1000,1020,,,,,,,net',
+    ]);
+    const stored = await ingest(newer);
+    expect(stored).toMatchObject({ outcome: 'SUCCEEDED', rowsInserted: 1 });
+    // …then the older file's retry lands: its figures must not replace the newer ones.
+    const late = await ingest(older, { attempt: 2 });
+    expect(late).toMatchObject({ outcome: 'SUCCEEDED', rowsInserted: 0, rowsUpdated: 0 });
+    expect(late.warnings[0]).toMatch(/1 periods not applied: a file received later restated them/);
+    const period = await app.database.db
+      .selectFrom('performance_periods')
+      .selectAll()
+      .where('account_id', '=', 'ACC-7')
+      .executeTakeFirstOrThrow();
+    expect(period).toMatchObject({ end_market_value: '1020', file_id: stored.fileId });
+    const flows = await app.database.db
+      .selectFrom('period_flows')
+      .selectAll()
+      .where('account_id', '=', 'ACC-7')
+      .execute();
+    expect(flows).toEqual([]);
+    const audit = await app.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('table_name', '=', 'performance_periods')
+      .where(sql<boolean>`row_key ->> 'account_id' = 'ACC-7'`)
+      .execute();
+    expect(audit).toMatchObject([
+      {
+        action: 'SUPERSEDED',
+        actor: 'test:ingest',
+        old_values: null,
+        new_values: { end_market_value: 1010, file_id: late.fileId, superseded_by_file_id: stored.fileId },
+      },
+    ]);
+  });
+});
+
 describe('ingesting a canonical JSON', () => {
   it('stores several dated flows per period', async () => {
     const target = path.join(dir, 'canonical-flows.json');

@@ -7,7 +7,7 @@ import { type Cache, tags } from '../../cache/index.ts';
 import { resolveVendor, vendorConfigVersion } from '../../config/vendor-config.ts';
 import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { CanonicalPeriod } from '../../domain/canonical.ts';
-import { FileRejectedError, formatLocation } from '../../domain/errors.ts';
+import { FileRejectedError, formatLocation, throwIfAborted } from '../../domain/errors.ts';
 import { type FileStatus, isTerminal } from '../../domain/file-status.ts';
 import type { ProgressCallback, QuarantinedRow } from '../../domain/read-row.ts';
 import type { VendorConfig } from '../../domain/vendor-config.ts';
@@ -26,10 +26,13 @@ import {
 import {
   discardAbandonedStaging as discardAbandonedStagingRows,
   discardStaged,
+  discardStagingOfJob,
   mergeStaged,
   type StagedPeriod,
   stagePeriods,
+  stagingJobs,
   unstagePeriods,
+  widestStagedKey,
 } from '../../store/period-repository.ts';
 import { insertQuarantined } from '../../store/quarantine-repository.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
@@ -57,6 +60,10 @@ export interface IngestRequest {
   /** Mapped rows to return as a preview (dry run). */
   previewRows?: number;
   attempt?: number;
+  /** The job running this ingest: recorded on its staged rows (see discardOrphanedStaging). */
+  jobId?: string;
+  /** Aborted when the job's lease ends: the ingest stops at its next step or row, storing nothing. */
+  signal?: AbortSignal | undefined;
   onProgress?: ProgressCallback;
 }
 
@@ -173,6 +180,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   }
 
   const loadId = randomUUID();
+  const jobId = request.jobId ?? null;
   let staged = 0;
   try {
     if (vendor === undefined) {
@@ -188,6 +196,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       maxBytes: context.maxFileBytes,
       fileName: name,
     });
+    throwIfAborted(request.signal);
 
     let header: string[] | undefined;
     const quarantined: QuarantinedRow[] = [];
@@ -209,6 +218,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       onWarning: (location, message) => summary.warnings.push(`${formatLocation(location)}: ${message}`),
     })) {
       summary.rowsRead++;
+      throwIfAborted(request.signal);
       if (!row.ok) {
         quarantined.push(row);
         continue;
@@ -240,12 +250,12 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         fieldSources: row.fieldSources,
       });
       if (batch.length >= STAGE_BATCH) {
-        if (!dryRun) staged += await stagePeriods(database.bulk, loadId, batch);
+        if (!dryRun) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
         summary.rowsStored += batch.length;
         batch = [];
       }
     }
-    if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, loadId, batch);
+    if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
     summary.rowsStored += batch.length;
     // Periods reported again with other figures: the first rows were staged, take them back.
     const withdrawn = quality.withdrawn();
@@ -275,9 +285,16 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     const status: FileStatus =
       summary.rowsStored === 0 && summary.rowsQuarantined > 0 ? 'QUARANTINED' : 'SUCCEEDED';
     const id = fileId;
+    // The last moment to stop without a trace: after this the file's data is committed.
+    throwIfAborted(request.signal);
     const counts = await db.transaction().execute(async (trx) => {
       await setAuditActor(trx, context.actor);
       const merged = await mergeStaged(trx, loadId, staged, id, configVersion ?? '');
+      if (merged.superseded > 0) {
+        summary.warnings.unshift(
+          `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
+        );
+      }
       await insertQuarantined(trx, id, quarantined);
       await setFileStatus(trx, id, {
         status,
@@ -300,7 +317,8 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     await context.cache?.invalidate([tags.periods]);
     await notifier.notify(successEvent(summary, status));
     return finish(status);
-  } catch (error) {
+  } catch (caught) {
+    const error = staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
     if (staged > 0) await discardStaged(db, loadId).catch(() => {});
     if (!(error instanceof FileRejectedError)) {
       if (fileId !== null) {
@@ -338,6 +356,19 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     }
     return finish(dryRun ? 'DRY_RUN' : 'REJECTED');
   }
+}
+
+/**
+ * PostgreSQL refuses a key too large for its index (SQLSTATE 54000, "index row requires N
+ * bytes") without naming the row: name the staged row with the widest key, the one refused.
+ */
+async function nameTooLargeRow(db: Database['db'], loadId: string, error: unknown): Promise<unknown> {
+  const code = (error as { code?: unknown }).code;
+  if (code !== '54000') return error;
+  const widest = await widestStagedKey(db, loadId).catch(() => undefined);
+  if (widest === undefined) return error;
+  const where = `${formatLocation(widest.location)}: its account id and vendor take ${widest.bytes} bytes`;
+  return Object.assign(new Error(`${(error as Error).message} — ${where}`), { code });
 }
 
 function successEvent(summary: IngestSummary, status: FileStatus): AlertEvent {
@@ -379,4 +410,20 @@ export async function markFileFailed(
 /** Staging rows of loads abandoned by killed attempts (older than a day): deleted; their count. */
 export function discardAbandonedStaging(deps: { database: Database }): Promise<number> {
   return discardAbandonedStagingRows(deps.database.db);
+}
+
+/**
+ * Staging rows of jobs no longer active (killed, expired or finished attempts; a retry stages
+ * under a new load id): deleted, with their count. `isActive` asks the job queue.
+ */
+export async function discardOrphanedStaging(
+  deps: { database: Database },
+  isActive: (jobId: string) => Promise<boolean>,
+): Promise<number> {
+  let discarded = 0;
+  for (const { jobId, lastStagedAt } of await stagingJobs(deps.database.db)) {
+    if (!(await isActive(jobId)))
+      discarded += await discardStagingOfJob(deps.database.db, jobId, lastStagedAt);
+  }
+  return discarded;
 }

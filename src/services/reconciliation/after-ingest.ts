@@ -8,7 +8,7 @@ import { type ReconcileDeps, type ReconcileOutcome, reconcile } from './run.ts';
 export async function reconcileAfterIngest(
   deps: ReconcileDeps,
   fileId: number,
-  options: { actor?: string } = {},
+  options: { actor?: string; signal?: AbortSignal | undefined } = {},
 ): Promise<ReconcileOutcome | null> {
   const touched = await periodsOfFile(deps.database.db as Executor, fileId);
   if (touched.length === 0) return null;
@@ -28,5 +28,6 @@ export async function reconcileAfterIngest(
     fileId,
     actor: options.actor ?? `ingest:file-${fileId}`,
     expectThrough: null,
+    signal: options.signal,
   });
 }

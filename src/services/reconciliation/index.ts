@@ -4,6 +4,7 @@ export { reconcileAfterIngest } from './after-ingest.ts';
 export { actOnBreak, type BreakDeps, listBreakViews, showBreak } from './breaks.ts';
 export { breakDigest, startBreakDigest } from './digest.ts';
 export {
+  abandonRuns,
   type ReconcileDeps,
   type ReconcileOutcome,
   type ReconcileRequest,

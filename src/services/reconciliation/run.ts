@@ -1,19 +1,19 @@
-// The reconciliation run (SPEC §1.8, §4): for each account in scope, batch by batch, load the
-// periods with their neighbours, decide every check (src/reconcile), store the results, follow
-// the breaks, invalidate the cache for the accounts covered; then summarize the run and alert.
+// The reconciliation run (SPEC §1.8, §4): for each account in scope, batch by batch, under the
+// accounts' advisory locks, load the periods with their neighbours, decide every check
+// (src/reconcile) and follow the breaks; then store the results, invalidate the cache for the
+// accounts covered, beat the run's heartbeat; at the end summarize the run and alert.
 
 import { type Cache, tags } from '../../cache/index.ts';
 import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { IsoDate } from '../../domain/canonical.ts';
 import { parseIsoDate } from '../../domain/civil-date.ts';
-import { InvalidInputError } from '../../domain/errors.ts';
+import { InvalidInputError, throwIfAborted } from '../../domain/errors.ts';
 import type { VendorConfig } from '../../domain/vendor-config.ts';
 import type { Logger } from '../../observe/logger.ts';
 import {
-  type CheckResult,
   type KnownBreak,
   planBreakSync,
-  type ReconPeriod,
+  type ReconContext,
   type RunScope,
   type RunSummary,
   reconcileAccount,
@@ -23,11 +23,14 @@ import {
 import { applyBreakSync, knownBreaks, type OpenedBreak } from '../../store/break-repository.ts';
 import type { Database } from '../../store/db/database.ts';
 import {
+  abandonSilentRuns,
   accountsInScope,
   createRun,
   failRun,
   finishRun,
+  heartbeatRun,
   loadPeriods,
+  lockAccounts,
   storeResults,
 } from '../../store/reconciliation-repository.ts';
 import { listToleranceRules } from '../../store/tolerance-repository.ts';
@@ -60,6 +63,8 @@ export interface ReconcileRequest {
   expectThrough?: IsoDate | null | undefined;
   /** Accounts per batch (default 1000). */
   batchSize?: number | undefined;
+  /** Aborted when the job running this reconciliation loses its lease: stop between batches. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ReconcileOutcome {
@@ -138,6 +143,7 @@ export async function startReconciliation(
     fileId: request.fileId ?? null,
     expectThrough: scope.expectThrough,
   };
+  await abandonRuns({ database: deps.database }, request.actor);
   const runId = await createRun(deps.database.db, {
     trigger: request.trigger ?? 'manual',
     actor: request.actor,
@@ -168,6 +174,12 @@ async function runChecks(
   try {
     const rules = await listToleranceRules(db);
     const tolerances = new ToleranceBook(rules, (code) => settings(code).tolerances);
+    const covered = (known: KnownBreak) =>
+      known.periodEnd >= scope.from &&
+      known.periodEnd <= scope.to &&
+      (scope.vendorCodes === null ||
+        scope.vendorCodes.has(known.vendorCode) ||
+        scope.vendorCodes.has(known.counterparty));
     const accounts = await accountsInScope(db, {
       from: scope.from,
       to: scope.to,
@@ -176,43 +188,16 @@ async function runChecks(
       lookbackDays: lookback ? LOOKBACK_DAYS : undefined,
     });
     const batchSize = request.batchSize ?? 1000;
-    const batches: string[][] = [];
-    for (let index = 0; index < accounts.length; index += batchSize)
-      batches.push(accounts.slice(index, index + batchSize));
-    // The next batch is read while this one is decided and written: the database works while
-    // this process computes. The handler only keeps an early failure from being "unhandled";
-    // it is thrown where the batch is awaited.
-    const prefetch = (batch: string[] | undefined) => {
-      if (batch === undefined) return undefined;
-      const loading = loadPeriods(db, batch, scope.from, scope.to);
-      loading.catch(() => {});
-      return loading;
-    };
-    let next = prefetch(batches[0]);
-    for (let index = 0; index < batches.length; index++) {
-      const batch = batches[index] as string[];
-      const periods = await (next as Promise<Map<string, ReconPeriod[]>>);
-      next = prefetch(batches[index + 1]);
-      const results: CheckResult[] = [];
-      for (const accountId of batch) {
-        results.push(
-          ...reconcileAccount(accountId, periods.get(accountId) ?? [], scope, { tolerances, settings }),
-        );
-      }
-      await storeResults(bulk, runId, results);
-      summary.add(results);
-      const covered = (known: KnownBreak) =>
-        known.periodEnd >= scope.from &&
-        known.periodEnd <= scope.to &&
-        (scope.vendorCodes === null ||
-          scope.vendorCodes.has(known.vendorCode) ||
-          scope.vendorCodes.has(known.counterparty));
-      const synced = await db.transaction().execute(async (trx) => {
-        await setAuditActor(trx, request.actor);
-        const plan = planBreakSync(await knownBreaks(trx, batch), results, covered);
-        const inserted = await applyBreakSync(trx, runId, plan);
-        return { inserted, seen: plan.seen.length, cleared: plan.clear.length };
+    for (let index = 0; index < accounts.length; index += batchSize) {
+      throwIfAborted(request.signal);
+      const batch = accounts.slice(index, index + batchSize);
+      const synced = await reconcileBatch(db, { runId, actor: request.actor, scope, covered }, batch, {
+        tolerances,
+        settings,
       });
+      // Results are a record of the run, appended by bulk load outside the transaction.
+      await storeResults(bulk, runId, synced.results);
+      summary.add(synced.results);
       counts.breaksOpened += synced.inserted.length;
       counts.breaksSeenAgain += synced.seen;
       counts.breaksCleared += synced.cleared;
@@ -231,6 +216,49 @@ async function runChecks(
     await deps.cache.invalidate([tags.runs, tags.breaks]);
     throw error;
   }
+}
+
+interface BatchRun {
+  runId: number;
+  actor: string;
+  scope: RunScope;
+  /** The known breaks the run's scope covers (those it may clear). */
+  covered: (known: KnownBreak) => boolean;
+}
+
+/**
+ * One batch of accounts, read, decided and its breaks followed under the accounts' locks: a run
+ * over the same accounts (after another file, or on demand) waits, then reads what this one
+ * wrote, so neither clears what the other has just seen failing.
+ */
+function reconcileBatch(db: Database['db'], run: BatchRun, batch: string[], context: ReconContext) {
+  return db.transaction().execute(async (trx) => {
+    await setAuditActor(trx, run.actor);
+    await lockAccounts(trx, batch);
+    const periods = await loadPeriods(trx, batch, run.scope.from, run.scope.to);
+    const results = batch.flatMap((accountId) =>
+      reconcileAccount(accountId, periods.get(accountId) ?? [], run.scope, context),
+    );
+    const plan = planBreakSync(await knownBreaks(trx, batch), results, run.covered);
+    const inserted = await applyBreakSync(trx, run.runId, plan);
+    await heartbeatRun(trx, run.runId);
+    // A break another run opened meanwhile is not opened again: this run has seen it.
+    const seen = plan.seen.length + plan.open.length - inserted.length;
+    return { results, inserted, seen, cleared: plan.clear.length };
+  });
+}
+
+/**
+ * Mark RUNNING runs that have written no heartbeat for `silentMinutes` (default 15; a batch
+ * takes seconds) as ABANDONED by `actor`: their process died mid-run. Their committed batches
+ * stand; a later run over the same accounts brings the breaks up to date. The ids marked.
+ */
+export function abandonRuns(
+  deps: { database: Pick<Database, 'db'> },
+  actor: string,
+  silentMinutes = 15,
+): Promise<number[]> {
+  return abandonSilentRuns(deps.database.db, actor, silentMinutes);
 }
 
 function describeBreak(row: OpenedBreak) {
