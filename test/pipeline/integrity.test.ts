@@ -182,14 +182,17 @@ describe('failures by an allow-list of transient causes', () => {
     }
   });
 
-  it('dead-letters an account id too large for an index at once, naming the row', async () => {
+  it('never lets an account id too large for an index reach the database: the row is quarantined at once', async () => {
     const deps = pipelineDeps(app);
-    // 10,000 random characters: too large for a btree index entry even when compressed.
+    // 10,000 random characters would fail PostgreSQL's btree (54000, "index row requires…");
+    // the identifier bound (64 characters) quarantines the row before it is staged.
     const account = randomBytes(5000).toString('hex');
     const job = await landed(deps, 'HUGE-1', [...canonicalRows('SMALL-1', 2), ...canonicalRows(account, 1)]);
     const disposition = await processLandedFile(deps, job);
-    expect(disposition).toMatchObject({ status: 'deadletter', output: { kind: 'permanent', code: '54000' } });
-    expect(disposition.output).toMatchObject({ message: /row 4/ });
+    expect(disposition).toMatchObject({ status: 'completed', output: { rowsStored: 2, rowsQuarantined: 1 } });
+    const output = disposition.output as { quarantine: { location: string; problems: string[] }[] };
+    expect(output.quarantine[0]?.location).toMatch(/row 4/);
+    expect(output.quarantine[0]?.problems.join()).toMatch(/account_id/);
   });
 });
 

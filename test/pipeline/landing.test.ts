@@ -132,14 +132,22 @@ describe('what a failure means for its job', () => {
     ['a statement timeout', pgError('57014'), 'transient'],
     ['a lock timeout', pgError('55P03'), 'transient'],
     ['a deadlock', pgError('40P01'), 'transient'],
-    ['a disk I/O error', Object.assign(new Error('EIO'), { code: 'EIO' }), 'transient'],
+    [
+      'a disk I/O error (not a known passing cause: an operator looks first)',
+      Object.assign(new Error('EIO'), { code: 'EIO' }),
+      'permanent',
+    ],
     ['a unique violation', pgError('23505'), 'data'],
     ['a check violation', pgError('23514'), 'data'],
     ['a numeric overflow', pgError('22003'), 'data'],
     ['an undefined table', pgError('42P01'), 'permanent'],
     ['a configuration error', new ConfigError('bad vendor file'), 'permanent'],
     ['an operator problem', new PermanentJobError('landed file missing'), 'permanent'],
-    ['something nobody recognises', new TypeError('x is undefined'), 'transient'],
+    [
+      'something nobody recognises (permanent, with its message: issue 10 #19)',
+      new TypeError('x is undefined'),
+      'permanent',
+    ],
   ])('%s is %s', (_what, error, kind) => {
     expect(classifyFailure(error).kind).toBe(kind);
   });

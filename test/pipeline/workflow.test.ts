@@ -150,7 +150,10 @@ describe('a file through the landing folder', () => {
     expect(complete.run.runId).toBe(events[0].run.runId);
     expect(complete.job).toMatchObject({ namespace: 'perfrecon', name: 'ingest-file' });
     expect(complete.schemaURL).toMatch(/OpenLineage\.json#\/\$defs\/RunEvent$/);
-    const output = complete.outputs.find((o: { name: string }) => o.name === 'public.performance_periods');
+    // Named database.schema.table (OpenLineage naming), whichever database the suite runs on.
+    const output = complete.outputs.find((o: { name: string }) =>
+      o.name.endsWith('.public.performance_periods'),
+    );
     expect(output.outputFacets.outputStatistics.rowCount).toBe(5);
     expect(output.facets.columnLineage.fields.end_market_value.inputFields[0]).toMatchObject({
       name: path.join(landing().processing, path.basename(file?.stored_path ?? '')),
@@ -257,11 +260,18 @@ describe('failures', () => {
     expect(failed.error).toMatch(
       /injected: lock timeout.*gave up after 4 attempts.*perfrecon dlq replay \d+/,
     );
-    const letter = await db()
-      .selectFrom('dead_letters')
-      .selectAll()
-      .where('file_id', '=', failed.id)
-      .executeTakeFirstOrThrow();
+    // The file turns FAILED when the dead letter is recorded; its bytes move to error/ just after.
+    const letter = await waitUntil(
+      () =>
+        db()
+          .selectFrom('dead_letters')
+          .selectAll()
+          .where('file_id', '=', failed.id)
+          .where('stored_path', 'is not', null)
+          .executeTakeFirst(),
+      'the dead letter to keep its file',
+      30_000,
+    );
     expect(letter).toMatchObject({ attempts: 4, replayed_at: null, file_name: 'canonical-fault-always.csv' });
     expect(letter.stored_path).toBe(path.join(landing().error, letter.landing_name));
     expect(fs.existsSync(letter.stored_path ?? '')).toBe(true);
