@@ -51,7 +51,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     await database.close();
     throw error;
   }
-  const cache = createCache(config, logger);
+  const cache = createCache(config, logger, config.redisPrefix);
   const notifier = createAlertDispatcher({
     config: alerts,
     channels: configuredChannels(alerts, logger),

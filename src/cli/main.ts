@@ -16,6 +16,7 @@ import { registerRecalcCommand } from './commands/recalc.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
+import { registerTokenCommands } from './commands/token.ts';
 import { registerTolerancesCommands } from './commands/tolerances.ts';
 import { registerVendorsCommands } from './commands/vendors.ts';
 
@@ -41,6 +42,7 @@ registerBreaksCommands(program);
 registerTolerancesCommands(program);
 registerSamplesCommand(program);
 registerVendorsCommands(program);
+registerTokenCommands(program);
 registerDbCommands(program);
 registerBackupCommands(program);
 

@@ -20,6 +20,10 @@ export interface AppConfig {
   alerts: AlertSettings;
   /** The break workflow. */
   breaks: BreakSettings;
+  /** The HTTP API (perfrecon api / serve). */
+  api: ApiSettings;
+  /** Prefix of every Redis key (cache, rate limits), so deployments can share one Redis. */
+  redisPrefix: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -66,6 +70,37 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pipeline: loadPipelineConfig(env, home),
     alerts: loadAlertSettings(env),
     breaks: { fourEyes: flag('PERFRECON_BREAKS_FOUR_EYES', env.PERFRECON_BREAKS_FOUR_EYES) },
+    api: loadApiSettings(env),
+    redisPrefix: env.PERFRECON_REDIS_PREFIX || 'perfrecon',
+  };
+}
+
+export interface ApiSettings {
+  port: number;
+  host: string;
+  /** Requests per minute: per token by its role, per IP address without a token. */
+  rateLimits: { anonymous: number; viewer: number; operator: number; admin: number };
+  /** /metrics needs a token (any role) when true; open otherwise, for a Prometheus on the network. */
+  metricsNeedToken: boolean;
+}
+
+function loadApiSettings(env: NodeJS.ProcessEnv): ApiSettings {
+  const perMinute = (role: string, fallback: number) => {
+    const name = `PERFRECON_API_RATE_LIMIT_${role.toUpperCase()}`;
+    return positiveInteger(name, env[name], fallback);
+  };
+  const port = positiveInteger('PERFRECON_API_PORT', env.PERFRECON_API_PORT, 8080);
+  if (port > 65535) throw new ConfigError(`PERFRECON_API_PORT=${port} is not a port (1-65535)`);
+  return {
+    port,
+    host: env.PERFRECON_API_HOST || '127.0.0.1',
+    rateLimits: {
+      anonymous: perMinute('anonymous', 60),
+      viewer: perMinute('viewer', 600),
+      operator: perMinute('operator', 1200),
+      admin: perMinute('admin', 1200),
+    },
+    metricsNeedToken: flag('PERFRECON_API_METRICS_TOKEN', env.PERFRECON_API_METRICS_TOKEN),
   };
 }
 

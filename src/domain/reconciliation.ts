@@ -223,3 +223,7 @@ export interface ToleranceRule {
   marketValueAbs: DecimalString | null;
   marketValueRel: number | null;
 }
+
+/** Orders a list of breaks can be sorted in. */
+export const BREAK_SORTS = ['openedAt', 'periodEnd', 'varianceBps', 'accountId'] as const;
+export type BreakSort = (typeof BREAK_SORTS)[number];

@@ -3,12 +3,12 @@
 import { timestamp } from '../contracts/common.ts';
 import type { FileDetail, FileItem, QuarantinedRowItem } from '../contracts/files.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import type { FileStatus } from '../domain/file-status.ts';
 import type { Database } from '../store/db/database.ts';
 import { listDeadLetters } from '../store/dead-letter-repository.ts';
 import {
   appendLog,
   auditRefusedData,
+  type FileFilter,
   findFileById,
   findFileBySha,
   type LogEntry,
@@ -50,9 +50,15 @@ export function fileItem(row: FileRecord): FileItem {
 
 export async function listFiles(
   deps: FilesDeps,
-  filter: { status?: FileStatus; limit: number },
+  filter: FileFilter & { limit: number },
 ): Promise<FileItem[]> {
   return (await listFileRows(deps.database.db, filter)).map(fileItem);
+}
+
+/** The file taken in with these bytes, if a worker has recorded it yet. */
+export async function fileWithContent(deps: FilesDeps, sha256: string): Promise<FileItem | null> {
+  const row = await findFileBySha(deps.database.db, sha256);
+  return row === undefined ? null : fileItem(row);
 }
 
 export async function showFile(deps: FilesDeps, id: number): Promise<FileDetail> {

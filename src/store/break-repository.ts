@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import {
   ACTIVE_STATUSES,
+  type BreakSort,
   type BreakStatus,
   type BreakSyncPlan,
   breakFingerprint,
@@ -150,20 +151,33 @@ export async function applyBreakSync(
   return opened;
 }
 
+/** The column of each sort order; then by id, so pages are stable. */
+const SORT_COLUMNS = {
+  openedAt: 'opened_at',
+  periodEnd: 'period_end',
+  varianceBps: 'variance_bps',
+  accountId: 'account_id',
+} as const satisfies Record<BreakSort, string>;
+
 export interface BreakFilter {
   statuses?: readonly BreakStatus[];
   accountId?: string;
   vendorCode?: string;
   limit?: number;
+  offset?: number;
+  sort?: BreakSort;
+  order?: 'asc' | 'desc';
 }
 
 export function listBreaks(db: Executor, filter: BreakFilter = {}) {
+  const order = filter.order ?? 'asc';
   let query = db
     .selectFrom('reconciliation_breaks')
     .selectAll()
-    .orderBy('opened_at')
-    .orderBy('id')
-    .limit(filter.limit ?? 500);
+    .orderBy(SORT_COLUMNS[filter.sort ?? 'openedAt'], order)
+    .orderBy('id', order)
+    .limit(filter.limit ?? 500)
+    .offset(filter.offset ?? 0);
   if (filter.statuses !== undefined && filter.statuses.length > 0)
     query = query.where('status', 'in', [...filter.statuses]);
   if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);

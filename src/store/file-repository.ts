@@ -110,13 +110,31 @@ export function fileTimeline(db: Executor, fileId: number) {
     .execute();
 }
 
-export function listFiles(db: Executor, filter: { status?: FileStatus; limit?: number }) {
+export interface FileFilter {
+  status?: FileStatus;
+  vendorCode?: string;
+  /** Received at or after / before these instants. */
+  receivedFrom?: string;
+  receivedBefore?: string;
+  /** Files with a smaller id only: the next page after the file with this id. */
+  beforeId?: number;
+  limit?: number;
+}
+
+/** Files, newest first. */
+export function listFiles(db: Executor, filter: FileFilter) {
   let query = db
     .selectFrom('files')
     .selectAll()
     .orderBy('id', 'desc')
     .limit(filter.limit ?? 100);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.vendorCode !== undefined) query = query.where('vendor_code', '=', filter.vendorCode);
+  if (filter.receivedFrom !== undefined)
+    query = query.where('received_at', '>=', new Date(filter.receivedFrom));
+  if (filter.receivedBefore !== undefined)
+    query = query.where('received_at', '<', new Date(filter.receivedBefore));
+  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
   return query.execute();
 }
 

@@ -236,6 +236,17 @@ export interface ReconciliationBreaksTable {
   cleared_at: NullableTimestamp;
 }
 
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  role: 'viewer' | 'operator' | 'admin';
+  token_sha256: string;
+  created_by: string;
+  created_at: Timestamp;
+  revoked_by: string | null;
+  revoked_at: NullableTimestamp;
+}
+
 /** Only load_id is read through Kysely; rows arrive by bulk load. */
 export interface StagingPeriodsTable {
   load_id: string;
@@ -257,4 +268,5 @@ export interface DB {
   reconciliation_runs: ReconciliationRunsTable;
   reconciliation_results: ReconciliationResultsTable;
   reconciliation_breaks: ReconciliationBreaksTable;
+  api_tokens: ApiTokensTable;
 }

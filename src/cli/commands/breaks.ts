@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
+import type { BreakDetail, BreakView } from '../../contracts/breaks.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { ACTIVE_STATUSES, BREAK_STATUSES, type BreakStatus } from '../../reconcile/index.ts';
-import {
-  actOnBreak,
-  type BreakDetail,
-  type BreakView,
-  breakDigest,
-  listBreakViews,
-  showBreak,
-} from '../../services/reconciliation/index.ts';
+import { actOnBreak, breakDigest, listBreakViews, showBreak } from '../../services/reconciliation/index.ts';
 import { printJson, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
 

@@ -2,14 +2,9 @@
 // with a comment, approve (four-eyes). Every action runs in one transaction with the actor set,
 // so the audit trigger records who did what; the cache entries of the account are retired.
 import { type Cache, cached, TTL, tags } from '../../cache/index.ts';
+import type { BreakDetail, BreakView } from '../../contracts/breaks.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import {
-  ageBucket,
-  ageInDays,
-  applyBreakAction,
-  type BreakAction,
-  type BreakStatus,
-} from '../../reconcile/index.ts';
+import { ageBucket, ageInDays, applyBreakAction, type BreakAction } from '../../reconcile/index.ts';
 import {
   type BreakFilter,
   type BreakRow,
@@ -24,36 +19,6 @@ import { setAuditActor } from '../../store/vendor-repository.ts';
 export interface BreakDeps {
   database: Pick<Database, 'db'>;
   cache: Cache;
-}
-
-export interface BreakView {
-  id: number;
-  accountId: string;
-  check: string;
-  vendorCode: string;
-  counterparty: string;
-  periodStart: string;
-  periodEnd: string;
-  status: BreakStatus;
-  ageDays: number;
-  ageBucket: string;
-  openedAt: string;
-  occurrences: number;
-  varianceBps: number | null;
-  varianceAmount: string | null;
-  expected: string | null;
-  observed: string | null;
-  cause: string | null;
-  message: string;
-  explanation: Record<string, unknown> | null;
-  tolerance: Record<string, unknown>;
-  inputs: Record<string, unknown>;
-  acknowledged: { by: string; at: string; comment: string | null } | null;
-  resolved: { by: string; at: string; comment: string | null } | null;
-  approved: { by: string; at: string } | null;
-  cleared: { run: number; at: string } | null;
-  openedRun: number;
-  lastSeenRun: number;
 }
 
 const iso = (value: Date | string) =>
@@ -118,10 +83,6 @@ export async function listBreakViews(
     () => listBreaks(deps.database.db, filter),
   );
   return rows.map((row) => toView(row, now));
-}
-
-export interface BreakDetail extends BreakView {
-  history: { action: string; actor: string; at: string; status: string | null; comment: string | null }[];
 }
 
 export async function showBreak(deps: BreakDeps, id: number, now = new Date()): Promise<BreakDetail> {

@@ -1,14 +1,7 @@
 // Reconciliation use cases: runs (on demand and after each stored file), the break workflow,
 // tolerances, the open-break digest and the cached account status.
 export { reconcileAfterIngest } from './after-ingest.ts';
-export {
-  actOnBreak,
-  type BreakDeps,
-  type BreakDetail,
-  type BreakView,
-  listBreakViews,
-  showBreak,
-} from './breaks.ts';
+export { actOnBreak, type BreakDeps, listBreakViews, showBreak } from './breaks.ts';
 export { breakDigest, startBreakDigest } from './digest.ts';
 export {
   type ReconcileDeps,
@@ -16,7 +9,10 @@ export {
   type ReconcileRequest,
   reconcile,
   resolveScope,
+  type StartedRun,
+  startReconciliation,
 } from './run.ts';
+export { listRuns, showRun } from './runs.ts';
 export { accountReconciliationStatus } from './status.ts';
 export {
   listTolerances,

@@ -113,10 +113,22 @@ function accountFilter(request: ReconcileRequest): string[] | undefined {
 }
 
 export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
+  return (await startReconciliation(deps, request)).outcome;
+}
+
+export interface StartedRun {
+  runId: number;
+  /** The run's work, going on; it rejects when the run fails (the run is then FAILED). */
+  outcome: Promise<ReconcileOutcome>;
+}
+
+/** Validate the request and record the run, then check: the caller has the run id at once. */
+export async function startReconciliation(
+  deps: ReconcileDeps,
+  request: ReconcileRequest,
+): Promise<StartedRun> {
   const started = Date.now();
   const { scope, lookback } = resolveScope(request);
-  const { db, bulk } = deps.database;
-  const accountIds = accountFilter(request);
   const inputs: Record<string, unknown> = {
     from: scope.from === EARLIEST ? null : scope.from,
     to: scope.to === LATEST ? null : scope.to,
@@ -126,7 +138,29 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
     fileId: request.fileId ?? null,
     expectThrough: scope.expectThrough,
   };
-  const runId = await createRun(db, { trigger: request.trigger ?? 'manual', actor: request.actor, inputs });
+  const runId = await createRun(deps.database.db, {
+    trigger: request.trigger ?? 'manual',
+    actor: request.actor,
+    inputs,
+  });
+  await deps.cache.invalidate([tags.runs]);
+  return { runId, outcome: runChecks(deps, request, { runId, scope, lookback, inputs, started }) };
+}
+
+async function runChecks(
+  deps: ReconcileDeps,
+  request: ReconcileRequest,
+  run: {
+    runId: number;
+    scope: RunScope;
+    lookback: boolean;
+    inputs: Record<string, unknown>;
+    started: number;
+  },
+): Promise<ReconcileOutcome> {
+  const { runId, scope, lookback, inputs, started } = run;
+  const { db, bulk } = deps.database;
+  const accountIds = accountFilter(request);
   const settings = vendorSettingsLookup(deps.vendors);
   const summary = new SummaryBuilder();
   const counts = { breaksOpened: 0, breaksSeenAgain: 0, breaksCleared: 0 };

@@ -1,0 +1,28 @@
+// What the API returns for reconciliation runs.
+import { type Static, Type } from 'typebox';
+import { Nullable, StringEnum, Timestamp } from './common.ts';
+
+export const RunItem = Type.Object({
+  id: Type.Integer(),
+  trigger: StringEnum(['manual', 'ingest', 'schedule'] as const),
+  actor: Type.String(),
+  status: StringEnum(['RUNNING', 'COMPLETED', 'FAILED'] as const),
+  inputs: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'the range, vendor and accounts asked for',
+  }),
+  startedAt: Timestamp,
+  finishedAt: Nullable(Timestamp),
+  summary: Nullable(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description: 'checks, passes, failures, pass rate, per vendor, worst breaks, breaks opened/cleared',
+    }),
+  ),
+  error: Nullable(Type.String()),
+});
+export type RunItem = Static<typeof RunItem>;
+
+export const RunStarted = Type.Object({
+  runId: Type.Integer(),
+  statusUrl: Type.String({ description: 'GET it to follow the run' }),
+});
+export type RunStarted = Static<typeof RunStarted>;
