@@ -46,14 +46,24 @@ export async function cached<T>(
   options: CacheOptions,
   load: () => Promise<T>,
 ): Promise<T> {
+  return (await cacheAside(cache, key, options, load)).value;
+}
+
+/** Cache-aside that tells whether the value came from the cache (for X-Cache and metrics). */
+export async function cacheAside<T>(
+  cache: Cache,
+  key: string,
+  options: CacheOptions,
+  load: () => Promise<T>,
+): Promise<{ value: T; hit: boolean }> {
   const stamp = await cache.stamp(options.tags ?? []);
-  if (stamp === null) return load();
+  if (stamp === null) return { value: await load(), hit: false };
   const fullKey = `${key}@${stamp}`;
   const hit = await cache.get(fullKey);
-  if (hit !== undefined) return JSON.parse(hit) as T;
+  if (hit !== undefined) return { value: JSON.parse(hit) as T, hit: true };
   const value = await load();
   await cache.set(fullKey, JSON.stringify(value), options.ttlSeconds);
-  return value;
+  return { value, hit: false };
 }
 
 /** Tags of reconciliation data. */
@@ -62,4 +72,6 @@ export const tags = {
   runs: 'recon:runs',
   breaks: 'recon:breaks',
   tolerances: 'recon:tolerances',
+  /** Every stored file bumps it: account lists, periods, returns and lineage. */
+  periods: 'periods',
 };

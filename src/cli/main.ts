@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
 import { PRODUCT_VERSION } from '../domain/version.ts';
+import { registerApiCommand } from './commands/api.ts';
 import { registerBackupCommands } from './commands/backup.ts';
 import { registerBreaksCommands } from './commands/breaks.ts';
 import { registerDbCommands } from './commands/db.ts';
@@ -32,6 +33,7 @@ const program = new Command('perfrecon')
 
 registerIngestCommand(program);
 registerPipelineCommands(program);
+registerApiCommand(program);
 registerFilesCommands(program);
 registerDlqCommands(program);
 registerLineageCommand(program);

@@ -10,7 +10,10 @@ export const Decimal = Type.String({
 });
 
 /** One of a fixed list of strings, as a JSON Schema `enum`. */
-export function StringEnum<T extends string>(values: readonly T[], options: { description?: string } = {}) {
+export function StringEnum<T extends string>(
+  values: readonly T[],
+  options: { description?: string; default?: T } = {},
+) {
   return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 }
 

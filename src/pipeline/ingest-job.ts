@@ -8,7 +8,9 @@
 //  - files move by link-then-unlink to a destination derived from the landing name alone, so a
 //    repeated move finds its own earlier work;
 //  - the queue never runs two jobs for the same bytes at once (singleton per SHA-256).
+
 import path from 'node:path';
+import type { Cache } from '../cache/index.ts';
 import type { Notifier } from '../domain/alert.ts';
 import { type FileStatus, isTerminal } from '../domain/file-status.ts';
 import type { IngestJobData } from '../domain/job.ts';
@@ -43,6 +45,8 @@ export interface PipelineDeps {
   notifier: Notifier;
   landing: LandingFolder;
   maxFileBytes: number;
+  /** Retired when a file's periods are stored, so no reader is served the periods from before. */
+  cache?: Cache;
   logger: Logger;
   lineage: LineageSink;
   /** OpenLineage namespace of the database (postgres://host:port or pglite://…). */
@@ -161,6 +165,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
         actor: deps.actor,
         worker: deps.worker,
         maxFileBytes: deps.maxFileBytes,
+        cache: deps.cache,
       },
       {
         filePath: located.path,

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { type ConstructorOptions, type Db, fromKysely, PgBoss, type Queue } from 'pg-boss';
 import type { PipelineConfig } from '../config/app-config.ts';
+import type { IngestJobData } from '../domain/job.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { IngestJobSender } from '../services/dead-letters.ts';
 import type { Database } from '../store/db/database.ts';
@@ -135,4 +136,21 @@ export function ingestJobSender(boss: PgBoss): IngestJobSender {
       });
     },
   };
+}
+
+/** Whether the queue's schema answers now (readiness probes). */
+export async function queueReachable(boss: PgBoss): Promise<boolean> {
+  return boss.getQueue(INGEST_QUEUE).then(
+    (queue) => queue !== null,
+    () => false,
+  );
+}
+
+/** The state of an ingest job and the SHA-256 of its file; undefined when there is no such job. */
+export async function ingestJobState(
+  boss: PgBoss,
+  jobId: string,
+): Promise<{ state: string; sha256: string } | undefined> {
+  const [job] = await boss.findJobs<IngestJobData>(INGEST_QUEUE, { id: jobId });
+  return job === undefined ? undefined : { state: job.state, sha256: job.data.sha256 };
 }

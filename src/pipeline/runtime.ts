@@ -86,6 +86,7 @@ export function pipelineDeps(app: PipelineHost, afterStore?: PipelineDeps['after
     notifier: app.notifier,
     landing: landingFolder(app.config.pipeline.landingPath),
     maxFileBytes: app.config.maxFileBytes,
+    cache: app.cache,
     logger: app.logger,
     lineage: openLineageSink(app.config.pipeline, app.logger),
     databaseNamespace: databaseNamespace(app),

@@ -1,5 +1,5 @@
 // The database itself: where it is and which migrations have run.
-import type { Database } from '../store/db/database.ts';
+import { type Database, ping } from '../store/db/database.ts';
 import { type MigrationState, migrateToLatest, migrationStatus } from '../store/migrate.ts';
 
 export interface DatabaseStatus {
@@ -20,4 +20,12 @@ export async function databaseStatus(deps: { database: Database }): Promise<Data
     connection: deps.database.connectionInfo,
     migrations: await migrationStatus(deps.database.db),
   };
+}
+
+/** Whether the database answers a query now (readiness probes). */
+export async function databaseReachable(deps: { database: Database }): Promise<boolean> {
+  return ping(deps.database.db).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,39 +1,10 @@
 import type { Command } from 'commander';
-import type { App } from '../../app.ts';
-import { type PipelineOptions, startPipeline } from '../../pipeline/runtime.ts';
 import { wholeNumber } from '../input.ts';
+import { httpOptions, runUntilSignal } from '../long-running.ts';
 import { withApp } from '../run.ts';
 
 function concurrencyOption(raw: string | undefined, fallback: number): number {
   return raw === undefined ? fallback : wholeNumber('--concurrency', raw, { min: 1, max: 64 });
-}
-
-/** Run until SIGTERM or SIGINT, then stop gracefully: running jobs finish or are released. */
-async function runUntilSignal(app: App, options: PipelineOptions, label: string): Promise<void> {
-  const pipeline = await startPipeline(app, options);
-  const parts = [
-    options.workers ? `worker (${options.workers.concurrency} at a time)` : undefined,
-    options.watch ? `watching ${pipeline.landing.inbox}` : undefined,
-  ].filter(Boolean);
-  process.stderr.write(
-    `perfrecon ${label}: ${parts.join(', ')}; database ${app.database.mode}. Stop with Ctrl-C or SIGTERM.\n`,
-  );
-  // A line tests and supervisors can wait for.
-  app.logger.info({ pid: process.pid, label }, 'pipeline ready');
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.stderr.write(
-        `perfrecon ${label}: ${signal}, stopping (running jobs get up to ${app.config.pipeline.shutdownTimeoutSeconds} s)\n`,
-      );
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      resolve();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
-  await pipeline.stop();
-  process.stderr.write(`perfrecon ${label}: stopped\n`);
 }
 
 export function registerPipelineCommands(program: Command): void {
@@ -70,13 +41,17 @@ export function registerPipelineCommands(program: Command): void {
 
   program
     .command('serve')
-    .description('Run workers and the inbox watcher in one process (the default deployment).')
+    .description('Run workers, the inbox watcher and the HTTP API in one process (the default deployment).')
     .option('--concurrency <n>', 'jobs at a time (default PERFRECON_WORKER_CONCURRENCY or 2)')
-    .action(async (options: { concurrency?: string }) => {
+    .option('--port <n>', 'API port (default PERFRECON_API_PORT or 8080)')
+    .option('--host <address>', 'API address to listen on (default PERFRECON_API_HOST or 127.0.0.1)')
+    .option('--no-api', 'without the HTTP API')
+    .action(async (options: { concurrency?: string; port?: string; host?: string; api: boolean }) => {
       await withApp(
         async (app) => {
           const concurrency = concurrencyOption(options.concurrency, app.config.pipeline.workerConcurrency);
-          await runUntilSignal(app, { workers: { concurrency }, watch: true }, 'serve');
+          const http = options.api ? httpOptions(app, options) : undefined;
+          await runUntilSignal(app, { workers: { concurrency }, watch: true, http }, 'serve');
         },
         { maxConnections: 20, applicationName: 'perfrecon-serve' },
       );

@@ -3,6 +3,7 @@
 // and log, or not at all. Callers (CLI, durable worker) decide what a transient failure means.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { type Cache, tags } from '../../cache/index.ts';
 import { resolveVendor, vendorConfigVersion } from '../../config/vendor-config.ts';
 import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { CanonicalPeriod } from '../../domain/canonical.ts';
@@ -43,6 +44,8 @@ export interface IngestContext {
   actor: string;
   worker?: string;
   maxFileBytes: number;
+  /** Readers' cached views of stored periods (the API's) are retired once new ones are stored. */
+  cache?: Cache;
 }
 
 export interface IngestRequest {
@@ -294,6 +297,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     });
     summary.rowsInserted = counts.inserted;
     summary.rowsUpdated = counts.updated;
+    await context.cache?.invalidate([tags.periods]);
     await notifier.notify(successEvent(summary, status));
     return finish(status);
   } catch (error) {

@@ -1,6 +1,8 @@
 // Tolerance rules for operators: set (insert or replace, audited), list, remove, and explain
 // which tolerance applies to an account, vendor and date.
 import { type Cache, tags } from '../../cache/index.ts';
+import { timestamp } from '../../contracts/common.ts';
+import type { ToleranceItem } from '../../contracts/tolerances.ts';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.ts';
 import type { VendorConfig } from '../../domain/vendor-config.ts';
 import {
@@ -36,11 +38,15 @@ export interface ToleranceInput {
   comment?: string | undefined;
 }
 
+function toleranceItem(rule: StoredToleranceRule): ToleranceItem {
+  return { ...rule, updatedAt: timestamp(rule.updatedAt) };
+}
+
 export async function setTolerance(
   deps: ToleranceDeps,
   input: ToleranceInput,
   actor: string,
-): Promise<StoredToleranceRule> {
+): Promise<ToleranceItem> {
   const rule: ToleranceRule & { comment: string | null } = {
     accountId: input.accountId ?? ANY,
     vendorCode: input.vendorCode ?? ANY,
@@ -63,14 +69,14 @@ export async function setTolerance(
     return upsertToleranceRule(trx, rule, actor);
   });
   await deps.cache.invalidate([tags.tolerances]);
-  return stored;
+  return toleranceItem(stored);
 }
 
-export function listTolerances(
+export async function listTolerances(
   deps: Pick<ToleranceDeps, 'database'>,
-  filter: { accountId?: string; vendorCode?: string } = {},
-) {
-  return listToleranceRules(deps.database.db, filter);
+  filter: { accountId?: string | undefined; vendorCode?: string | undefined } = {},
+): Promise<ToleranceItem[]> {
+  return (await listToleranceRules(deps.database.db, filter)).map(toleranceItem);
 }
 
 export async function removeTolerance(

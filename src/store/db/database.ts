@@ -1,6 +1,6 @@
 // One database path for everything: a `pg` Pool and Kysely over either a PostgreSQL server
 // (DATABASE_URL) or the embedded PGlite served on a local socket.
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../schema.ts';
 import { type BulkLoader, copyStreamLoader, jsonBatchLoader, pgliteBlobLoader } from './bulk-load.ts';
@@ -153,4 +153,9 @@ function assemble(
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** One trivial statement: rejects when the database cannot be reached. */
+export async function ping(db: Executor): Promise<void> {
+  await sql`SELECT 1`.execute(db);
 }

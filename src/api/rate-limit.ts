@@ -1,0 +1,37 @@
+// Requests per minute per token (by its role's limit), or per IP address without a valid
+// token. With REDIS_URL the counts live in Redis, shared by every API process; otherwise in
+// this process. A Redis that is down lets requests through rather than refusing them all.
+import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
+import type { Api, ApiContext } from './types.ts';
+
+export async function registerRateLimit(api: Api, context: ApiContext): Promise<void> {
+  const { config } = context.app;
+  const limits = config.api.rateLimits;
+  const redis =
+    config.redisUrl === undefined
+      ? undefined
+      : new Redis(config.redisUrl, {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          connectTimeout: 1000,
+          retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+        });
+  // Failures reach the limiter through its commands (skipOnError); this keeps ioredis quiet.
+  redis?.on('error', () => {});
+  if (redis !== undefined) api.addHook('onClose', async () => void redis.disconnect());
+  await api.register(rateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    max: (request) => limits[request.caller?.role ?? 'anonymous'],
+    keyGenerator: (request) => (request.caller ? `token:${request.caller.tokenId}` : `ip:${request.ip}`),
+    enableDraftSpec: true,
+    skipOnError: true,
+    ...(redis === undefined ? {} : { redis, nameSpace: `${config.redisPrefix}:rate:` }),
+    errorResponseBuilder: (_request, limit) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `more than ${limit.max} requests in a minute; retry in ${limit.after}`,
+    }),
+  });
+}

@@ -1,0 +1,58 @@
+// Liveness, readiness and metrics: open to probes and Prometheus (metrics by configuration).
+import { Health, Readiness } from '../../contracts/api.ts';
+import { queueReachable } from '../../pipeline/queues.ts';
+import { databaseReachable } from '../../services/database.ts';
+import { metricsAccess } from '../auth.ts';
+import type { Api, ApiContext } from '../types.ts';
+
+export function registerHealthRoutes(api: Api, context: ApiContext): void {
+  const open = { config: { access: 'public' as const } };
+  api.get(
+    '/healthz',
+    {
+      ...open,
+      schema: { tags: ['health'], summary: 'The process is alive', security: [], response: { 200: Health } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  api.get(
+    '/readyz',
+    {
+      ...open,
+      schema: {
+        tags: ['health'],
+        summary: 'The database, the job queue and Redis (when configured) answer',
+        security: [],
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_request, reply) => {
+      const { app } = context;
+      const [database, queue, redis] = await Promise.all([
+        databaseReachable(app),
+        queueReachable(context.boss),
+        app.cache.kind === 'redis' ? app.cache.stamp([]).then((stamp) => stamp !== null) : undefined,
+      ]);
+      const state = (ok: boolean | undefined) =>
+        ok === undefined ? 'not configured' : ok ? 'ok' : 'failing';
+      const ready = database && queue && redis !== false;
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'not ready',
+        checks: { database: state(database), queue: state(queue), redis: state(redis) },
+      });
+    },
+  );
+
+  api.get(
+    '/metrics',
+    {
+      config: { access: metricsAccess(context) },
+      schema: { tags: ['health'], summary: 'Prometheus metrics (text format)', produces: ['text/plain'] },
+    },
+    async (_request, reply) => {
+      reply.type(context.metrics.registry.contentType);
+      return context.metrics.registry.metrics();
+    },
+  );
+}

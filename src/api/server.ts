@@ -1,0 +1,74 @@
+// The HTTP API: one Fastify server over the services. buildServer() assembles it without
+// listening (tests call inject()); startApi() listens and stops gracefully.
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { PgBoss } from 'pg-boss';
+import type { App } from '../app.ts';
+import { ApiError } from '../contracts/api.ts';
+import type { LandingFolder } from '../pipeline/landing.ts';
+import { registerAuth } from './auth.ts';
+import { registerErrorHandling, registerNotFound } from './errors.ts';
+import { registerEtags } from './http-cache.ts';
+import { createMetrics, registerHttpMetrics } from './metrics.ts';
+import { registerOpenApi } from './openapi.ts';
+import { registerRateLimit } from './rate-limit.ts';
+import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
+import { registerBreakRoutes } from './routes/breaks.ts';
+import { registerDeadLetterRoutes } from './routes/dead-letters.ts';
+import { registerFileRoutes } from './routes/files.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerReconciliationRoutes } from './routes/reconciliation.ts';
+import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerToleranceRoutes } from './routes/tolerances.ts';
+import { registerVendorRoutes } from './routes/vendors.ts';
+import type { Api, ApiContext } from './types.ts';
+
+export interface ServerOptions {
+  /** The pipeline's landing folder and job queue: uploads and replays go through them. */
+  landing: LandingFolder;
+  boss: PgBoss;
+}
+
+export async function buildServer(app: App, options: ServerOptions): Promise<Api> {
+  const api: Api = Fastify({
+    loggerInstance: app.logger as FastifyBaseLogger,
+    // Behind a load balancer the client's address is in X-Forwarded-For (rate limits per IP).
+    trustProxy: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  const context: ApiContext = {
+    app,
+    landing: options.landing,
+    boss: options.boss,
+    runs: new Set(),
+    metrics: createMetrics(),
+  };
+  api.addSchema(ApiError);
+  registerErrorHandling(api);
+  registerAuth(api, context);
+  await registerRateLimit(api, context);
+  await api.register(helmet);
+  await api.register(multipart);
+  await registerOpenApi(api);
+  registerEtags(api);
+  registerHttpMetrics(api, context.metrics);
+  registerNotFound(api);
+  registerHealthRoutes(api, context);
+  registerFileRoutes(api, context);
+  registerAccountRoutes(api, context);
+  registerReconciliationRoutes(api, context);
+  registerBreakRoutes(api, context);
+  registerDeadLetterRoutes(api, context);
+  registerAuditRoutes(api, context);
+  registerVendorRoutes(api, context);
+  registerToleranceRoutes(api, context);
+  registerTokenRoutes(api, context);
+  // Runs started through the API finish before the process lets go of the database.
+  api.addHook('onClose', async () => {
+    await Promise.allSettled([...context.runs]);
+  });
+  return api;
+}
