@@ -31,7 +31,15 @@ export function Chart({
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, { notMerge: true });
+    chart.current?.setOption(
+      {
+        aria: { enabled: true },
+        animation: false,
+        grid: { top: 40, bottom: 30, left: 60, right: 20 },
+        ...option,
+      },
+      { notMerge: true },
+    );
   }, [option]);
 
   return <figure className="chart" aria-label={label} ref={box} style={{ height, width: '100%' }} />;

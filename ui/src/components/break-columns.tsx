@@ -31,7 +31,12 @@ export const breakColumns = [
     header: 'Period',
     cell: (info) => `${info.row.original.periodStart} → ${info.getValue()}`,
   }),
-  column.accessor('varianceBps', { header: 'Variance', cell: (info) => bps(info.getValue()) }),
+  // The largest variance first: that is what an analyst looks for.
+  column.accessor('varianceBps', {
+    header: 'Variance',
+    sortDescFirst: true,
+    cell: (info) => bps(info.getValue()),
+  }),
   column.accessor('cause', { ...fixed, header: 'Cause', cell: (info) => info.getValue() ?? 'none fits' }),
   column.accessor('openedAt', { header: 'Age', cell: (info) => `${info.row.original.ageDays} d` }),
 ];
