@@ -50,7 +50,9 @@ export async function receiveUpload(
       'e.g. curl -F file=@performance.csv -H "Authorization: Bearer $TOKEN" …/api/v1/files',
     );
   }
-  const part = await request.file({ limits: { fileSize: context.app.config.maxFileBytes, files: 1 } });
+  const maxBytes = context.app.config.maxFileBytes;
+  // preservePath: the name as sent, path and all, is kept as the original; we sanitise it.
+  const part = await request.file({ limits: { fileSize: maxBytes, files: 1 }, preservePath: true });
   if (part === undefined) {
     throw new HttpError(
       400,
@@ -59,6 +61,15 @@ export async function receiveUpload(
       'Send the file in a part named "file".',
     );
   }
+  const tooLarge = () =>
+    new HttpError(
+      413,
+      'FILE_TOO_LARGE',
+      `the file is larger than the limit of ${maxBytes / 1024 / 1024} MB`,
+      'Split it, or ask an administrator to raise PERFRECON_MAX_FILE_MB.',
+    );
+  // The limit is reached mid-stream: fail the copy there, not after reading the rest.
+  part.file.once('limit', () => part.file.destroy(tooLarge()));
   const uploads = path.join(context.landing.root, 'uploads');
   await fs.promises.mkdir(uploads, { recursive: true });
   // Outside inbox/ and processing/: the watcher and the recovery of interrupted intakes must
@@ -67,6 +78,8 @@ export async function receiveUpload(
   const storedName = sanitizeUploadName(part.filename);
   try {
     await pipeline(part.file, fs.createWriteStream(temporary, { flags: 'wx' }));
+    // A body already parsed when the copy began (a small, fast request) passed the limit unseen.
+    if (part.file.truncated) throw tooLarge();
     const receipt = await intakeFile(
       { landing: context.landing, boss: context.boss, logger: context.app.logger },
       { sourcePath: temporary, mode: 'move', originalName: storedName, vendorCode, source: 'api' },

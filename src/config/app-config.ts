@@ -89,8 +89,10 @@ function loadApiSettings(env: NodeJS.ProcessEnv): ApiSettings {
     const name = `PERFRECON_API_RATE_LIMIT_${role.toUpperCase()}`;
     return positiveInteger(name, env[name], fallback);
   };
-  const port = positiveInteger('PERFRECON_API_PORT', env.PERFRECON_API_PORT, 8080);
-  if (port > 65535) throw new ConfigError(`PERFRECON_API_PORT=${port} is not a port (1-65535)`);
+  // 0 asks the system for any free port (tests, several servers on one machine).
+  const port =
+    env.PERFRECON_API_PORT === '0' ? 0 : positiveInteger('PERFRECON_API_PORT', env.PERFRECON_API_PORT, 8080);
+  if (port > 65535) throw new ConfigError(`PERFRECON_API_PORT=${port} is not a port (0-65535)`);
   return {
     port,
     host: env.PERFRECON_API_HOST || '127.0.0.1',

@@ -1,15 +1,16 @@
 // An API server on a test file's own database (embedded or server, Redis when REDIS_URL is
 // set), with the pipeline's queue and optionally a worker in process, and a token per role.
 import { randomBytes } from 'node:crypto';
-import type { App } from '../../src/app.ts';
-import { openApp } from '../../src/app.ts';
 import { buildServer } from '../../src/api/server.ts';
 import type { Api } from '../../src/api/types.ts';
+import type { App } from '../../src/app.ts';
+import { openApp } from '../../src/app.ts';
 import { ROLES, type Role } from '../../src/domain/api-access.ts';
 import { type RunningPipeline, startPipeline } from '../../src/pipeline/runtime.ts';
 import { createToken } from '../../src/services/tokens.ts';
 import { pipelineEnv } from '../pipeline/support.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
+import { multipart } from './multipart.ts';
 
 export interface ApiHarness {
   env: TestEnv;
@@ -35,7 +36,8 @@ export async function openApiHarness(
   const pipeline = await startPipeline(app, options.workers ? { workers: { concurrency: 1 } } : {});
   const api = await buildServer(app, pipeline);
   const tokens = {} as Record<Role, string>;
-  for (const role of ROLES) tokens[role] = (await createToken(app, { name: `test-${role}`, role }, 'test')).secret;
+  for (const role of ROLES)
+    tokens[role] = (await createToken(app, { name: `test-${role}`, role }, 'test')).secret;
   return {
     env,
     app,
@@ -52,3 +54,14 @@ export async function openApiHarness(
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** POST a file to /api/v1/files as multipart/form-data, with an operator's token. */
+export function uploadFile(h: ApiHarness, filename: string, content: Buffer | string) {
+  const upload = multipart(filename, content);
+  return h.api.inject({
+    method: 'POST',
+    url: '/api/v1/files',
+    headers: { ...bearer(h.tokens.operator), ...upload.headers },
+    payload: upload.payload,
+  });
+}

@@ -49,6 +49,8 @@ export function pipelineEnv(env: TestEnv, overrides: NodeJS.ProcessEnv = {}): No
     PERFRECON_SHUTDOWN_TIMEOUT_SECONDS: '20',
     PERFRECON_WORKER_CONCURRENCY: '1',
     PERFRECON_LOG_LEVEL: 'info',
+    // `serve` starts the API too: any free port, so test files running at once never collide.
+    PERFRECON_API_PORT: '0',
     ...overrides,
   };
 }

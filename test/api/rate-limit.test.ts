@@ -1,0 +1,41 @@
+// Rate limits per token by its role, per address without a token, unknown routes included:
+// 429 with Retry-After and RateLimit-* headers, and other callers still served.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ApiHarness, bearer, openApiHarness } from './support.ts';
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await openApiHarness({
+    env: { PERFRECON_API_RATE_LIMIT_VIEWER: '3', PERFRECON_API_RATE_LIMIT_ANONYMOUS: '2' },
+  });
+});
+afterAll(async () => h?.close());
+
+it('limits a token to its role’s requests per minute, and only that token', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    statuses.push(
+      (await h.api.inject({ url: '/api/v1/vendors', headers: bearer(h.tokens.viewer) })).statusCode,
+    );
+  }
+  expect(statuses).toEqual([200, 200, 200, 429]);
+  const limited = await h.api.inject({ url: '/api/v1/vendors', headers: bearer(h.tokens.viewer) });
+  expect(limited.statusCode).toBe(429);
+  expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  expect(limited.headers['ratelimit-limit']).toBe('3');
+  expect(limited.json()).toMatchObject({
+    code: 'RATE_LIMITED',
+    message: expect.stringContaining('more than 3'),
+  });
+  const other = await h.api.inject({ url: '/api/v1/vendors', headers: bearer(h.tokens.operator) });
+  expect(other.statusCode).toBe(200);
+  expect(other.headers['ratelimit-remaining']).toBeDefined();
+});
+
+it('limits callers without a token by address, unknown routes too', async () => {
+  const from = (address: string, url: string) => h.api.inject({ url, remoteAddress: address });
+  expect((await from('10.0.0.1', '/healthz')).statusCode).toBe(200);
+  expect((await from('10.0.0.1', '/no-such-route')).statusCode).toBe(404);
+  expect((await from('10.0.0.1', '/no-such-route')).statusCode).toBe(429);
+  expect((await from('10.0.0.2', '/healthz')).statusCode).toBe(200);
+});
