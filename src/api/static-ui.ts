@@ -1,7 +1,7 @@
 // The web UI (ui/, built by `vite build` into dist/ui) served at `/`, and the one route it needs
 // beyond the API's: who holds the token it was given, so it shows the actions of that role (the
-// API checks the role again on every call). Any other path outside /api is a page of the UI's
-// router and gets index.html; an unknown /api path keeps the API's 404.
+// API checks the role again on every call). The addresses of the UI's pages get index.html (its
+// router takes over); any other unknown path keeps the API's 404.
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -11,7 +11,8 @@ import { errorResponses } from './schemas.ts';
 import { type Api, callerOf } from './types.ts';
 
 const UI_ROOT = path.resolve(import.meta.dirname, '../../dist/ui');
-const NOT_UI = /^\/(api|healthz|readyz|metrics)(\/|$|\?)/;
+/** The UI router's pages (ui/src/app/routes.tsx): a section, optionally one item of it. */
+const UI_PAGE = /^\/(sign-in|breaks|accounts|files|operations)(\/[^/?]+)?\/?(\?.*)?$/;
 
 export async function registerStaticUi(api: Api): Promise<void> {
   api.get(
@@ -19,6 +20,8 @@ export async function registerStaticUi(api: Api): Promise<void> {
     {
       config: { access: 'viewer' },
       schema: {
+        // Kept out of the OpenAPI document until the API adopts the route as its own.
+        hide: true,
         tags: ['tokens'],
         summary: "The token's holder and role",
         response: { 200: Type.Object({ name: Type.String(), role: Role }), ...errorResponses() },
@@ -41,6 +44,6 @@ export async function registerStaticUi(api: Api): Promise<void> {
       ),
   });
   api.get('/*', { schema: { hide: true } }, (request, reply) =>
-    NOT_UI.test(request.url) ? reply.callNotFound() : reply.sendFile('index.html'),
+    UI_PAGE.test(request.url) ? reply.sendFile('index.html') : reply.callNotFound(),
   );
 }
