@@ -118,6 +118,11 @@ note(
   "Reconciliation ran after each stored file: our returns against each vendor's, continuity, missing periods, and the same account across vendors. The oldest open breaks, each with its most likely cause:",
 );
 perfrecon('breaks', 'list', '--limit', '12');
+note('A token for the web UI (an operator; the secret is shown this once):');
+const token = perfrecon('token', 'create', '--name', `demo-${Date.now()}`, '--role', 'operator', '--json');
+const secret = (JSON.parse(token) as { secret: string }).secret;
 process.stdout.write(
-  `\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. The data stays in ${home}; open it with: npx perfrecon db shell\n`,
+  `\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. The data stays in ${home}; open it with: npx perfrecon db shell\n` +
+    `\nThe web UI: start the API and workers with\n  PERFRECON_HOME=${home} npx perfrecon serve\n` +
+    `then open http://127.0.0.1:8080/ and sign in with the token ${secret}\n`,
 );

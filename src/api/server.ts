@@ -24,6 +24,7 @@ import { registerReconciliationRoutes } from './routes/reconciliation.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerToleranceRoutes } from './routes/tolerances.ts';
 import { registerVendorRoutes } from './routes/vendors.ts';
+import { registerStaticUi } from './static-ui.ts';
 import type { Api, ApiContext } from './types.ts';
 
 export interface ServerOptions {
@@ -66,6 +67,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   registerVendorRoutes(api, context);
   registerToleranceRoutes(api, context);
   registerTokenRoutes(api, context);
+  await registerStaticUi(api);
   // Runs started through the API finish before the process lets go of the database.
   api.addHook('onClose', async () => {
     await Promise.allSettled([...context.runs]);

@@ -1,0 +1,41 @@
+// What the UI's component tests share: the providers the app wraps pages in, a signed-in
+// session, and a fetch that answers from the test's own function and records every URL asked for.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { MemoryRouter } from 'react-router';
+import { vi } from 'vitest';
+import { signIn } from '../../ui/src/api/session.ts';
+
+export function renderPage(element: ReactElement) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter>{element}</MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+export function signedIn(role: 'viewer' | 'operator' | 'admin' = 'operator') {
+  signIn({ token: 'test-token', name: `test-${role}`, role });
+}
+
+/** Replaces fetch: `answer` gets each request's URL (path and query) and returns the JSON body. */
+export function stubApi(answer: (url: URL) => unknown) {
+  const asked: URL[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: string) => {
+      const url = new URL(input, 'http://ui.test');
+      asked.push(url);
+      return new Response(JSON.stringify(answer(url)), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    }),
+  );
+  return {
+    asked,
+    last: (path: string) => asked.filter((url) => url.pathname === path).at(-1),
+  };
+}
