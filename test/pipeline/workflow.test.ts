@@ -150,7 +150,9 @@ describe('a file through the landing folder', () => {
     expect(complete.run.runId).toBe(events[0].run.runId);
     expect(complete.job).toMatchObject({ namespace: 'perfrecon', name: 'ingest-file' });
     expect(complete.schemaURL).toMatch(/OpenLineage\.json#\/\$defs\/RunEvent$/);
-    const output = complete.outputs.find((o: { name: string }) => o.name === 'public.performance_periods');
+    const output = complete.outputs.find((o: { name: string }) =>
+      o.name.endsWith('.public.performance_periods'),
+    );
     expect(output.outputFacets.outputStatistics.rowCount).toBe(5);
     expect(output.facets.columnLineage.fields.end_market_value.inputFields[0]).toMatchObject({
       name: path.join(landing().processing, path.basename(file?.stored_path ?? '')),
