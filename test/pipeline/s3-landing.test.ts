@@ -117,6 +117,16 @@ describe('intake → job → archive on S3', () => {
     expect(
       (await s3.keys()).filter((key) => key.startsWith('inbox/') || key.startsWith('processing/')),
     ).toEqual([]);
+    const events = fs
+      .readFileSync(app.config.pipeline.openLineageFile ?? '', 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((event) => event.inputs[0]?.facets?.perfrecon_file?.sha256 === file.sha256);
+    expect(events.at(-1)?.inputs[0]).toMatchObject({
+      namespace: `s3://${s3.bucket}`,
+      name: `${s3.prefix}/processing/${path.posix.basename(archived ?? '')}`,
+    });
     // The readers' local copy is gone once the job is done.
     expect(fs.readdirSync(path.join(env.home, 'tmp', 'landing'))).toEqual(['uploads']);
   });
