@@ -151,7 +151,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     }
     if (located === undefined || located.place === 'archive' || located.place === 'quarantine') {
       throw new PermanentJobError(
-        `the landed file ${data.landingName} is not in ${deps.landing.destination('processing', '')} (nor in error/)`,
+        `the landed file ${data.landingName} is in neither processing/ nor error/ of ${deps.landing.root}`,
         'Someone moved or deleted it. Put the file back in processing/ under this name and replay the dead letter, or drop it into inbox/ again.',
       );
     }

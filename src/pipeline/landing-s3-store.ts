@@ -26,7 +26,7 @@ import {
   variant,
 } from './landing.ts';
 import { LandingIntegrityError, type LandingStore, type PlacedFile } from './landing-store.ts';
-import { type Bucket, openBucket, type WriteResult } from './s3-bucket.ts';
+import { type Bucket, openBucket, status, type WriteResult } from './s3-bucket.ts';
 
 export function s3LandingStore(
   settings: S3LandingSettings,
@@ -45,7 +45,7 @@ export function s3LandingStore(
     await bucket.delete(key);
     throw new LandingIntegrityError(
       `the copy ${url(key)} has SHA-256 ${actual.sha256}, not ${sha256}: refused`,
-      'The source object changed under the move; it is left where it was. Check who writes to the bucket.',
+      'The bytes changed on the way or at the source, which is left where it was. Check who writes to the bucket.',
     );
   }
 
@@ -110,9 +110,15 @@ export function s3LandingStore(
         .update(`${entry.name}\n${object.etag}\n${object.modifiedMs}`)
         .digest('hex');
       const landingName = newLandingName(entry.name, new Date(object.modifiedMs), tag.slice(0, 6));
-      const { sha256, sizeBytes } = await bucket.hash(sourceKey);
-      const landed = await moveKey(sourceKey, processingKey(landingName), sha256);
-      return { landingName: path.posix.basename(landed), path: landed, sha256, sizeBytes };
+      try {
+        const { sha256, sizeBytes } = await bucket.hash(sourceKey);
+        const landed = await moveKey(sourceKey, processingKey(landingName), sha256);
+        return { landingName: path.posix.basename(landed), path: landed, sha256, sizeBytes };
+      } catch (error) {
+        // Another watcher finished taking it meanwhile (it lands under the same name).
+        if (status(error) === 404 && (await bucket.head(sourceKey)) === undefined) return undefined;
+        throw error;
+      }
     },
     async listProcessing() {
       const objects = await bucket.list(`${keys.processing}/`);

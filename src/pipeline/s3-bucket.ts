@@ -16,6 +16,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3LandingSettings } from '../config/landing-config.ts';
+import { ConfigError } from '../domain/errors.ts';
 
 export interface ObjectInfo {
   key: string;
@@ -40,7 +41,8 @@ export interface Bucket {
   delete(key: string): Promise<void>;
 }
 
-function status(error: unknown): number | undefined {
+/** The HTTP status of a failed S3 call (404: no such key or bucket). */
+export function status(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
@@ -60,7 +62,7 @@ export function openBucket(settings: S3LandingSettings): Bucket {
   let conditional = true;
 
   async function write(send: (ifNoneMatch: string | undefined) => Promise<unknown>): Promise<WriteResult> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         await send(conditional ? '*' : undefined);
         return 'written';
@@ -68,7 +70,7 @@ export function openBucket(settings: S3LandingSettings): Bucket {
         const code = status(error);
         if (code === 412) return 'exists';
         // A concurrent write to the same key: try again, and the loser sees 412.
-        if (code === 409) continue;
+        if (code === 409 && attempt < 5) continue;
         if (code === 501 && conditional) {
           conditional = false;
           continue;
@@ -81,7 +83,14 @@ export function openBucket(settings: S3LandingSettings): Bucket {
   return {
     name: Bucket,
     async check() {
-      await client.send(new HeadBucketCommand({ Bucket }));
+      try {
+        await client.send(new HeadBucketCommand({ Bucket }));
+      } catch (error) {
+        throw new ConfigError(
+          `the landing bucket ${Bucket} cannot be reached at ${settings.endpoint ?? 'AWS'}: ${(error as Error).message || status(error)}`,
+          'Check PERFRECON_LANDING, PERFRECON_S3_ENDPOINT, the region and the credentials (AWS_*), and that the bucket exists.',
+        );
+      }
     },
     async head(key) {
       try {
