@@ -5,8 +5,9 @@
 // Every step may run again: after a crash, a lost heartbeat or a retry. What makes that safe:
 //  - the file's data, status and log are committed in one transaction (ingestFile), so a file is
 //    either stored or not, and a stored file (found by its SHA-256) is never stored again;
-//  - files move by link-then-unlink to a destination derived from the landing name alone, so a
-//    repeated move finds its own earlier work;
+//  - files move (link-then-unlink in a folder, copy-verify-delete in a bucket: landing-store.ts)
+//    to a destination derived from the landing name alone, so a repeated move finds its own
+//    earlier work;
 //  - the queue never runs two jobs for the same bytes at once (singleton per SHA-256).
 
 import path from 'node:path';

@@ -178,6 +178,23 @@ describe('never an overwrite', () => {
   });
 });
 
+describe('one object, two watchers', () => {
+  it('lands once, under one name (so one job), when two stores take it at the same moment', async () => {
+    // Queued by nobody: the in-process watcher is not given the chance (a name it skips).
+    await s3.put('inbox/race.csv.part', csv('RACE-1', 1));
+    const entry = (await store.listInbox()).find((e) => e.name === 'race.csv.part');
+    if (entry === undefined) throw new Error('race.csv.part is not listed');
+    expect(entry.complete).toBe(true);
+    const other = openLandingStore(app.config.pipeline.landing);
+    const taken = await Promise.all([store.takeFromInbox(entry), other.takeFromInbox(entry)]);
+    const names = new Set(taken.flatMap((placed) => (placed === undefined ? [] : [placed.landingName])));
+    expect(names.size).toBe(1);
+    const [name = ''] = names;
+    expect(await keysEndingWith('race.csv.part')).toEqual([`processing/${name}`]);
+    await store.move(await locate(name), 'error', name, undefined);
+  });
+});
+
 describe('SHA-256 checked on every move', () => {
   it('refuses to move an object whose bytes are not the expected ones, and keeps it where it was', async () => {
     const local = writeCanonical(source, 'd.csv', canonicalRows('CHECKED-D', 1));
