@@ -28,6 +28,21 @@ import {
 import { LandingIntegrityError, type LandingStore, type PlacedFile } from './landing-store.ts';
 import { type Bucket, openBucket, status, type WriteResult } from './s3-bucket.ts';
 
+/** A job is failed after PERFRECON_JOB_TIMEOUT_SECONDS, at most a day: no job reads an older copy. */
+const ABANDONED_MS = 24 * 3600 * 1000;
+
+/** Remove the local copies of jobs whose process was killed before it could delete them. */
+async function removeAbandonedCopies(scratchPath: string): Promise<void> {
+  for (const entry of await fs.readdir(scratchPath, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === 'uploads') continue;
+    const dir = path.join(scratchPath, entry.name);
+    const stat = await fs.stat(dir).catch(() => undefined);
+    if (stat !== undefined && Date.now() - stat.mtimeMs > ABANDONED_MS) {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
 export function s3LandingStore(
   settings: S3LandingSettings,
   bucket: Bucket = openBucket(settings),
@@ -82,6 +97,7 @@ export function s3LandingStore(
     async ensure() {
       await bucket.check();
       await fs.mkdir(path.join(settings.scratchPath, 'uploads'), { recursive: true });
+      await removeAbandonedCopies(settings.scratchPath);
     },
     async place(sourcePath, landingName, mode): Promise<PlacedFile> {
       const { sha256, sizeBytes } = await fingerprintFile(sourcePath);

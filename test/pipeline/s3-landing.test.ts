@@ -144,6 +144,21 @@ describe('intake → job → archive on S3', () => {
   });
 });
 
+describe('local copies', () => {
+  it('removes at start the copies a killed process left, older than any job may run', async () => {
+    const scratch = path.join(env.home, 'tmp', 'landing');
+    const abandoned = path.join(scratch, 'abandoned-job');
+    const recent = path.join(scratch, 'running-job');
+    for (const dir of [abandoned, recent]) writeCanonical(dir, 'x.csv', []);
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    fs.utimesSync(abandoned, twoDaysAgo, twoDaysAgo);
+    await store.ensure();
+    expect(fs.existsSync(abandoned)).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true);
+    fs.rmSync(recent, { recursive: true });
+  });
+});
+
 describe('never an overwrite', () => {
   it('places a different file under a taken name as a numbered variant, and a repeat as itself', async () => {
     const a = writeCanonical(source, 'a.csv', canonicalRows('NO-CLOBBER-A', 1));
