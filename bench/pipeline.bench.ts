@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type App, openApp } from '../src/app.ts';
 import { intakeFile } from '../src/pipeline/intake.ts';
-import { landingFolder } from '../src/pipeline/landing.ts';
 import { openJobQueue } from '../src/pipeline/queues.ts';
+import { openLandingStore } from '../src/pipeline/runtime.ts';
 import { ingestFile } from '../src/services/ingest/ingest-file.ts';
 import { reconcileAfterIngest } from '../src/services/reconciliation/index.ts';
 import { canonicalRows, startCli, writeCanonical } from '../test/pipeline/support.ts';
@@ -207,7 +207,7 @@ async function workflow(mode: Mode, files: string[], rows: number, workers: numb
     }
     app = await openApp({ env: target.env });
     const boss = await openJobQueue(app.database, app.config.pipeline, app.logger, { role: 'client' });
-    const intake = { landing: landingFolder(app.config.pipeline.landingPath), boss, logger: app.logger };
+    const intake = { landing: openLandingStore(app.config.pipeline.landing), boss, logger: app.logger };
     const started = performance.now();
     for (const file of files) await intakeFile(intake, { sourcePath: file, mode: 'copy', source: 'cli' });
     while ((await archived(app)) < files.length) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { PgBoss } from 'pg-boss';
 import type { App } from '../app.ts';
 import { ApiError } from '../contracts/api.ts';
-import type { LandingFolder } from '../pipeline/landing.ts';
+import type { LandingStore } from '../pipeline/landing-store.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling, registerNotFound } from './errors.ts';
 import { registerEtags } from './http-cache.ts';
@@ -29,7 +29,7 @@ import type { Api, ApiContext } from './types.ts';
 
 export interface ServerOptions {
   /** The pipeline's landing folder and job queue: uploads and replays go through them. */
-  landing: LandingFolder;
+  landing: LandingStore;
   boss: PgBoss;
 }
 

@@ -13,7 +13,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Counter, Registry } from 'prom-client';
 import type { App } from '../app.ts';
 import type { Access, Caller } from '../domain/api-access.ts';
-import type { LandingFolder } from '../pipeline/landing.ts';
+import type { LandingStore } from '../pipeline/landing-store.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -39,7 +39,7 @@ export type Api = FastifyInstance<
 /** What the routes need beyond the app: the landing folder and the job queue. */
 export interface ApiContext {
   app: App;
-  landing: LandingFolder;
+  landing: LandingStore;
   boss: PgBoss;
   /** Reconciliation runs started through the API and still going (awaited on shutdown). */
   runs: Set<Promise<unknown>>;

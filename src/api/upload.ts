@@ -70,7 +70,7 @@ export async function receiveUpload(
     );
   // The limit is reached mid-stream: fail the copy there, not after reading the rest.
   part.file.once('limit', () => part.file.destroy(tooLarge()));
-  const uploads = path.join(context.landing.root, 'uploads');
+  const uploads = context.landing.uploads;
   await fs.promises.mkdir(uploads, { recursive: true });
   // Outside inbox/ and processing/: the watcher and the recovery of interrupted intakes must
   // not take a file still being written.

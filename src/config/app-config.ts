@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { ConfigError } from '../domain/errors.ts';
 import { redactUrl } from '../domain/redact.ts';
+import { type LandingSettings, landingFolderPath, loadLandingSettings } from './landing-config.ts';
 
 export interface AppConfig {
   /** Home folder for the embedded database, the landing folder and run files. */
@@ -63,6 +64,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`PERFRECON_LOG_LEVEL=${logLevel} is not one of ${LOG_LEVELS.join(', ')}`);
   }
   const home = path.resolve(env.PERFRECON_HOME || '.perfrecon');
+  const pipeline = loadPipelineConfig(env, home);
+  const retention = loadRetentionSettings(env);
+  // Refused at start rather than failing at the first scheduled run.
+  if (retention.landingDays !== undefined)
+    landingFolderPath(pipeline.landing, 'PERFRECON_RETENTION_LANDING_DAYS');
   return {
     home,
     databaseUrl,
@@ -70,12 +76,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     vendorConfigPath: env.PERFRECON_CONFIG || undefined,
     maxFileBytes: positiveInteger('PERFRECON_MAX_FILE_MB', env.PERFRECON_MAX_FILE_MB, 512) * 1024 * 1024,
     logLevel,
-    pipeline: loadPipelineConfig(env, home),
+    pipeline,
     alerts: loadAlertSettings(env),
     breaks: { fourEyes: flag('PERFRECON_BREAKS_FOUR_EYES', env.PERFRECON_BREAKS_FOUR_EYES) },
     api: loadApiSettings(env),
     redisPrefix: env.PERFRECON_REDIS_PREFIX || 'perfrecon',
-    retention: loadRetentionSettings(env),
+    retention,
   };
 }
 
@@ -211,8 +217,8 @@ function loadAlertSettings(env: NodeJS.ProcessEnv): AlertSettings {
 }
 
 export interface PipelineConfig {
-  /** Landing folder with inbox/, processing/, archive/, error/, quarantine/ (PERFRECON_LANDING). */
-  landingPath: string;
+  /** Landing with inbox/, processing/, archive/, error/, quarantine/: a folder or a bucket (PERFRECON_LANDING). */
+  landing: LandingSettings;
   /** Retries of a job that failed for a transient reason, before it is dead-lettered. */
   retryLimit: number;
   /** First retry delay; later ones double (exponential backoff with jitter), up to the maximum. */
@@ -288,7 +294,7 @@ function loadPipelineConfig(env: NodeJS.ProcessEnv, home: string): PipelineConfi
     throw new ConfigError(`PERFRECON_OPENLINEAGE_URL must be an http(s) URL, got "${redactUrl(lineageUrl)}"`);
   }
   return {
-    landingPath: path.resolve(home, env.PERFRECON_LANDING || 'landing'),
+    landing: loadLandingSettings(env, home),
     retryLimit,
     retryDelaySeconds: positiveNumber(
       'PERFRECON_RETRY_DELAY_SECONDS',

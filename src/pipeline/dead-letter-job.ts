@@ -2,12 +2,10 @@
 // an operator can fix) is copied by pg-boss into the dead-letter queue. Its handler records it
 // (the file FAILED), keeps the landed file in error/ for a replay, and sends a critical alert.
 // The replay itself is a service (src/services/dead-letters.ts).
-import path from 'node:path';
 import type { IngestJobData } from '../domain/job.ts';
 import { recordDeadLetter, recordDeadLetterLocation } from '../services/dead-letters.ts';
 import { failpoint } from './failpoint.ts';
 import type { PipelineDeps } from './ingest-job.ts';
-import { destinationPath, locateLandedFile, moveNoClobber } from './landing.ts';
 import { INGEST_QUEUE } from './queues.ts';
 
 export interface DeadLetteredJob {
@@ -39,19 +37,20 @@ export async function recordDeadLetteredJob(deps: PipelineDeps, job: DeadLettere
     data,
     attempts,
     error,
-    landedPath: path.join(deps.landing.processing, data.landingName),
+    landedPath: deps.landing.destination('processing', data.landingName),
     worker: deps.worker,
     actor: deps.actor,
   });
   const { id, fileId } = letter;
 
   failpoint(deps.failpoint, 'dlq:recorded');
-  // Keep the bytes for the replay, out of processing/ (nothing there waits for a job).
-  const located = await locateLandedFile(deps.landing, data.landingName);
+  // Keep the bytes for the replay, out of processing/ (nothing there waits for a job) — as they
+  // are, even when they are not the ones taken in: that is for the operator to see.
+  const located = await deps.landing.locate(data.landingName);
   if (located !== undefined) {
     const storedPath =
       located.place === 'processing'
-        ? await moveNoClobber(located.path, destinationPath(deps.landing, 'error', data.landingName))
+        ? await deps.landing.move(located, 'error', data.landingName, undefined)
         : located.path;
     await recordDeadLetterLocation(deps, letter, storedPath);
   }

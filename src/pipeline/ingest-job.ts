@@ -5,8 +5,9 @@
 // Every step may run again: after a crash, a lost heartbeat or a retry. What makes that safe:
 //  - the file's data, status and log are committed in one transaction (ingestFile), so a file is
 //    either stored or not, and a stored file (found by its SHA-256) is never stored again;
-//  - files move by link-then-unlink to a destination derived from the landing name alone, so a
-//    repeated move finds its own earlier work;
+//  - files move (link-then-unlink in a folder, copy-verify-delete in a bucket: landing-store.ts)
+//    to a destination derived from the landing name alone, so a repeated move finds its own
+//    earlier work;
 //  - the queue never runs two jobs for the same bytes at once (singleton per SHA-256).
 
 import path from 'node:path';
@@ -36,20 +37,14 @@ import {
 import type { Database } from '../store/db/database.ts';
 import { failpoint } from './failpoint.ts';
 import { classifyFailure, type Failure, PermanentJobError } from './failure.ts';
-import {
-  destinationPath,
-  type LandingDestination,
-  type LandingFolder,
-  type LocatedFile,
-  locateLandedFile,
-  moveNoClobber,
-} from './landing.ts';
+import type { LandingDestination, LocatedFile } from './landing.ts';
+import type { LandingStore } from './landing-store.ts';
 
 export interface PipelineDeps {
   database: Database;
   vendors: VendorConfig[];
   notifier: Notifier;
-  landing: LandingFolder;
+  landing: LandingStore;
   maxFileBytes: number;
   /** Retired when a file's periods are stored, so no reader is served the periods from before. */
   cache?: Cache;
@@ -132,7 +127,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     landingName: data.landingName,
     originalName: data.originalName,
     sha256: data.sha256,
-    inputPath: path.join(deps.landing.processing, data.landingName),
+    inputPath: deps.landing.destination('processing', data.landingName),
     storedPath: null,
     sizeBytes: data.sizeBytes,
     vendor: data.vendorCode ?? null,
@@ -151,7 +146,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
   // Whether the file's data is committed: from then on, no failure is the file's fault.
   let stored = false;
   try {
-    located = await locateLandedFile(deps.landing, data.landingName);
+    located = await deps.landing.locate(data.landingName);
     if (located !== undefined) facts.inputPath = located.path;
     const existing = await findFileByContent(deps, data.sha256);
     fileId = existing?.id ?? null;
@@ -161,33 +156,37 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     }
     if (located === undefined || located.place === 'archive' || located.place === 'quarantine') {
       throw new PermanentJobError(
-        `the landed file ${data.landingName} is not in ${deps.landing.processing} (nor in error/)`,
+        `the landed file ${data.landingName} is in neither processing/ nor error/ of ${deps.landing.root}`,
         'Someone moved or deleted it. Put the file back in processing/ under this name and replay the dead letter, or drop it into inbox/ again.',
       );
     }
     // This arrival is the one being worked on: a crash from here on is finished by a rerun of it.
     if (existing !== undefined) await recordFileLocation(deps, existing.id, located.path);
 
-    const summary = await ingestFile(
-      {
-        database: deps.database,
-        vendors: deps.vendors,
-        notifier: deps.notifier,
-        actor: deps.actor,
-        worker: deps.worker,
-        maxFileBytes: deps.maxFileBytes,
-        cache: deps.cache,
-      },
-      {
-        filePath: located.path,
-        displayName: data.originalName,
-        vendorCode: data.vendorCode,
-        attempt: job.attempt,
-        jobId: job.id,
-        signal: job.signal,
-        // Called from the reader's stream events: it must never throw.
-        onProgress: () => failpoint(deps.failpoint, 'job:reading'),
-      },
+    const landed = located;
+    const summary = await deps.landing.withLocalCopy(landed, data.sha256, (localPath) =>
+      ingestFile(
+        {
+          database: deps.database,
+          vendors: deps.vendors,
+          notifier: deps.notifier,
+          actor: deps.actor,
+          worker: deps.worker,
+          maxFileBytes: deps.maxFileBytes,
+          cache: deps.cache,
+        },
+        {
+          filePath: localPath,
+          storedPath: landed.path,
+          displayName: data.originalName,
+          vendorCode: data.vendorCode,
+          attempt: job.attempt,
+          jobId: job.id,
+          signal: job.signal,
+          // Called from the reader's stream events: it must never throw.
+          onProgress: () => failpoint(deps.failpoint, 'job:reading'),
+        },
+      ),
     );
     fileId = summary.fileId;
     if (summary.outcome === 'ALREADY_INGESTED' || summary.outcome === 'DRY_RUN' || summary.fileId === null) {
@@ -298,9 +297,12 @@ async function fileAway(
   status: FileStatus,
   located: LocatedFile,
 ): Promise<string> {
-  const destination = destinationFor(status);
-  const target = destinationPath(deps.landing, destination, job.data.landingName);
-  const storedPath = located.path === target ? target : await moveNoClobber(located.path, target);
+  const storedPath = await deps.landing.move(
+    located,
+    destinationFor(status),
+    job.data.landingName,
+    job.data.sha256,
+  );
   // Where the file is and the log line saying so, together: a rerun that finds the file moved but
   // not recorded (stored_path elsewhere) records both.
   await recordFileLocation(deps, fileId, storedPath, {
@@ -308,7 +310,7 @@ async function fileAway(
     step: 'archive',
     attempt: job.attempt,
     worker: deps.worker,
-    message: `moved to ${path.relative(deps.landing.root, storedPath)}`,
+    message: `moved to ${deps.landing.relative(storedPath)}`,
   });
   return storedPath;
 }
@@ -327,7 +329,7 @@ async function settleStoredFile(
   const sameArrival = file.stored_path !== null && path.basename(file.stored_path) === job.data.landingName;
   if (sameArrival) {
     let storedPath = file.stored_path;
-    const expected = destinationPath(deps.landing, destinationFor(file.status), job.data.landingName);
+    const expected = deps.landing.destination(destinationFor(file.status), job.data.landingName);
     // Reconciliation may not have run before the interruption; it is idempotent, so run it again.
     if (file.status === 'SUCCEEDED') await deps.afterStore?.(file.id, job.signal);
     throwIfAborted(job.signal);
@@ -338,19 +340,20 @@ async function settleStoredFile(
   }
   // A second arrival of the same bytes: recorded on the first one's log, filed where the first went.
   let storedPath: string | null = null;
-  const target = destinationPath(deps.landing, destinationFor(file.status), job.data.landingName);
+  const destination = destinationFor(file.status);
+  const target = deps.landing.destination(destination, job.data.landingName);
   if (
     located !== undefined &&
     located.path !== target &&
     (located.place === 'processing' || located.place === 'error')
   ) {
-    storedPath = await moveNoClobber(located.path, target);
+    storedPath = await deps.landing.move(located, destination, job.data.landingName, job.data.sha256);
     await noteOnFile(deps, file.id, {
       status: 'DUPLICATE',
       step: 'intake',
       attempt: job.attempt,
       worker: deps.worker,
-      message: `the same bytes arrived again as ${job.data.originalName} (job ${job.id}); not processed again, kept at ${path.relative(deps.landing.root, storedPath)}`,
+      message: `the same bytes arrived again as ${job.data.originalName} (job ${job.id}); not processed again, kept at ${deps.landing.relative(storedPath)}`,
     });
   } else if (located !== undefined) {
     storedPath = located.path;

@@ -4,26 +4,17 @@
 // Two steps, each safe to repeat: (1) place the file (a rename from inbox/, or a copy for a file
 // named on the command line); (2) queue the job, whose id derives from the landing name. A crash
 // between them leaves a file in processing/ without a job; recoverProcessing() queues it.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PgBoss } from 'pg-boss';
 import type { IngestJobData } from '../domain/job.ts';
 import type { Logger } from '../observe/logger.ts';
-import { fingerprintFile } from '../read/fingerprint.ts';
 import { failpoint } from './failpoint.ts';
-import {
-  copyInto,
-  jobIdFor,
-  type LandingFolder,
-  listProcessing,
-  newLandingName,
-  parseLandingName,
-  safeFileName,
-} from './landing.ts';
+import { jobIdFor, newLandingName, parseLandingName, safeFileName } from './landing.ts';
+import type { InboxEntry, LandingStore } from './landing-store.ts';
 import { INGEST_QUEUE } from './queues.ts';
 
 export interface IntakeDeps {
-  landing: LandingFolder;
+  landing: LandingStore;
   boss: PgBoss;
   logger: Logger;
   /** Crash tests: the step at which this process kills itself. */
@@ -51,33 +42,34 @@ export interface IntakeReceipt {
 
 export async function intakeFile(deps: IntakeDeps, request: IntakeRequest): Promise<IntakeReceipt> {
   const originalName = safeFileName(request.originalName ?? path.basename(request.sourcePath));
-  const receivedAt = new Date();
-  let landingName = newLandingName(originalName, receivedAt);
-  let landedPath: string;
-  if (request.mode === 'move') {
-    landedPath = path.join(deps.landing.processing, landingName);
-    await fs.rename(request.sourcePath, landedPath);
-  } else {
-    landedPath = await copyInto(request.sourcePath, deps.landing.processing, landingName);
-    landingName = path.basename(landedPath);
-  }
+  const placed = await deps.landing.place(request.sourcePath, newLandingName(originalName), request.mode);
   failpoint(deps.failpoint, 'intake:placed');
-  return enqueueLandedFile(deps, landingName, {
+  return enqueueLandedFile(deps, placed, {
     originalName,
     vendorCode: request.vendorCode,
     source: request.source,
   });
 }
 
+/** Take a complete file from inbox/; undefined when another process took it first. */
+export async function intakeInboxFile(
+  deps: IntakeDeps,
+  entry: InboxEntry,
+): Promise<IntakeReceipt | undefined> {
+  const placed = await deps.landing.takeFromInbox(entry);
+  if (placed === undefined) return undefined;
+  failpoint(deps.failpoint, 'intake:placed');
+  return enqueueLandedFile(deps, placed, { originalName: safeFileName(entry.name), source: 'watch' });
+}
+
 /** Queue the job of a file lying in processing/ (idempotent: the job id derives from the name). */
 export async function enqueueLandedFile(
   deps: IntakeDeps,
-  landingName: string,
+  placed: { landingName: string; path: string; sha256: string; sizeBytes: number },
   extras: { originalName?: string; vendorCode?: string; source: IngestJobData['source'] },
 ): Promise<IntakeReceipt> {
-  const landedPath = path.join(deps.landing.processing, landingName);
+  const { landingName, sha256, sizeBytes } = placed;
   const parsed = parseLandingName(landingName);
-  const { sha256, sizeBytes } = await fingerprintFile(landedPath);
   const data: IngestJobData = {
     landingName,
     originalName: extras.originalName ?? parsed?.originalName ?? landingName,
@@ -97,7 +89,7 @@ export async function enqueueLandedFile(
     { job: jobId, landingName, sha256, queued: sent !== null },
     `taken in: ${data.originalName}`,
   );
-  return { jobId, landingName, path: landedPath, sha256, sizeBytes, queued: sent !== null };
+  return { jobId, landingName, path: placed.path, sha256, sizeBytes, queued: sent !== null };
 }
 
 /**
@@ -106,13 +98,17 @@ export async function enqueueLandedFile(
  */
 export async function recoverProcessing(deps: IntakeDeps, minAgeMs = 0): Promise<IntakeReceipt[]> {
   const recovered: IntakeReceipt[] = [];
-  for (const landingName of await listProcessing(deps.landing)) {
-    const landedPath = path.join(deps.landing.processing, landingName);
-    const stat = await fs.stat(landedPath).catch(() => undefined);
-    if (stat === undefined || Date.now() - stat.ctimeMs < minAgeMs) continue;
+  for (const { landingName, ageMs } of await deps.landing.listProcessing()) {
+    if (ageMs < minAgeMs) continue;
     const jobs = await deps.boss.findJobs(INGEST_QUEUE, { id: jobIdFor(landingName) });
     if (jobs.length > 0) continue;
-    const receipt = await enqueueLandedFile(deps, landingName, { source: 'recovery' });
+    const fingerprint = await deps.landing.fingerprint(landingName);
+    const landedPath = deps.landing.destination('processing', landingName);
+    const receipt = await enqueueLandedFile(
+      deps,
+      { landingName, path: landedPath, ...fingerprint },
+      { source: 'recovery' },
+    );
     if (receipt.queued) {
       deps.logger.warn(
         { job: receipt.jobId, landingName },

@@ -25,6 +25,9 @@ export interface LandingFolder {
 /** Where a file ends up, by the outcome of its processing. */
 export type LandingDestination = 'archive' | 'quarantine' | 'error';
 
+/** Where a landed file can be: waiting for its job, or where its outcome sent it. */
+export type LandingPlace = 'processing' | LandingDestination;
+
 export function landingFolder(root: string): LandingFolder {
   return {
     root,
@@ -61,12 +64,21 @@ export function safeFileName(name: string): string {
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'unnamed' : cleaned;
 }
 
-export function newLandingName(originalName: string, receivedAt: Date = new Date()): string {
+/** `tag` (6 hex digits) replaces the random part where the name must follow from the file alone. */
+export function newLandingName(
+  originalName: string,
+  receivedAt: Date = new Date(),
+  tag: string = randomBytes(3).toString('hex'),
+): string {
   const stamp = receivedAt
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
-  return `${stamp}-${randomBytes(3).toString('hex')}--${safeFileName(originalName)}`;
+  return `${stamp}-${tag}--${safeFileName(originalName)}`;
+}
+
+export function isLandingName(name: string): boolean {
+  return LANDING_NAME.test(name);
 }
 
 export interface ParsedLandingName {
@@ -94,11 +106,7 @@ export function jobIdFor(landingName: string): string {
 }
 
 /** The folder a landed file moves to: archive/ is dated by the day it was received. */
-export function destinationDir(
-  landing: LandingFolder,
-  destination: LandingDestination,
-  receivedAt: Date,
-): string {
+export function destinationDir(landing: LandingFolder, destination: LandingPlace, receivedAt: Date): string {
   if (destination !== 'archive') return landing[destination];
   const iso = receivedAt.toISOString();
   return path.join(landing.archive, iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10));
@@ -106,7 +114,7 @@ export function destinationDir(
 
 export function destinationPath(
   landing: LandingFolder,
-  destination: LandingDestination,
+  destination: LandingPlace,
   landingName: string,
 ): string {
   const receivedAt = parseLandingName(landingName)?.receivedAt ?? new Date();
@@ -132,7 +140,7 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 }
 
 /** `name.csv` → `name (2).csv`, `name (3).csv`, … */
-function variant(file: string, n: number): string {
+export function variant(file: string, n: number): string {
   const ext = path.extname(file);
   return `${file.slice(0, file.length - ext.length)} (${n})${ext}`;
 }
@@ -193,7 +201,7 @@ export interface LocatedFile {
   /** Where the bytes are now. */
   path: string;
   /** processing/ and error/ (a dead-lettered file being replayed) are where a job takes a file from. */
-  place: 'processing' | LandingDestination;
+  place: LandingPlace;
 }
 
 /** Find a landed file by name: waiting in processing/, kept in error/, or already moved on. */
@@ -201,23 +209,27 @@ export async function locateLandedFile(
   landing: LandingFolder,
   landingName: string,
 ): Promise<LocatedFile | undefined> {
-  const candidates: LocatedFile[] = [
+  for (const candidate of landedCandidates(landing, landingName)) {
+    if (await exists(candidate.path)) return candidate;
+  }
+  return undefined;
+}
+
+/** Where a landed file can be, in the order a job looks. */
+export function landedCandidates(landing: LandingFolder, landingName: string): LocatedFile[] {
+  return [
     { path: path.join(landing.processing, landingName), place: 'processing' },
     { path: destinationPath(landing, 'error', landingName), place: 'error' },
     { path: destinationPath(landing, 'archive', landingName), place: 'archive' },
     { path: destinationPath(landing, 'quarantine', landingName), place: 'quarantine' },
   ];
-  for (const candidate of candidates) {
-    if (await exists(candidate.path)) return candidate;
-  }
-  return undefined;
 }
 
 /** Landed files waiting in processing/ (not the dot-named copies being written). */
 export async function listProcessing(landing: LandingFolder): Promise<string[]> {
   const entries = await fs.readdir(landing.processing, { withFileTypes: true }).catch(() => []);
   return entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && LANDING_NAME.test(entry.name))
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && isLandingName(entry.name))
     .map((entry) => entry.name)
     .sort();
 }

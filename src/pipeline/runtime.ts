@@ -6,6 +6,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Cache } from '../cache/index.ts';
 import type { AlertsConfig } from '../config/alerts-config.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import { type LandingSettings, localLandingPath } from '../config/landing-config.ts';
 import type { Notifier } from '../domain/alert.ts';
 import type { IngestJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
@@ -19,7 +20,9 @@ import type { Database } from '../store/db/database.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
 import { type PipelineDeps, processLandedFile } from './ingest-job.ts';
 import { type IntakeDeps, recoverProcessing } from './intake.ts';
-import { ensureLandingFolder, type LandingFolder, landingFolder } from './landing.ts';
+import { folderLandingStore } from './landing-folder-store.ts';
+import { s3LandingStore } from './landing-s3-store.ts';
+import type { LandingStore } from './landing-store.ts';
 import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, openJobQueue } from './queues.ts';
 import { startWatcher, type Watcher } from './watcher.ts';
 
@@ -46,7 +49,7 @@ export interface PipelineOptions {
 
 export interface RunningPipeline {
   boss: PgBoss;
-  landing: LandingFolder;
+  landing: LandingStore;
   watcher: Watcher | undefined;
   /** Start ingest workers now (e.g. after queuing, so the first look finds the jobs). */
   startWorkers(concurrency: number): Promise<void>;
@@ -72,13 +75,17 @@ function reconcileStoredFile(app: PipelineHost, actor: string): PipelineDeps['af
   };
 }
 
+export function openLandingStore(settings: LandingSettings): LandingStore {
+  return settings.kind === 'folder' ? folderLandingStore(settings.path) : s3LandingStore(settings);
+}
+
 export function pipelineDeps(app: PipelineHost, afterStore?: PipelineDeps['afterStore']): PipelineDeps {
   const worker = workerName();
   return {
     database: app.database,
     vendors: app.vendors,
     notifier: app.notifier,
-    landing: landingFolder(app.config.pipeline.landingPath),
+    landing: openLandingStore(app.config.pipeline.landing),
     maxFileBytes: app.config.maxFileBytes,
     cache: app.cache,
     logger: app.logger,
@@ -94,7 +101,7 @@ export function pipelineDeps(app: PipelineHost, afterStore?: PipelineDeps['after
 export async function startPipeline(app: PipelineHost, options: PipelineOptions): Promise<RunningPipeline> {
   const config = app.config.pipeline;
   const deps = pipelineDeps(app, options.afterStore);
-  await ensureLandingFolder(deps.landing);
+  await deps.landing.ensure();
   const boss = await openJobQueue(app.database, config, app.logger, {
     role: options.workers === undefined && options.supervise !== true ? 'client' : 'worker',
   });
@@ -138,7 +145,7 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
     options.workers !== undefined && retention.intervalMinutes !== undefined
       ? startRetentionSchedule(app, {
           settings: retention,
-          landingRoot: app.config.pipeline.landingPath,
+          landingRoot: localLandingPath(app.config.pipeline.landing),
           actor: `worker:${deps.worker}`,
           intervalMinutes: retention.intervalMinutes,
         })

@@ -4,12 +4,11 @@
 //  2. stable size: a file written in place is taken once its size and modification time have not
 //     changed for PERFRECON_WATCH_STABLE_MS (default 2 s). A writer that pauses longer than that
 //     mid-file must use (1).
-// Polling, not file-system events: it behaves the same on local disks, NFS and SMB shares.
-import fs from 'node:fs/promises';
-import path from 'node:path';
+// Polling, not file-system events: it behaves the same on local disks, NFS and SMB shares, and
+// on object storage, where an object listed is complete (no partial writes) and taken at once.
 import type { Logger } from '../observe/logger.ts';
-import { type IntakeDeps, type IntakeReceipt, intakeFile, recoverProcessing } from './intake.ts';
-import { ensureLandingFolder, isInProgressName } from './landing.ts';
+import { type IntakeDeps, type IntakeReceipt, intakeInboxFile, recoverProcessing } from './intake.ts';
+import { isInProgressName } from './landing.ts';
 
 export interface WatcherOptions {
   intervalMs: number;
@@ -33,7 +32,7 @@ interface Observation {
 
 export async function startWatcher(deps: IntakeDeps, options: WatcherOptions): Promise<Watcher> {
   const logger: Logger = deps.logger;
-  await ensureLandingFolder(deps.landing);
+  await deps.landing.ensure();
   const seen = new Map<string, Observation>();
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
@@ -42,26 +41,26 @@ export async function startWatcher(deps: IntakeDeps, options: WatcherOptions): P
 
   async function scan(): Promise<IntakeReceipt[]> {
     const taken: IntakeReceipt[] = [];
-    const entries = await fs.readdir(deps.landing.inbox, { withFileTypes: true }).catch(() => []);
+    const entries = await deps.landing.listInbox();
     const now = Date.now();
     const present = new Set<string>();
     for (const entry of entries) {
       if (stopped) break;
-      if (!entry.isFile() || isInProgressName(entry.name)) continue;
+      if (isInProgressName(entry.name)) continue;
       present.add(entry.name);
-      const file = path.join(deps.landing.inbox, entry.name);
-      const stat = await fs.stat(file).catch(() => undefined);
-      if (stat === undefined) continue;
-      const previous = seen.get(entry.name);
-      if (previous === undefined || previous.size !== stat.size || previous.mtimeMs !== stat.mtimeMs) {
-        seen.set(entry.name, { size: stat.size, mtimeMs: stat.mtimeMs, since: now });
-        if (options.stableMs > 0) continue;
-      } else if (now - previous.since < options.stableMs) {
-        continue;
+      if (!entry.complete) {
+        const previous = seen.get(entry.name);
+        if (previous === undefined || previous.size !== entry.size || previous.mtimeMs !== entry.modifiedMs) {
+          seen.set(entry.name, { size: entry.size, mtimeMs: entry.modifiedMs, since: now });
+          if (options.stableMs > 0) continue;
+        } else if (now - previous.since < options.stableMs) {
+          continue;
+        }
       }
       try {
-        const receipt = await intakeFile(deps, { sourcePath: file, mode: 'move', source: 'watch' });
+        const receipt = await intakeInboxFile(deps, entry);
         seen.delete(entry.name);
+        if (receipt === undefined) continue;
         taken.push(receipt);
         options.onIntake?.(receipt);
       } catch (error) {

@@ -37,8 +37,11 @@ export interface RetentionDeps {
 
 export interface RetentionOptions {
   settings: RetentionSettings;
-  /** The landing folder; its archive/YYYY/MM/DD/ is where archived files are. */
-  landingRoot: string;
+  /**
+   * The landing folder; its archive/YYYY/MM/DD/ is where archived files are. Undefined for a
+   * bucket, whose own lifecycle rules purge them (the configuration refuses landing days there).
+   */
+  landingRoot: string | undefined;
   dryRun: boolean;
   actor: string;
   now?: Date;
@@ -78,7 +81,7 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
           cutoffs.processingLog,
           dryRun,
         );
-      if (cutoffs.landing !== null) {
+      if (cutoffs.landing !== null && options.landingRoot !== undefined) {
         const removed = await purgeArchive(options.landingRoot, cutoffs.landing, dryRun);
         report.landing.files = removed.paths.length;
         report.landing.bytes = removed.bytes;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeUploadName } from '../../src/api/upload.ts';
+import { landingFolder } from '../../src/pipeline/landing.ts';
 import { multipart } from './multipart.ts';
 import { type ApiHarness, bearer, openApiHarness, uploadFile } from './support.ts';
 
@@ -133,7 +134,7 @@ describe('uploads', () => {
     });
     const uploads = path.join(h.pipeline.landing.root, 'uploads');
     expect(fs.readdirSync(uploads)).toEqual([]);
-    expect(fs.readdirSync(h.pipeline.landing.processing)).toEqual([]);
+    expect(fs.readdirSync(landingFolder(h.pipeline.landing.root).processing)).toEqual([]);
   });
 
   it('refuses an unknown vendor before reading the file', async () => {
@@ -148,9 +149,11 @@ describe('uploads', () => {
     const res = await uploadFile(h, '..\\..\\evil\u0007/CON.csv', 'account_id\n');
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ originalName: '..\\..\\evil\u0007/CON.csv', storedName: '_CON.csv' });
-    expect(fs.readdirSync(h.pipeline.landing.processing).some((name) => name.endsWith('--_CON.csv'))).toBe(
-      true,
-    );
+    expect(
+      fs
+        .readdirSync(landingFolder(h.pipeline.landing.root).processing)
+        .some((name) => name.endsWith('--_CON.csv')),
+    ).toBe(true);
     expect(sanitizeUploadName('../../etc/passwd')).toBe('passwd');
     expect(sanitizeUploadName('..')).toBe('upload');
     expect(sanitizeUploadName('a\u0000b\u001f.csv')).toBe('ab.csv');

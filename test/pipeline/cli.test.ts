@@ -5,6 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp } from '../../src/app.ts';
+import { landingFolderPath } from '../../src/config/landing-config.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import {
   canonicalRows,
@@ -41,7 +42,7 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-const landing = () => app.config.pipeline.landingPath;
+const landing = () => landingFolderPath(app.config.pipeline.landing, 'the CLI tests');
 const perfrecon = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, { ...cliEnv, ...extra });
 
 function fileNamed(name: string) {

@@ -8,8 +8,10 @@ import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp } from '../../src/app.ts';
+import { landingFolderPath } from '../../src/config/landing-config.ts';
 import { type IntakeReceipt, intakeFile } from '../../src/pipeline/intake.ts';
 import { landingFolder } from '../../src/pipeline/landing.ts';
+import { folderLandingStore } from '../../src/pipeline/landing-folder-store.ts';
 import { INGEST_QUEUE, openJobQueue } from '../../src/pipeline/queues.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import {
@@ -56,7 +58,8 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-const landing = () => landingFolder(app.config.pipeline.landingPath);
+const landingRoot = () => landingFolderPath(app.config.pipeline.landing, 'the crash tests');
+const landing = () => landingFolder(landingRoot());
 
 /** Queue files the way `perfrecon ingest --no-wait` does: a landing copy and a job each. */
 async function queueFiles(prefix: string, count: number, rows: number): Promise<IntakeReceipt[]> {
@@ -67,7 +70,7 @@ async function queueFiles(prefix: string, count: number, rows: number): Promise<
     expected.set(account, rows);
     receipts.push(
       await intakeFile(
-        { landing: landing(), boss, logger: app.logger },
+        { landing: folderLandingStore(landingRoot()), boss, logger: app.logger },
         { sourcePath: file, mode: 'copy', source: 'cli' },
       ),
     );
@@ -194,7 +197,7 @@ describe('a worker killed with SIGKILL', () => {
     await sql`INSERT INTO test_fault_accounts VALUES ('DLQ-01')`.execute(app.database.db);
     const file = writeCanonical(source, 'canonical-DLQ-01.csv', canonicalRows('DLQ-01', 3));
     const receipt = await intakeFile(
-      { landing: landing(), boss, logger: app.logger },
+      { landing: folderLandingStore(landingRoot()), boss, logger: app.logger },
       { sourcePath: file, mode: 'copy', source: 'cli' },
     );
     const fast = { PERFRECON_RETRY_LIMIT: '1' };

@@ -10,7 +10,7 @@ import { JobAbortedError } from '../../src/domain/errors.ts';
 import type { IngestJobData } from '../../src/domain/job.ts';
 import { classifyFailure } from '../../src/pipeline/failure.ts';
 import { type PipelineDeps, processLandedFile } from '../../src/pipeline/ingest-job.ts';
-import { ensureLandingFolder, newLandingName } from '../../src/pipeline/landing.ts';
+import { landingFolder, newLandingName } from '../../src/pipeline/landing.ts';
 import { pipelineDeps } from '../../src/pipeline/runtime.ts';
 import { fingerprintFile } from '../../src/read/fingerprint.ts';
 import { reconcile, reconcileAfterIngest } from '../../src/services/reconciliation/index.ts';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   env = await createTestEnv();
   app = await openApp({ env: pipelineEnv(env, { PERFRECON_LOG_LEVEL: 'silent' }) });
   app.notifier = { async notify() {} };
-  await ensureLandingFolder(pipelineDeps(app).landing);
+  await pipelineDeps(app).landing.ensure();
 });
 
 afterEach(async () => {
@@ -43,7 +43,7 @@ const db = () => app.database.db;
 async function landed(deps: PipelineDeps, account: string, lines = canonicalRows(account, 3)) {
   const original = `canonical-${account}.csv`;
   const landingName = newLandingName(original);
-  const file = writeCanonical(deps.landing.processing, landingName, lines);
+  const file = writeCanonical(landingFolder(deps.landing.root).processing, landingName, lines);
   const { sha256, sizeBytes } = await fingerprintFile(file);
   const data: IngestJobData = {
     landingName,

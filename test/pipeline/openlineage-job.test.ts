@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp } from '../../src/app.ts';
 import type { RunEvent } from '../../src/observe/openlineage.ts';
 import { type IngestJob, type PipelineDeps, processLandedFile } from '../../src/pipeline/ingest-job.ts';
-import { ensureLandingFolder, newLandingName } from '../../src/pipeline/landing.ts';
+import { landingFolder, newLandingName } from '../../src/pipeline/landing.ts';
 import { pipelineDeps } from '../../src/pipeline/runtime.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import { canonicalRows, HEADER, installFaultInjector } from './support.ts';
@@ -42,7 +42,7 @@ beforeAll(async () => {
       },
     },
   };
-  await ensureLandingFolder(deps.landing);
+  await deps.landing.ensure();
 });
 
 afterAll(async () => {
@@ -53,7 +53,7 @@ afterAll(async () => {
 /** A file landed in processing/ and its job, as intake makes them. */
 function land(originalName: string, content: string): IngestJob {
   const landingName = newLandingName(originalName);
-  fs.writeFileSync(path.join(deps.landing.processing, landingName), content);
+  fs.writeFileSync(path.join(landingFolder(deps.landing.root).processing, landingName), content);
   return {
     id: randomUUID(),
     attempt: 1,

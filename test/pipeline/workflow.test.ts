@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp } from '../../src/app.ts';
 import type { AlertEvent } from '../../src/domain/alert.ts';
 import { recoverProcessing } from '../../src/pipeline/intake.ts';
-import { destinationPath, newLandingName } from '../../src/pipeline/landing.ts';
+import { destinationPath, landingFolder, newLandingName } from '../../src/pipeline/landing.ts';
 import { INGEST_QUEUE, ingestJobSender } from '../../src/pipeline/queues.ts';
 import { type RunningPipeline, startPipeline } from '../../src/pipeline/runtime.ts';
 import { replayDeadLetter } from '../../src/services/dead-letters.ts';
@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 const db = () => app.database.db;
-const landing = () => pipeline.landing;
+const landing = () => landingFolder(pipeline.landing.root);
 
 function fileNamed(name: string) {
   return db().selectFrom('files').selectAll().where('name', '=', name).executeTakeFirst();
@@ -215,14 +215,14 @@ describe('a file through the landing folder', () => {
     const landingName = newLandingName('canonical-orphan.csv');
     writeCanonical(landing().processing, landingName, canonicalRows('ORPHAN-1', 3));
     const recovered = await recoverProcessing({
-      landing: landing(),
+      landing: pipeline.landing,
       boss: pipeline.boss,
       logger: app.logger,
     });
     expect(recovered.map((r) => r.landingName)).toEqual([landingName]);
-    expect(await recoverProcessing({ landing: landing(), boss: pipeline.boss, logger: app.logger })).toEqual(
-      [],
-    );
+    expect(
+      await recoverProcessing({ landing: pipeline.landing, boss: pipeline.boss, logger: app.logger }),
+    ).toEqual([]);
     const file = await settled('canonical-orphan.csv', 'SUCCEEDED');
     expect(file.stored_path).toBe(destinationPath(landing(), 'archive', landingName));
   });

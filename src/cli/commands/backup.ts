@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { landingFolderPath, localLandingPath } from '../../config/landing-config.ts';
 import { backupDatabase, restoreDatabase } from '../../services/backup.ts';
 import { printJson, table } from '../output.ts';
 import { withApp } from '../run.ts';
@@ -26,7 +27,9 @@ export function registerBackupCommands(program: Command): void {
         (app) =>
           backupDatabase(app, {
             out: options.out,
-            landing: options.includeLanding ? { root: app.config.pipeline.landingPath } : undefined,
+            landing: options.includeLanding
+              ? { root: landingFolderPath(app.config.pipeline.landing, '--include-landing') }
+              : undefined,
           }),
         { schema: 'any' },
       );
@@ -58,7 +61,8 @@ export function registerBackupCommands(program: Command): void {
           restoreDatabase(app, {
             file,
             force: options.force === true,
-            landingRoot: app.config.pipeline.landingPath,
+            // A bucket keeps its own files: only the database is restored into it.
+            landingRoot: localLandingPath(app.config.pipeline.landing),
           }),
         { schema: 'any' },
       );

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { localLandingPath } from '../../config/landing-config.ts';
 import { runRetention } from '../../services/retention.ts';
 import { printJson, table } from '../output.ts';
 import { cliActor, withApp } from '../run.ts';
@@ -23,7 +24,7 @@ export function registerRetentionCommands(program: Command): void {
       const report = await withApp((app) =>
         runRetention(app, {
           settings: app.config.retention,
-          landingRoot: app.config.pipeline.landingPath,
+          landingRoot: localLandingPath(app.config.pipeline.landing),
           dryRun: options.dryRun === true,
           actor: cliActor(),
         }),

@@ -53,6 +53,8 @@ export interface IngestContext {
 
 export interface IngestRequest {
   filePath: string;
+  /** Where the file is recorded as lying, when filePath is a local copy of it (object storage). */
+  storedPath?: string;
   /** The name the file arrived with, when the path is a landing copy. */
   displayName?: string;
   vendorCode?: string;
@@ -168,7 +170,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       sizeBytes,
       vendorCode: vendor?.code ?? null,
       configVersion,
-      storedPath: request.filePath,
+      storedPath: request.storedPath ?? request.filePath,
     }));
     summary.fileId = fileId;
     await setFileStatus(db, fileId, {

@@ -225,13 +225,21 @@ function outputDatasets(
   return outputs;
 }
 
+/** OpenLineage's dataset naming: namespace s3://bucket and the key for an object, file://host and the path for a file. */
+function inputDataset(location: string): { namespace: string; name: string } {
+  const object = /^s3:\/\/([^/]+)\/(.*)$/.exec(location);
+  if (object?.[1] !== undefined && object[2] !== undefined)
+    return { namespace: `s3://${object[1]}`, name: object[2] };
+  return { namespace: `file://${os.hostname()}`, name: location };
+}
+
 export function ingestRunEvent(
   eventType: RunEventType,
   facts: IngestRunFacts,
   database: LineageDatabase,
   mapping?: MappingFacts,
 ): RunEvent {
-  const file = { namespace: `file://${os.hostname()}`, name: facts.inputPath };
+  const file = inputDataset(facts.inputPath);
   const inputFields = [...new Set(Object.values(mapping?.fieldSources ?? {}).flat())].sort();
   const input: LineageDataset = {
     ...file,
