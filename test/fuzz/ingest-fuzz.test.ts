@@ -43,6 +43,9 @@ describe('ingest fuzz: mutants of the sample files', () => {
   let baselineRss = 0;
   let peakRss = 0;
   let sampler: NodeJS.Timeout | undefined;
+  // A reader's stream that fails after the ingest settled surfaces here, not in its promise.
+  const uncaught: unknown[] = [];
+  const recordUncaught = (error: unknown) => uncaught.push(error);
 
   beforeAll(async () => {
     env = await createTestEnv();
@@ -61,8 +64,12 @@ describe('ingest fuzz: mutants of the sample files', () => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }, 25);
     sampler.unref();
+    process.on('uncaughtException', recordUncaught);
+    process.on('unhandledRejection', recordUncaught);
   });
   afterAll(async () => {
+    process.off('uncaughtException', recordUncaught);
+    process.off('unhandledRejection', recordUncaught);
     clearInterval(sampler);
     await app?.close();
     await env?.cleanup();
@@ -168,6 +175,7 @@ describe('ingest fuzz: mutants of the sample files', () => {
         fs.rmSync(folder, { recursive: true, force: true });
       }
       expect(failures).toEqual([]);
+      expect(uncaught).toEqual([]);
     }, 300_000);
   }
 
