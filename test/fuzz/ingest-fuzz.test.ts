@@ -4,6 +4,7 @@
 // through `ingestFile` into one private database. Whatever the damage, the ingest settles with
 // a file status (never a thrown error that a worker would retry or dead-letter), says where the
 // problem is, stores all of the file or none of it, and stays within a memory bound.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,17 +141,26 @@ describe('ingest fuzz: mutants of the sample files', () => {
     return found;
   }
 
+  /** At least MUTANTS_PER_FORMAT distinct mutants (a repeat would only be "already ingested"). */
   async function mutantsOf(format: Format): Promise<{ vendor: string; base: string; mutant: Mutant }[]> {
     const random = prng(SEED + format.length);
     const sources = set.samples.filter((s) => s.format === format);
+    const perSource = Math.ceil(MUTANTS_PER_FORMAT / sources.length);
     const out: { vendor: string; base: string; mutant: Mutant }[] = [];
     for (const sample of sources) {
-      const count = Math.ceil(MUTANTS_PER_FORMAT / sources.length);
       const data = fs.readFileSync(sample.path);
-      const mutants =
-        format === 'xlsx' ? await zipMutants(data, random, count) : textMutants(data, random, count);
-      for (const mutant of mutants)
+      const candidates =
+        format === 'xlsx'
+          ? await zipMutants(data, random, 3 * perSource)
+          : textMutants(data, random, 3 * perSource);
+      const seen = new Set<string>([createHash('sha256').update(data).digest('hex')]);
+      for (const mutant of candidates) {
+        const sha = createHash('sha256').update(mutant.data).digest('hex');
+        if (seen.has(sha)) continue;
+        seen.add(sha);
         out.push({ vendor: sample.vendor, base: path.basename(sample.path), mutant });
+        if (seen.size > perSource) break;
+      }
     }
     return out;
   }
