@@ -122,8 +122,13 @@ export interface InferredFlow {
   atPeriodEnd: number | null;
   /** The same flow at the start of the period (weight 1). */
   atPeriodStart: number | null;
-  /** A round amount on a date that makes the vendor's number true, when one exists. */
+  /** A round amount on a date that makes the vendor's number true, when exactly one date fits. */
   likely: { date: IsoDate; timing: FlowTiming; amount: number } | null;
+  /**
+   * On how many dates and timings (of different weight) a round amount makes the vendor's number
+   * true at its precision: more than one means the evidence is ambiguous and no flow is named.
+   */
+  roundFlowsThatFit: number;
 }
 
 export interface BreakExplanation {

@@ -74,8 +74,18 @@ export async function readExcelSheetNames(filePath: string): Promise<string[]> {
 }
 
 function unreadable(error: Error, location: SourceLocation): FileRejectedError {
+  // The XML parser says "2:253: disallowed character": name the part that line is in.
+  const position = /^(\d+):(\d+): (.*)$/s.exec(error.message);
+  const part = error instanceof WorkbookStreamError ? error.part : undefined;
+  const where =
+    part === undefined
+      ? ''
+      : position === null
+        ? `"${part}": `
+        : `"${part}", line ${position[1]}, column ${position[2]}: `;
+  const what = part !== undefined && position !== null ? position[3] : error.message;
   return new FileRejectedError(
-    `the workbook could not be read: ${error.message}`,
+    `the workbook could not be read: ${where}${what}`,
     location,
     'Ask the vendor to send the file again; if it opens in Excel, save it again as .xlsx.',
   );

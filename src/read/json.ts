@@ -26,6 +26,7 @@ import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample 
 import type { ReaderHooks } from './hooks.ts';
 import { firstTooDeep, JsonTooDeepError, pathOfNextValue, tooDeep } from './json-depth.ts';
 import { ArrayElementScanner } from './json-stream.ts';
+import { syntaxErrorOffset } from './json-syntax.ts';
 import { InvalidUtf8Finder, notUtf8Error } from './not-utf8.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -216,9 +217,12 @@ function parseOrReject(text: string, file: string, where?: string): Json {
   } catch (e) {
     const message = (e as Error).message;
     const pos = /position (\d+)/.exec(message);
-    const at = where ? ` in ${where}` : pos ? ` at ${lineColumn(text, Number(pos[1]))}` : '';
+    const offset = pos ? Number(pos[1]) : syntaxErrorOffset(text);
+    const at = where ? ` in ${where}` : offset >= 0 ? ` at ${lineColumn(text, offset)}` : '';
+    // V8's own position and its quote of the text around it say again what `at` says.
+    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/, (?:\.\.\.)?".*$/s, '');
     throw new FileRejectedError(
-      `not valid JSON${at}: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      `not valid JSON${at}: ${reason}`,
       { file, ...(where ? { jsonPath: where } : {}) },
       'Check that the file is a complete JSON document (not CSV, not cut off).',
     );

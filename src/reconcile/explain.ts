@@ -4,6 +4,19 @@
 // vendor's number true is inferred. The most likely cause is the first, in the order of
 // CAUSE_PRIORITY, that reproduces the vendor's figure within the tolerance and the vendor's
 // rounding; the others that fit too are named as well, since the data cannot tell them apart.
+//
+// What the evidence cannot support is never offered, neither as the cause nor as the closest
+// alternative (docs/explanations.md):
+//  - rounding or truncation coarser than the vendor's configured precision: the configuration
+//    says how many digits the vendor prints, so a figure that happens to end in 0 is a wrong
+//    figure, not a coarser rounding. Without a configured precision the digits sent are all we
+//    know, and coarser rounding stays a candidate;
+//  - annualization of a period shorter than MIN_ANNUALIZED_DAYS: vendors wrongly annualize
+//    monthly or quarterly returns, but a day's or a week's return annualized is a figure nobody
+//    reports, and its huge value would otherwise be the "closest" to any wild typo;
+//  - a closest alternative farther from the vendor's figure than our own: it explains nothing;
+//  - an inferred missing flow on one date when round flows on other dates (or timings) fit the
+//    vendor's figure as well at its precision: the break then says the evidence is ambiguous.
 
 import { type PeriodInput, periodReturn, toPeriodInput } from '../calculate/index.ts';
 import type { FlowTiming } from '../domain/canonical.ts';
@@ -56,6 +69,9 @@ function formatReturn(value: number | null, decimals: number): string {
 
 const MAX_FLOWS_TRIED_ONE_BY_ONE = 20;
 
+/** The shortest period whose annualized return a vendor plausibly reports: a month (February). */
+export const MIN_ANNUALIZED_DAYS = 28;
+
 export function explainReturnBreak(input: ExplainReturnInput): BreakExplanation {
   const { period, settings, rounding } = input;
   const vendor = Number(period.vendorReturn);
@@ -82,16 +98,18 @@ export function explainReturnBreak(input: ExplainReturnInput): BreakExplanation 
   const recompute = (changed: PeriodInput, basis = period.returnBasis) =>
     periodReturn(changed, { basis, largeFlowThreshold: settings.largeFlowThreshold }).value;
 
-  // The vendor's rounding or truncation, coarser than stated or inferred.
+  // The vendor's rounding coarser than its digits show, or its truncation; never coarser than a
+  // configured precision (see the top of this file).
+  const coarsestDecimals = rounding.source === 'configured' ? rounding.fractionDecimals : 2;
   if (calculated !== null) {
-    for (let decimals = rounding.fractionDecimals - 1; decimals >= 2; decimals--) {
+    for (let decimals = rounding.fractionDecimals - 1; decimals >= coarsestDecimals; decimals--) {
       const rounded = roundTo(calculated, decimals);
       if (Math.abs(rounded - vendor) <= RETURN_EPSILON) {
         consider('VENDOR_ROUNDING', `the vendor rounds to ${decimals - 2} decimals of a percent`, rounded);
         break;
       }
     }
-    for (let decimals = rounding.fractionDecimals; decimals >= 2; decimals--) {
+    for (let decimals = rounding.fractionDecimals; decimals >= coarsestDecimals; decimals--) {
       const truncated = truncateTo(calculated, decimals);
       if (
         Math.abs(truncated - vendor) <= RETURN_EPSILON &&
@@ -199,14 +217,15 @@ export function explainReturnBreak(input: ExplainReturnInput): BreakExplanation 
     );
   }
 
-  // Annualized although a period of a year or less is not (GIPS), on either day basis.
+  // Annualized although a period of a year or less is not (GIPS), on either day basis; only
+  // for periods long enough that a vendor plausibly annualizes them.
   const days = dayNumber(period.periodEnd) - dayNumber(period.periodStart);
   if (calculated !== null && calculated > -1) {
     for (const [cause, basis] of [
       ['ANNUALIZED_365', 365],
       ['ANNUALIZED_365_25', 365.25],
     ] as const) {
-      if (days === basis) continue;
+      if (days === basis || days < MIN_ANNUALIZED_DAYS) continue;
       consider(
         cause,
         `the vendor annualizes the ${days}-day return on a ${basis}-day year`,
@@ -249,8 +268,15 @@ export function explainReturnBreak(input: ExplainReturnInput): BreakExplanation 
       inferredFlow,
     };
   }
+  // An alternative no nearer to the vendor's figure than ours explains nothing.
+  const oursBps = calculated === null ? Number.POSITIVE_INFINITY : Math.abs(vendor - calculated) * 1e4;
   const closest = candidates
-    .filter((candidate) => candidate.residualBps !== null && candidate.cause !== 'PERCENT_FOR_FRACTION')
+    .filter(
+      (candidate) =>
+        candidate.residualBps !== null &&
+        candidate.cause !== 'PERCENT_FOR_FRACTION' &&
+        Math.abs(candidate.residualBps) < oursBps,
+    )
     .sort((a, b) => Math.abs(a.residualBps as number) - Math.abs(b.residualBps as number))[0];
   const parts = [
     `no alternative convention reproduces the vendor's ${vendorText} (ours ${formatReturn(calculated, digits)})`,
@@ -263,6 +289,11 @@ export function explainReturnBreak(input: ExplainReturnInput): BreakExplanation 
       `a flow of ${inferredFlow.atPeriodEnd.toFixed(2)} at the end of the period would make it true`,
     );
   }
+  if (inferredFlow !== null && inferredFlow.roundFlowsThatFit > 1) {
+    parts.push(
+      `round flows on ${inferredFlow.roundFlowsThatFit} different dates or timings would each make it true at the vendor's precision: the evidence is ambiguous`,
+    );
+  }
   return { cause: null, summary: parts.join('; '), recomputed: null, alsoFits: [], candidates, inferredFlow };
 }
 
@@ -270,8 +301,10 @@ export function explainReturnBreak(input: ExplainReturnInput): BreakExplanation 
  * Modified Dietz is r = N / D with N = EMV - BMV - ΣF (+ fees for gross) and D = BMV + Σ w_i F_i.
  * One more flow X of weight w makes it (N - X) / (D + wX); it equals the vendor's v when
  * X = (N - vD) / (1 + vw). Its date is not known: the amounts for weight 0 (end of the period)
- * and 1 (start) bound it, and a date where X is a round amount (a multiple of 100 or more,
- * within what the vendor's rounding leaves open) is named as the likely flow.
+ * and 1 (start) bound it. A date where X is a round amount (a multiple of 100 or more, within
+ * what the vendor's rounding leaves open) is named as the likely flow only when it is the one
+ * weight where the roundest such amount fits: when a small v makes X nearly the same on every
+ * date, many dates fit and none is named.
  */
 export function inferFlow(
   period: ReconPeriod,
@@ -301,10 +334,14 @@ export function inferFlow(
   let likely: InferredFlow['likely'] = null;
   let bestScale = 0;
   let bestError = Number.POSITIVE_INFINITY;
+  // Weights (in days of the period) where an amount of the roundest scale fits: one date at the
+  // end of its day and the next at its start weigh the same, and are the same flow.
+  let fittingWeights = new Set<number>();
   const preferred: FlowTiming = settings.flowTiming === 'start_of_day' ? 'start_of_day' : 'end_of_day';
   for (let day = 1; day <= calendarDays; day++) {
     for (const timing of [preferred, preferred === 'end_of_day' ? 'start_of_day' : 'end_of_day'] as const) {
-      const weight = (calendarDays - day + (timing === 'start_of_day' ? 1 : 0)) / calendarDays;
+      const weightDays = calendarDays - day + (timing === 'start_of_day' ? 1 : 0);
+      const weight = weightDays / calendarDays;
       const amount = amountFor(weight);
       if (amount === null) continue;
       // How far the amount can move while the vendor's rounded figure stays the same.
@@ -314,6 +351,8 @@ export function inferFlow(
         if (round === 0 || uncertainty * 10 > scale) continue;
         const error = Math.abs(amount - round) / uncertainty;
         if (error > 1) continue;
+        if (scale > bestScale) fittingWeights = new Set();
+        if (scale >= bestScale) fittingWeights.add(weightDays);
         if (scale > bestScale || (scale === bestScale && error < bestError - 1e-9)) {
           bestScale = scale;
           bestError = error;
@@ -323,5 +362,6 @@ export function inferFlow(
       }
     }
   }
-  return { atPeriodEnd, atPeriodStart, likely };
+  const roundFlowsThatFit = fittingWeights.size;
+  return { atPeriodEnd, atPeriodStart, likely: roundFlowsThatFit === 1 ? likely : null, roundFlowsThatFit };
 }

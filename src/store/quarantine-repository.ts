@@ -23,6 +23,11 @@ export async function insertQuarantined(
   }
 }
 
+/** Takes back the quarantined rows of a file: written by an attempt that did not store it. */
+export async function deleteQuarantined(db: Executor, fileId: number): Promise<void> {
+  await db.deleteFrom('quarantined_rows').where('file_id', '=', fileId).execute();
+}
+
 export function quarantinedRows(db: Executor, fileId: number, limit = 1000) {
   return db
     .selectFrom('quarantined_rows')

@@ -153,22 +153,22 @@ describe('break explanation: fees, annualization, rounding, units', () => {
     expect(explanation.candidates.find((c) => c.cause === 'ANNUALIZED_365')?.fits).toBe(false);
   });
 
-  it('names rounding coarser than the configured precision', () => {
-    // Ours 1.234%; the vendor prints 1.2% although configured as printing 4 decimals: 3.4 bp.
+  it('names rounding coarser than the digits show, when no precision is configured', () => {
+    // Ours 1.234%; the vendor prints 1.2%, and no precision is configured to say it prints more: 3.4 bp.
     const p = period({
       ...JAN,
       endMarketValue: '101234',
       vendorReturn: '0.012',
       calculatedReturn: '0.01234',
     });
-    const explanation = explain({ period: p });
+    const explanation = explain({ period: p, vendorSettings: settings() });
     expect(explanation.cause).toBe('VENDOR_ROUNDING');
     expect(explanation.summary).toBe(
       'the vendor rounds to 1 decimals of a percent: recomputed 0.012000 vs vendor 0.012000',
     );
   });
 
-  it('names truncation', () => {
+  it('names truncation, when no precision is configured', () => {
     // Ours 1.278%: rounded to 1 decimal it is 1.3%, truncated 1.2%, which the vendor reports.
     const p = period({
       ...JAN,
@@ -176,7 +176,7 @@ describe('break explanation: fees, annualization, rounding, units', () => {
       vendorReturn: '0.012',
       calculatedReturn: '0.01278',
     });
-    expect(explain({ period: p }).cause).toBe('VENDOR_TRUNCATION');
+    expect(explain({ period: p, vendorSettings: settings() }).cause).toBe('VENDOR_TRUNCATION');
   });
 
   it('names a figure in percent where a fraction belongs', () => {
@@ -275,5 +275,106 @@ describe('break explanation: neighbours, income and flows', () => {
     );
     // 2,000 - 0.0312345678 × 100,000 = -1,123.45678 at the end of the month.
     expect(explanation.summary).toMatch(/a flow of -1123\.46 at the end of the period would make it true/);
+  });
+});
+
+// Item 35: an explanation names a cause only where the evidence supports it.
+describe('break explanation: what the evidence cannot support is not offered', () => {
+  /** The vendor prints 2 decimals of a percent (4 of a fraction), as configured. */
+  const TWO_DECIMALS = settings({ reportedPrecision: { decimals: 2, unit: 'percent' } });
+
+  it('never names rounding coarser than the configured precision: a typo ending in 0 is no rounding', () => {
+    // Ours 1.2345%; the vendor, configured as printing 2 decimals, sends 1.20% (1.23% mistyped).
+    // Rounded to 1 decimal ours is 1.2%, but this vendor prints 2 decimals: that is no explanation.
+    const p = period({
+      ...JAN,
+      endMarketValue: '101234.5',
+      vendorReturn: '0.0120',
+      calculatedReturn: '0.012345',
+    });
+    const explanation = explain({ period: p, vendorSettings: TWO_DECIMALS });
+    expect(explanation.cause).toBeNull();
+    expect(explanation.candidates.map((c) => c.cause)).not.toContain('VENDOR_ROUNDING');
+    expect(explanation.summary).not.toMatch(/rounds/);
+  });
+
+  it('never names truncation coarser than the configured precision', () => {
+    // Ours 1.278%: truncated to 1 decimal it is 1.2%; a vendor printing 2 decimals would send 1.27%.
+    const p = period({
+      ...JAN,
+      endMarketValue: '101278',
+      vendorReturn: '0.0120',
+      calculatedReturn: '0.01278',
+    });
+    const explanation = explain({ period: p, vendorSettings: TWO_DECIMALS });
+    expect(explanation.candidates.map((c) => c.cause)).not.toContain('VENDOR_TRUNCATION');
+  });
+
+  it('names truncation at the configured precision', () => {
+    // Configured as printing 1 decimal; ours 1.278%: rounded 1.3%, truncated 1.2%, which the vendor sends.
+    const p = period({
+      ...JAN,
+      endMarketValue: '101278',
+      vendorReturn: '0.012',
+      calculatedReturn: '0.01278',
+    });
+    const explanation = explain({
+      period: p,
+      vendorSettings: settings({ reportedPrecision: { decimals: 1, unit: 'percent' } }),
+    });
+    expect(explanation.cause).toBe('VENDOR_TRUNCATION');
+    expect(explanation.summary).toMatch(/^the vendor truncates to 1 decimals of a percent/);
+  });
+
+  it('never offers annualizing a one-day return, not even as the closest alternative', () => {
+    // Ours 0.1% for one day; the vendor sends 45.67% (a typo). 1.001^365 - 1 = 44% is the nearest
+    // figure any convention gives, but nobody reports a day's return annualized.
+    const p = period({
+      periodStart: '2024-01-01',
+      periodEnd: '2024-01-02',
+      endMarketValue: '100100',
+      vendorReturn: '0.4567',
+      calculatedReturn: '0.001',
+    });
+    const explanation = explain({ period: p, vendorSettings: TWO_DECIMALS });
+    expect(explanation.cause).toBeNull();
+    expect(explanation.candidates.map((c) => c.cause)).not.toContain('ANNUALIZED_365');
+    expect(explanation.candidates.map((c) => c.cause)).not.toContain('ANNUALIZED_365_25');
+    expect(explanation.summary).not.toMatch(/annualizes/);
+  });
+
+  it('names no closest alternative that is farther from the vendor than our own figure', () => {
+    // Ours 1.82% with a late contribution; the vendor's 2.5% is a typo. Counting the flow at the
+    // start of its day (1.80%) or weighting it one half (1.6%) moves the figure away from 2.5%:
+    // neither is any closer to an explanation than ours.
+    const p = period({
+      ...JAN,
+      endMarketValue: '152000',
+      flows: [flow('2024-01-25', '50000')],
+      vendorReturn: '0.0250',
+      calculatedReturn: String(2000 / (100000 + (50000 * 6) / 31)),
+    });
+    const explanation = explain({ period: p, vendorSettings: TWO_DECIMALS });
+    expect(explanation.cause).toBeNull();
+    expect(explanation.summary).not.toMatch(/closest/);
+  });
+
+  it('names no missing flow when round flows on many dates fit the vendor equally: the evidence is ambiguous', () => {
+    // Ours 1.00%; the vendor sends 0.95% (a 5 bp typo). A flow of about 950 reproduces it on
+    // any day of the month within the vendor's 0.005% rounding, and 1,000 is "round" on each.
+    const p = period({
+      ...JAN,
+      beginMarketValue: '1900000',
+      endMarketValue: '1919000',
+      vendorReturn: '0.0095',
+      calculatedReturn: '0.01',
+    });
+    const explanation = explain({ period: p, vendorSettings: TWO_DECIMALS });
+    expect(explanation.cause).toBeNull();
+    expect(explanation.inferredFlow?.likely).toBeNull();
+    expect(explanation.inferredFlow?.roundFlowsThatFit).toBeGreaterThan(1);
+    expect(explanation.summary).toMatch(
+      /; round flows on \d+ different dates or timings would each make it true at the vendor's precision: the evidence is ambiguous$/,
+    );
   });
 });

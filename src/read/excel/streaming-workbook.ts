@@ -35,10 +35,31 @@ export interface StreamedSheet {
 /** An error raised by the parser while reading the file (damaged XML and the like). */
 export class WorkbookStreamError extends Error {
   readonly reason: unknown;
-  constructor(reason: unknown) {
+  /** The zip part being parsed when it failed, e.g. `xl/sharedStrings.xml`. */
+  readonly part: string | undefined;
+  constructor(reason: unknown, part: string | undefined) {
     super(reason instanceof Error ? reason.message : String(reason));
     this.reason = reason;
+    this.part = part;
     this.name = 'WorkbookStreamError';
+  }
+}
+
+/** The part exceljs announces with an 'entry' event as it starts parsing it. */
+function announcedPart(entry: { type?: string; id?: string }): string | undefined {
+  switch (entry.type) {
+    case 'workbook':
+      return 'xl/workbook.xml';
+    case 'shared-strings':
+      return 'xl/sharedStrings.xml';
+    case 'styles':
+      return 'xl/styles.xml';
+    case 'worksheet':
+      return `xl/worksheets/sheet${entry.id}.xml`;
+    case 'hyperlinks':
+      return `xl/worksheets/_rels/sheet${entry.id}.xml.rels`;
+    default:
+      return undefined;
   }
 }
 
@@ -64,6 +85,8 @@ interface ExcelWorksheetReader {
 interface ExcelWorkbookReader extends EventEmitter {
   model: unknown;
   stream?: { destroy(): void };
+  /** Parses xl/_rels/workbook.xml.rels, the one part exceljs parses without an 'entry' event. */
+  _parseRels(entry: unknown): Promise<void>;
   [Symbol.asyncIterator](): AsyncIterator<ExcelWorksheetReader>;
 }
 
@@ -75,11 +98,14 @@ function isClosable(value: unknown): value is { destroy(): void } {
   );
 }
 
-async function nextOf<T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> {
+async function nextOf<T>(
+  iterator: AsyncIterator<T>,
+  part: () => string | undefined,
+): Promise<IteratorResult<T>> {
   try {
     return await iterator.next();
   } catch (error) {
-    throw new WorkbookStreamError(error);
+    throw new WorkbookStreamError(error, part());
   }
 }
 
@@ -119,7 +145,7 @@ function streamedSheet(worksheet: ExcelWorksheetReader, part: string): StreamedS
       let finished = false;
       try {
         for (;;) {
-          const next = await nextOf(iterator);
+          const next = await nextOf(iterator, () => part);
           if (next.done) {
             finished = true;
             return;
@@ -149,14 +175,23 @@ export async function* streamWorksheets(filePath: string): AsyncGenerator<Stream
   // Replaced when xl/workbook.xml is parsed; keeps a sheet stored before it from crashing the reader.
   reader.model = { sheets: [] };
   let part = '';
+  // The part being parsed, to name in an error: exceljs announces every part it parses with an
+  // 'entry' event but the workbook's relationships, whose parser is wrapped to say so.
+  let parsing: string | undefined;
   reader.on('entry', (entry: { type?: string; id?: string }) => {
-    if (entry.type === 'worksheet') part = `xl/worksheets/sheet${entry.id}.xml`;
+    parsing = announcedPart(entry);
+    if (entry.type === 'worksheet') part = parsing ?? '';
   });
+  const parseRels = reader._parseRels.bind(reader);
+  reader._parseRels = (entry) => {
+    parsing = 'xl/_rels/workbook.xml.rels';
+    return parseRels(entry);
+  };
   const worksheets = reader[Symbol.asyncIterator]();
   let state: 'reading' | 'done' | 'failed' = 'reading';
   try {
     for (;;) {
-      const next = await nextOf(worksheets);
+      const next = await nextOf(worksheets, () => parsing);
       if (next.done) {
         state = 'done';
         return;

@@ -34,7 +34,7 @@ import {
   unstagePeriods,
   widestStagedKey,
 } from '../../store/period-repository.ts';
-import { insertQuarantined } from '../../store/quarantine-repository.ts';
+import { deleteQuarantined, insertQuarantined } from '../../store/quarantine-repository.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
 import { createQualityCheck, type PeriodKey } from '../../validate/quality.ts';
 import { calculatePeriod } from './calculation.ts';
@@ -97,6 +97,13 @@ export interface IngestSummary {
 
 const STAGE_BATCH = 20_000;
 const QUARANTINE_SAMPLE = 50;
+/**
+ * Quarantined rows are written as they come, this many at a time, not held for the file's
+ * transaction: a file of 300,000 bad rows held them all (780 MB). They belong to a file that is
+ * still PROCESSING until the last batch commits with its status, and are taken back when the
+ * attempt does not store the file (and by the next attempt, after a crash).
+ */
+const QUARANTINE_BATCH = 2_000;
 
 const isPeriod = (period: CanonicalPeriod, key: PeriodKey) =>
   period.accountId === key.accountId &&
@@ -173,6 +180,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       storedPath: request.storedPath ?? request.filePath,
     }));
     summary.fileId = fileId;
+    await deleteQuarantined(db, fileId);
     await setFileStatus(db, fileId, {
       status: 'PROCESSING',
       step: 'validate',
@@ -184,6 +192,19 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   const loadId = randomUUID();
   const jobId = request.jobId ?? null;
   let staged = 0;
+  let pendingQuarantine: QuarantinedRow[] = [];
+  let quarantineWritten = false;
+  const quarantine = async (row: QuarantinedRow) => {
+    summary.rowsQuarantined++;
+    if (summary.quarantine.length < QUARANTINE_SAMPLE) summary.quarantine.push(describeQuarantine(row));
+    if (fileId === null) return;
+    pendingQuarantine.push(row);
+    if (pendingQuarantine.length >= QUARANTINE_BATCH) {
+      quarantineWritten = true;
+      await insertQuarantined(db, fileId, pendingQuarantine);
+      pendingQuarantine = [];
+    }
+  };
   try {
     if (vendor === undefined) {
       throw new FileRejectedError(
@@ -201,7 +222,6 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     throwIfAborted(request.signal);
 
     let header: string[] | undefined;
-    const quarantined: QuarantinedRow[] = [];
     const quality = createQualityCheck();
     let batch: StagedPeriod[] = [];
     const previewRows = request.previewRows ?? 0;
@@ -222,12 +242,12 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       summary.rowsRead++;
       throwIfAborted(request.signal);
       if (!row.ok) {
-        quarantined.push(row);
+        await quarantine(row);
         continue;
       }
       const verdict = quality.check(row);
       if (verdict.problems.length > 0) {
-        quarantined.push({
+        await quarantine({
           ok: false,
           location: row.location,
           raw: { ...row.record },
@@ -267,10 +287,8 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       summary.rowsStored -= withdrawn.length;
       summary.preview = summary.preview.filter((p) => !keys.some((k) => isPeriod(p, k)));
       for (const w of withdrawn)
-        quarantined.push({ ok: false, location: w.location, raw: { ...w.key }, problems: w.problems });
+        await quarantine({ ok: false, location: w.location, raw: { ...w.key }, problems: w.problems });
     }
-    summary.rowsQuarantined = quarantined.length;
-    summary.quarantine = quarantined.slice(0, QUARANTINE_SAMPLE).map(describeQuarantine);
 
     if (header !== undefined && !dryRun) {
       const previous = await lastGoodHeader(db, vendor.code, source.format);
@@ -297,7 +315,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
           `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
         );
       }
-      await insertQuarantined(trx, id, quarantined);
+      await insertQuarantined(trx, id, pendingQuarantine);
       await setFileStatus(trx, id, {
         status,
         step: 'store',
@@ -322,6 +340,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   } catch (caught) {
     const error = staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
     if (staged > 0) await discardStaged(db, loadId).catch(() => {});
+    if (quarantineWritten && fileId !== null) await deleteQuarantined(db, fileId).catch(() => {});
     if (!(error instanceof FileRejectedError)) {
       if (fileId !== null) {
         await appendLog(db, fileId, {
@@ -336,6 +355,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     }
     summary.error = { message: error.message, hint: error.hint ?? null };
     summary.rowsStored = 0;
+    summary.rowsQuarantined = 0;
     if (fileId !== null) {
       await setFileStatus(db, fileId, {
         status: 'REJECTED',
