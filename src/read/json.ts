@@ -20,7 +20,7 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { FileRejectedError } from '../domain/errors.ts';
 import type { RawRecord, ReadRecord } from '../domain/read-row.ts';
-import type { VendorSource } from '../domain/vendor-config.ts';
+import { mappedSources, type VendorSource } from '../domain/vendor-config.ts';
 import { childPath } from '../map/json-path.ts';
 import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import type { ReaderHooks } from './hooks.ts';
@@ -252,10 +252,7 @@ function envelopeSchema(schema: Record<string, unknown>, keys: string[]): Record
 
 function canStream(source: VendorSource, steps: string[][]): boolean {
   const first = `${(steps[0] ?? []).join('.')}[]`;
-  const paths = [
-    ...Object.values(source.fields).flatMap((m) => m.sources),
-    ...source.flowArrays.map((f) => f.array),
-  ];
+  const paths = [...mappedSources(source), ...source.flowArrays.map((f) => f.array)];
   if (!paths.every((p) => p.startsWith(first))) return false;
   const schema = source.json?.schema;
   return schema === undefined || elementSchema(schema, steps[0] ?? []) !== undefined;
@@ -373,7 +370,7 @@ export async function* readJsonRecords(
     }
     // Document-level values join the records only when a field maps one (e.g. `currency`).
     const rootValues: Record<string, Scalar> = {};
-    const usesRoot = Object.values(source.fields).some((m) => m.sources.some((p) => !p.includes('[]')));
+    const usesRoot = mappedSources(source).some((p) => !p.includes('[]'));
     if (usesRoot && doc !== null && typeof doc === 'object' && !Array.isArray(doc))
       flattenScalars(doc, '', rootValues);
     yield* walk(doc, 0, '', '$', rootValues);

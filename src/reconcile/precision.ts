@@ -6,8 +6,8 @@
 // coarser than four decimals of a fraction (0.01%): a vendor that happens to report exactly
 // "0.04" must not widen the comparison to 50 bp.
 import type { DecimalString } from '../domain/canonical.ts';
+import { decimalPlaces } from '../domain/decimal.ts';
 import type { ReportedPrecision } from '../domain/reconciliation.ts';
-import { decimalPlaces } from './decimal.ts';
 
 /** The coarsest precision inferred from the digits alone: four decimals of a fraction. */
 export const MIN_INFERRED_DECIMALS = 4;
