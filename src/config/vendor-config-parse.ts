@@ -124,6 +124,14 @@ function ajvMessage(e: ErrorObject): { sub: Path; message: string; atKey: boolea
     }
     case 'required':
       return { sub, message: `missing required key "${String(e.params.missingProperty)}"`, atKey: false };
+    case 'pattern':
+      return sub.at(-1) === 'cell'
+        ? {
+            sub,
+            message: 'must be a cell reference such as "B2" (column letters, then the row number)',
+            atKey: false,
+          }
+        : { sub, message: e.message ?? 'invalid', atKey: false };
     case 'enum':
       return {
         sub,

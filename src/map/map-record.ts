@@ -29,11 +29,11 @@ export function sourceForRecord(raw: RawRecord, vendor: VendorConfig): VendorSou
   return source;
 }
 
+type PointRecord = Omit<CanonicalPeriod, 'periodStart' | 'beginMarketValue'>;
+
 /** A mapped point of a time series: a period without its start and begin value. */
 export type MappedPoint =
-  | (Omit<Extract<MappedRow, { ok: true }>, 'record'> & {
-      record: Omit<CanonicalPeriod, 'periodStart' | 'beginMarketValue'>;
-    })
+  | (Omit<Extract<MappedRow, { ok: true }>, 'record'> & { record: PointRecord })
   | (Extract<MappedRow, { ok: false }> & { accountId?: string });
 
 function mapCommon(ctx: RowContext, start: () => string | undefined, point: boolean) {
@@ -137,12 +137,14 @@ export function mapRecord(
     location: raw.location,
     fieldSources: ctx.fieldSources,
     warnings: ctx.warnings,
-    record: {
-      ...record,
-      periodStart: periodStart as string,
-      beginMarketValue: beginMarketValue as string,
-    },
+    record: asPeriod(record, periodStart as string, beginMarketValue as string),
   };
+}
+
+/** A point's figures with the period's start and begin value, in the canonical field order. */
+export function asPeriod(point: PointRecord, periodStart: string, beginMarketValue: string): CanonicalPeriod {
+  const { accountId, periodEnd, currency, endMarketValue, ...rest } = point;
+  return { accountId, periodStart, periodEnd, currency, beginMarketValue, endMarketValue, ...rest };
 }
 
 /** One point of a time series (`periods: consecutive_points`). */

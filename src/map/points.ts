@@ -8,7 +8,7 @@ import { addDays, dayNumber, dayToCivil } from '../domain/civil-date.ts';
 import type { SourceLocation } from '../domain/errors.ts';
 import type { MappedRow } from '../domain/read-row.ts';
 import type { PointsOptions } from '../domain/vendor-config.ts';
-import type { MappedPoint } from './map-record.ts';
+import { asPeriod, type MappedPoint } from './map-record.ts';
 
 interface LastPoint {
   date: string;
@@ -153,7 +153,7 @@ export class PointSeries {
           begin_market_value: `${where(previous.location)} (previous point)`,
         },
         warnings: gap === undefined ? point.warnings : [...point.warnings, `the period spans a gap: ${gap}`],
-        record: { ...point.record, periodStart: previous.date, beginMarketValue: previous.value },
+        record: asPeriod(point.record, previous.date, previous.value),
       },
     };
   }

@@ -85,12 +85,12 @@ export function mapFlows(ctx: RowContext, window: FlowWindow): CashFlow[] {
 
   const columns: string[] = [];
   for (const spec of ctx.source.flowFields ?? []) {
-    const found = ctx.find('flows', spec.amount);
+    const found = ctx.find('flows', spec.amount, false);
     const value = ctx.decimal('flows', spec.amount, found);
     if (value === undefined || isZeroDecimal(value)) continue;
-    const dateFound = spec.date ? ctx.find('flows', spec.date) : NOTHING;
+    const dateFound = spec.date ? ctx.find('flows', spec.date, false) : NOTHING;
     const date = isEmpty(dateFound.value) ? window.end : ctx.date('flows', spec.date, dateFound);
-    const timingFound = spec.timing ? ctx.find('flows', spec.timing) : NOTHING;
+    const timingFound = spec.timing ? ctx.find('flows', spec.timing, false) : NOTHING;
     add(
       value,
       date,

@@ -29,9 +29,11 @@ export class RowContext {
     return this.find(field, this.source.fields[field]);
   }
 
-  find(field: string, mapping: FieldMapping | undefined): Found {
+  /** `lineage: false` for a part of a flow, whose lineage is recorded only when the flow is taken. */
+  find(field: string, mapping: FieldMapping | undefined, lineage = true): Found {
     const found = lookup(this.raw, this.source, mapping);
-    if (found.column !== undefined && !isEmpty(found.value)) this.fieldSources[field] = found.column;
+    if (lineage && found.column !== undefined && !isEmpty(found.value))
+      this.fieldSources[field] = found.column;
     if (found.usedDefault)
       this.warnings.push(
         `${field} is empty in ${found.column ?? 'the file'}; the vendor default ${String(found.value)} was used`,
