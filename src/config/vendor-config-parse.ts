@@ -3,6 +3,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { type Document, isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../domain/errors.ts';
+import { DEFAULT_FOOTER_PATTERNS } from '../domain/footer.ts';
 import { compileGlob } from '../domain/glob.ts';
 import {
   type CsvOptions,
@@ -16,7 +17,6 @@ import {
 } from '../domain/vendor-config.ts';
 import { isPathUnder } from '../map/json-path.ts';
 import { parseDecimal } from '../map/number.ts';
-import { DEFAULT_FOOTER_PATTERNS } from '../read/footer.ts';
 import {
   checkField,
   normalizeFields,

@@ -20,6 +20,10 @@ const BASIS_WORDS = new Map<string, ReturnBasis>([
   ['n', 'net'],
 ]);
 
+/** The return basis a vendor's word means (`G`, `net`), if it is one of ours. */
+export const basisOfWord = (word: string): ReturnBasis | undefined =>
+  BASIS_WORDS.get(word.trim().toLowerCase());
+
 /** The source that produced a record: its location says which format it came from. */
 export function sourceForRecord(raw: RawRecord, vendor: VendorConfig): VendorSource {
   const format: VendorFormat =

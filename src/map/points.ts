@@ -19,7 +19,7 @@ interface LastPoint {
 /** What became of one point: a period, a quarantined row, or an opening (with why). */
 export type PointOutcome =
   | { kind: 'row'; row: MappedRow }
-  | { kind: 'opening'; location: SourceLocation; reason: string; gap?: string };
+  | { kind: 'opening'; location: SourceLocation; reason: string; text: string; gap?: string };
 
 const where = (l: SourceLocation): string =>
   l.jsonPath ?? (l.sheet !== undefined ? `sheet "${l.sheet}" row ${l.row}` : `row ${l.row}`);
@@ -96,6 +96,7 @@ export class PointSeries {
     this.last.set(accountId, { date, value: point.record.endMarketValue, location: point.location });
     // An opening point's flows came before its value: no period of this file holds them.
     const flows = point.record.flows.length;
+    const text = `${accountId} ${date} ${point.record.endMarketValue}`;
     const dropped = flows === 0 ? '' : `; its ${flows === 1 ? 'flow is' : `${flows} flows are`} in no period`;
     if (previous === undefined) {
       const broken = this.broken.get(accountId);
@@ -108,6 +109,7 @@ export class PointSeries {
         kind: 'opening',
         location: point.location,
         reason: `opening valuation of account ${accountId} on ${date} (${why})${dropped}`,
+        text,
       };
     }
     const missing = missingDates(previous.date, date, this.options.spacing);
@@ -120,6 +122,7 @@ export class PointSeries {
         kind: 'opening',
         location: point.location,
         reason: `opening valuation of account ${accountId} on ${date} after a gap (no period over the gap)${dropped}`,
+        text,
         gap: `${gap}; no period is formed over it and the point on ${date} opens the next one`,
       };
     }

@@ -32,6 +32,10 @@ const TIMING_WORDS = new Map<string, VendorFlowTiming>([
   ['mixed', 'mixed'],
 ]);
 
+/** The flow timing a vendor's word means (`SOD`, `end of day`, `mixed`), if it is one of ours. */
+export const timingOfWord = (word: string): VendorFlowTiming | undefined =>
+  TIMING_WORDS.get(word.trim().toLowerCase());
+
 /** The period a record's flows must fall in; a point of a time series knows only its end. */
 export interface FlowWindow {
   start: IsoDate | undefined;

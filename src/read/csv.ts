@@ -8,12 +8,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { FileRejectedError } from '../domain/errors.ts';
+import { matchesFooterPattern } from '../domain/footer.ts';
 import { normalizeHeader, type RawRecord, type ReadRecord } from '../domain/read-row.ts';
 import type { VendorSource } from '../domain/vendor-config.ts';
 import { countLines, MAX_RECORD_CHARS, recordTooLong } from './csv-record-limit.ts';
 import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import { documentRefs, documentValues } from './document-values.ts';
-import { matchesFooterPattern } from './footer.ts';
 import {
   findHeader,
   type HeaderMatch,
@@ -25,7 +25,7 @@ import {
 import type { ReaderHooks } from './hooks.ts';
 import { InvalidUtf8Finder, notUtf8Error } from './not-utf8.ts';
 
-const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
+export const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
 
 function parseSample(text: string, delimiter: string, quoteChar: string): string[][] {
   // Drop the last line: the sample may end in the middle of it.

@@ -9,6 +9,7 @@
 // give the merge's value to every cell they cover (see excel/merged-cells.ts).
 import { basename } from 'node:path';
 import { DomainError, FileRejectedError, type SourceLocation } from '../domain/errors.ts';
+import { DEFAULT_FOOTER_PATTERNS } from '../domain/footer.ts';
 import type { RawRecord } from '../domain/read-row.ts';
 import type { DocumentRef } from '../domain/vendor-config.ts';
 import type { HeaderRowSearch } from './excel/header-row.ts';
@@ -17,11 +18,10 @@ import { chooseCandidateSheets } from './excel/sheet-selection.ts';
 import { streamWorksheets, WorkbookStreamError } from './excel/streaming-workbook.ts';
 import { checkWorkbookParts, openWorkbookFile } from './excel/workbook-file.ts';
 import type { WorkbookSheet } from './excel/workbook-structure.ts';
-import { DEFAULT_FOOTER_PATTERNS } from './footer.ts';
 
+export { DEFAULT_FOOTER_PATTERNS } from '../domain/footer.ts';
 export { normalizeHeader } from './excel/header-row.ts';
 export { compileSheetPattern } from './excel/sheet-selection.ts';
-export { DEFAULT_FOOTER_PATTERNS } from './footer.ts';
 
 /** The header row found, given before the first record (for schema-drift checks and lineage). */
 export interface ExcelHeader {

@@ -106,7 +106,7 @@ async function* readPoints(
       continue;
     }
     if (outcome.gap !== undefined) options.onWarning?.(outcome.location, outcome.gap);
-    options.onSkippedRow?.({ location: outcome.location, reason: outcome.reason, text: '' });
+    options.onSkippedRow?.({ location: outcome.location, reason: outcome.reason, text: outcome.text });
   }
 }
 

@@ -80,18 +80,18 @@ describe('time series of valuations', () => {
       {
         location: { file: 'time-series.json', jsonPath: '$.accounts[0].timeSeries[0]' },
         reason: 'opening valuation of account TS-1 on 2024-01-02 (the first point; its periods start here)',
-        text: '',
+        text: 'TS-1 2024-01-02 10000.00',
       },
       {
         location: { file: 'time-series.json', jsonPath: '$.accounts[0].timeSeries[3]' },
         reason: 'opening valuation of account TS-1 on 2024-01-08 after a gap (no period over the gap)',
-        text: '',
+        text: 'TS-1 2024-01-08 10500.00',
       },
       {
         location: { file: 'time-series.json', jsonPath: '$.accounts[1].timeSeries[0]' },
         reason:
           'opening valuation of account TS-2 on 2024-01-08 (the first point; its periods start here); its flow is in no period',
-        text: '',
+        text: 'TS-2 2024-01-08 2500',
       },
     ]);
     expect(warnings).toEqual([
@@ -238,6 +238,7 @@ describe('time series of valuations', () => {
       kind: 'opening',
       location: { file: 'f.csv', row: 4 },
       reason: 'opening valuation of account A on 2024-03-03 (the point before it, row 3, was quarantined)',
+      text: 'A 2024-03-03 3',
     });
   });
 
