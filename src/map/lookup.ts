@@ -3,7 +3,12 @@
 // sum, every present term added up exactly. Pure: no I/O.
 import { add } from '../domain/decimal.ts';
 import { normalizeHeader, type ReadRecord } from '../domain/read-row.ts';
-import { documentLabel, type FieldMapping, type VendorSource } from '../domain/vendor-config.ts';
+import {
+  documentLabel,
+  type FieldMapping,
+  type SummedSource,
+  type VendorSource,
+} from '../domain/vendor-config.ts';
 import { concretePath } from './json-path.ts';
 import { negateDecimal, parseDecimal } from './number.ts';
 
@@ -103,6 +108,17 @@ function firstOf(raw: ReadRecord, source: VendorSource, aliases: readonly string
   return { value, column, usedDefault: false };
 }
 
+/** One stable alias list per summed term: the header resolution is cached by that array. */
+const termAliases = new WeakMap<SummedSource, string[]>();
+const aliasesOf = (term: SummedSource): string[] => {
+  let aliases = termAliases.get(term);
+  if (!aliases) {
+    aliases = [term.source];
+    termAliases.set(term, aliases);
+  }
+  return aliases;
+};
+
 /**
  * The terms of a sum added up. A term that is not an amount is returned as found, so the
  * caller's number check reports it with its own column; all terms empty gives an empty value.
@@ -111,7 +127,7 @@ function sumOf(raw: ReadRecord, source: VendorSource, mapping: FieldMapping): Fo
   let total: string | undefined;
   const columns: string[] = [];
   for (const term of mapping.sum ?? []) {
-    const found = firstOf(raw, source, [term.source]);
+    const found = firstOf(raw, source, aliasesOf(term));
     if (isEmpty(found.value)) continue;
     if (typeof found.value !== 'string' && typeof found.value !== 'number') return found;
     const parsed = parseDecimal(found.value, source.numberFormat);
