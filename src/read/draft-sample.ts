@@ -62,6 +62,8 @@ function regularDelimiter(text: string): {
   let best: { delimiter: string; rows: string[][]; width: number; count: number } | undefined;
   for (const delimiter of CANDIDATE_DELIMITERS) {
     const rows = Papa.parse<string[]>(text, { delimiter, quoteChar: '"', skipEmptyLines: false }).data;
+    // A final line break leaves one empty row behind; it is not a row of the file.
+    if (rows.length > 0 && rows.at(-1)?.length === 1 && rows.at(-1)?.[0] === '') rows.pop();
     const widths = new Map<number, number>();
     for (const r of rows.slice(0, 200))
       if (r.length > 1) widths.set(r.length, (widths.get(r.length) ?? 0) + 1);

@@ -1,12 +1,12 @@
 // Columns -> a guess for each canonical field: by the column's name (field-names.ts) and the
 // shape of its values (shapes.ts). What cannot be placed is left for the person, with a reason.
-import { dayNumber } from '../../domain/civil-date.ts';
 import type { CanonicalField, DateFormat, NumberFormat, PointSpacing } from '../../domain/vendor-config.ts';
 import { parseDate } from '../date.ts';
 import { basisOfWord } from '../map-record.ts';
 import { timingOfWord } from '../record-flows.ts';
 import { accountPreference, type Role, roleOf, type Shape, words } from './field-names.ts';
 import type { SampleColumn } from './sample.ts';
+import { spacingOf } from './series.ts';
 import {
   amountShare,
   type DateFinding,
@@ -106,36 +106,6 @@ function place(columns: readonly SampleColumn[], format: NumberFormat, options: 
     placed.push({ column, role, shape, ...(dates ? { dates } : {}) });
   }
   return placed;
-}
-
-/** Spacing of the points: the usual step between two dates of an account. */
-function spacingOf(
-  dates: string[],
-  accounts: (string | null)[],
-): { spacing: PointSpacing; evidence: string } {
-  const last = new Map<string, number>();
-  const steps = new Map<number, number>();
-  let weekend = false;
-  dates.forEach((date, i) => {
-    const day = dayNumber(date);
-    if (Number.isNaN(day)) return;
-    const weekday = (day + 4) % 7;
-    if (weekday === 0 || weekday === 6) weekend = true;
-    const account = accounts[i] ?? '';
-    const before = last.get(account);
-    if (before !== undefined && day > before) steps.set(day - before, (steps.get(day - before) ?? 0) + 1);
-    last.set(account, day);
-  });
-  const usual = [...steps].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const described = [...steps].map(([d, n]) => `${n} × ${d} day${d === 1 ? '' : 's'}`).join(', ');
-  if (usual === undefined) return { spacing: 'any', evidence: 'one point per account: no spacing to see' };
-  if (usual <= 3)
-    return weekend
-      ? { spacing: 'days', evidence: `steps between points: ${described}; weekend dates present` }
-      : { spacing: 'business_days', evidence: `steps between points: ${described}; no weekend dates` };
-  if (usual >= 28 && usual <= 31)
-    return { spacing: 'months', evidence: `steps between points: ${described}` };
-  return { spacing: 'any', evidence: `steps between points: ${described}` };
 }
 
 function byRole(placed: Placed[], role: Role): Placed[] {
@@ -246,10 +216,10 @@ export function guessFields(columns: readonly SampleColumn[], options: GuessOpti
       return { yaml: quote(column.name), note: 'values carry a % sign: read as percent' };
     const max = largestMagnitude(column, format);
     const named = /%|\b(pct|percent|prozent)\b/i.test(column.name);
-    const unit = named || max > 1.5 ? 'percent' : 'fraction';
+    const unit = named || max.value > 1.5 ? 'percent' : 'fraction';
     const guess: Guess = { yaml: `{ from: ${quote(column.name)}, unit: ${unit} }` };
     if (named) guess.note = 'the header says percent';
-    else guess.todo = `check the unit (fraction, percent or bps): the largest value is ${max}`;
+    else guess.todo = `check the unit (fraction, percent or bps): the largest value is ${max.text}`;
     return guess;
   });
   take('return_basis', byRole(placed, 'return_basis').slice(0, 1), (l) =>

@@ -177,12 +177,16 @@ export function isCurrencyColumn(column: SampleColumn): boolean {
   );
 }
 
-/** Largest absolute value, for telling a percent from a fraction. */
-export function largestMagnitude(column: SampleColumn, format: NumberFormat): number {
-  let max = 0;
+/** Largest absolute value (and its text as written), for telling a percent from a fraction. */
+export function largestMagnitude(
+  column: SampleColumn,
+  format: NumberFormat,
+): { value: number; text: string } {
+  let max = { value: 0, text: '0' };
   for (const v of filled(column.values)) {
     const parsed = parseDecimal(v, format);
-    if (parsed.ok) max = Math.max(max, Math.abs(Number(parsed.value)));
+    const value = parsed.ok ? Math.abs(Number(parsed.value)) : 0;
+    if (parsed.ok && value > max.value) max = { value, text: parsed.value.replace(/^-/, '') };
   }
   return max;
 }
