@@ -45,7 +45,6 @@ export interface FlowWindow {
 
 export function mapFlows(ctx: RowContext, window: FlowWindow): CashFlow[] {
   const flows: CashFlow[] = [];
-  const timingMapping = ctx.source.fields.flow_timing;
   let recordTiming: VendorFlowTiming | undefined | null = null;
   /** The record's flow_timing, read once and only when a flow has none of its own. */
   const fallbackTiming = (): VendorFlowTiming | undefined => {
@@ -53,7 +52,7 @@ export function mapFlows(ctx: RowContext, window: FlowWindow): CashFlow[] {
       const found = ctx.get('flow_timing');
       recordTiming = isEmpty(found.value)
         ? ctx.vendor.flowTiming
-        : timingWord(ctx, found, 'flow_timing', timingMapping);
+        : timingWord(ctx, found, 'flow_timing', ctx.source.fields.flow_timing);
     }
     return recordTiming;
   };
@@ -83,7 +82,10 @@ export function mapFlows(ctx: RowContext, window: FlowWindow): CashFlow[] {
     const date = isEmpty(dateFound.value)
       ? window.end
       : ctx.date('flow_date', ctx.source.fields.flow_date, dateFound);
-    const timing = timingOf(ctx.get('flow_timing'), 'flow_timing', amount, timingMapping);
+    // The row's flow_timing is the net flow's own timing: read once, reported once if wrong.
+    const setting = fallbackTiming();
+    const timing =
+      setting === undefined ? undefined : flowTimingFor(setting, amount.startsWith('-') ? -1 : 1);
     add(amount, date, timing, dateFound.column ? dateFound : amountFound);
   }
 

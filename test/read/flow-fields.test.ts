@@ -1,6 +1,7 @@
 // Golden tests: several flow columns per record, each with its own sign and timing, and fees
 // and income summed over several columns (test/fixtures/config/broker-flows.yaml).
 import { describe, expect, it } from 'vitest';
+import { parseVendorYaml } from '../../src/config/vendor-config-parse.ts';
 import { mapRecord } from '../../src/map/map-record.ts';
 import { fixture, fixtureVendor, readAll } from './helpers.ts';
 
@@ -84,6 +85,60 @@ describe('flow fields and summed columns', () => {
       {
         field: 'flows',
         column: 'transferTiming',
+        value: 'noon',
+        reason: '"noon" is not a flow timing (end_of_day or start_of_day)',
+      },
+    ]);
+  });
+
+  it("takes the row's flow_timing for every flow without its own, and reports a bad one once", () => {
+    const [vendor] = parseVendorYaml(
+      [
+        'code: x',
+        'name: X',
+        'format: csv',
+        'fields:',
+        '  account_id: A',
+        '  period_start: S',
+        '  period_end: E',
+        '  currency: C',
+        '  begin_market_value: B',
+        '  end_market_value: V',
+        '  flow_amount: Net',
+        '  flow_timing: Timing',
+        'flows:',
+        '  - amount: Deposits',
+      ].join('\n'),
+      'x.yaml',
+      false,
+    );
+    if (!vendor) throw new Error('no vendor');
+    const values = {
+      A: 'X1',
+      S: '2024-01-31',
+      E: '2024-02-29',
+      C: 'EUR',
+      B: '1',
+      V: '2',
+      Net: '-5',
+      Deposits: '7',
+    };
+    const good = mapRecord(
+      { location: { file: 'f.csv', row: 2 }, values: { ...values, Timing: 'SOD' } },
+      vendor,
+    );
+    expect(good.ok && good.record.flows).toEqual([
+      { date: '2024-02-29', amount: '-5', timing: 'start_of_day' },
+      { date: '2024-02-29', amount: '7', timing: 'start_of_day' },
+    ]);
+    const bad = mapRecord(
+      { location: { file: 'f.csv', row: 3 }, values: { ...values, Timing: 'noon' } },
+      vendor,
+    );
+    expect(bad.ok === false && bad.problems).toEqual([
+      {
+        field: 'flow_timing',
+        column: 'Timing',
         value: 'noon',
         reason: '"noon" is not a flow timing (end_of_day or start_of_day)',
       },
