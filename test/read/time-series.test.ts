@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseVendorYaml } from '../../src/config/vendor-config-parse.ts';
 import type { CanonicalPeriod } from '../../src/domain/canonical.ts';
+import type { ReadRecord } from '../../src/domain/read-row.ts';
 import { missingDates, PointSeries } from '../../src/map/points.ts';
+import { readJsonRecords } from '../../src/read/json.ts';
 import { fixture, fixtureVendor, readWithWarnings } from './helpers.ts';
 
 const period = (p: Partial<CanonicalPeriod>): CanonicalPeriod => ({
@@ -240,6 +242,19 @@ describe('time series of valuations', () => {
       reason: 'opening valuation of account A on 2024-03-03 (the point before it, row 3, was quarantined)',
       text: 'A 2024-03-03 3',
     });
+  });
+
+  it('streams a large series whose currency is stated once: the same records as a whole read', async () => {
+    const source = (await fixtureVendor('time-series')).sources[0];
+    if (!source) throw new Error('no source');
+    const file = fixture('json', 'ok', 'time-series.json');
+    const whole: ReadRecord[] = [];
+    for await (const record of readJsonRecords(file, source)) whole.push(record);
+    const streamed: ReadRecord[] = [];
+    for await (const record of readJsonRecords(file, source, {}, { streamAboveBytes: 0 }))
+      streamed.push(record);
+    expect(streamed).toEqual(whole);
+    expect(streamed[0]?.values['summary.currency']).toBe('USD');
   });
 
   it('names the missing dates per spacing', () => {
