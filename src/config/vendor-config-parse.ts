@@ -3,13 +3,11 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { type Document, isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../domain/errors.ts';
+import { DEFAULT_FOOTER_PATTERNS } from '../domain/footer.ts';
 import { compileGlob } from '../domain/glob.ts';
 import {
-  type CanonicalField,
   type CsvOptions,
-  type DateFormat,
   type FieldMapping,
-  type FlowArrayMapping,
   type JsonOptions,
   REQUIRED_FIELDS,
   type VendorConfig,
@@ -20,8 +18,21 @@ import {
 import { isPathUnder } from '../map/json-path.ts';
 import { parseDecimal } from '../map/number.ts';
 import { isKnownEncoding } from '../read/decode.ts';
-import { DEFAULT_FOOTER_PATTERNS } from '../read/footer.ts';
+import {
+  checkField,
+  normalizeFields,
+  normalizeFlows,
+  normalizePoints,
+  readsFile,
+  toList,
+} from './vendor-config-fields.ts';
 import { vendorSchema } from './vendor-config-schema.ts';
+
+/** Fields a time series takes from the previous point, never from its own record. */
+const FROM_PREVIOUS_POINT = ['period_start', 'begin_market_value'] as const;
+
+/** The paths a JSON mapping reads: its sources and its summed terms. */
+const mappingPaths = (m: FieldMapping): string[] => [...m.sources, ...(m.sum ?? []).map((t) => t.source)];
 
 export interface ConfigIssue {
   file: string;
@@ -114,6 +125,14 @@ function ajvMessage(e: ErrorObject): { sub: Path; message: string; atKey: boolea
     }
     case 'required':
       return { sub, message: `missing required key "${String(e.params.missingProperty)}"`, atKey: false };
+    case 'pattern':
+      return sub.at(-1) === 'cell'
+        ? {
+            sub,
+            message: 'must be a cell reference such as "B2" (column letters, then the row number)',
+            atKey: false,
+          }
+        : { sub, message: e.message ?? 'invalid', atKey: false };
     case 'enum':
       return {
         sub,
@@ -145,34 +164,6 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   return out;
 }
 
-const toList = (v: unknown): string[] =>
-  v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
-
-function normalizeField(raw: unknown): FieldMapping {
-  if (typeof raw === 'string' || Array.isArray(raw)) return { sources: toList(raw) };
-  const o = raw as Record<string, unknown>;
-  const m: FieldMapping = { sources: toList(o.from) };
-  if (o.value !== undefined) m.value = String(o.value);
-  if (o.default !== undefined) m.default = String(o.default);
-  if (o.unit !== undefined) m.unit = o.unit as FieldMapping['unit'];
-  if (o.negate !== undefined) m.negate = Boolean(o.negate);
-  if (o.date_format !== undefined) m.dateFormats = toList(o.date_format) as DateFormat[];
-  if (o.values !== undefined) {
-    m.values = Object.fromEntries(
-      Object.entries(o.values as Record<string, string>).map(([k, v]) => [k.trim().toLowerCase(), v]),
-    );
-  }
-  return m;
-}
-
-function normalizeFields(raw: unknown): Partial<Record<CanonicalField, FieldMapping>> {
-  const out: Partial<Record<CanonicalField, FieldMapping>> = {};
-  for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
-    out[k as CanonicalField] = normalizeField(v);
-  }
-  return out;
-}
-
 /** An encoding the reader cannot decode is a configuration error, not a file's failure later. */
 function checkEncoding(encoding: string, issues: IssueCollector, path: Path): void {
   if (!isKnownEncoding(encoding)) {
@@ -193,20 +184,21 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
       `the thousands separator cannot be the decimal separator "${decimal}"`,
     );
   }
+  const add = issues.add.bind(issues);
+  const flows = normalizeFlows(raw.flows, format, [...path, 'flows'], add);
   const source: VendorSource = {
     format,
     filePatterns: toList(raw.file_patterns),
     numberFormat: { decimal, thousands: thousands.filter((t) => t !== '') },
-    dateFormats: raw.date_format === undefined ? ['ISO'] : (toList(raw.date_format) as DateFormat[]),
+    dateFormats:
+      raw.date_format === undefined ? ['ISO'] : (toList(raw.date_format) as VendorSource['dateFormats']),
     fields,
-    flowArrays: ((raw.flows ?? []) as Record<string, unknown>[]).map((f) => {
-      const m: FlowArrayMapping = { array: String(f.array), amount: String(f.amount) };
-      if (f.date !== undefined) m.date = String(f.date);
-      if (f.timing !== undefined) m.timing = String(f.timing);
-      if (f.negate !== undefined) m.negate = Boolean(f.negate);
-      return m;
-    }),
+    flowArrays: flows.arrays,
   };
+  if (flows.fields.length > 0) source.flowFields = flows.fields;
+  const points = normalizePoints(raw.periods);
+  if (points) source.points = points;
+  for (const [name, m] of Object.entries(fields)) checkField(name, m, format, [...path, 'fields', name], add);
   for (const [i, pattern] of source.filePatterns.entries()) {
     try {
       compileGlob(pattern);
@@ -250,11 +242,24 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
       }
     }
     source.json = json;
-    for (const [name, m] of Object.entries(fields)) {
-      for (const [i, p] of m.sources.entries()) {
+    const mapped: [(string | number)[], FieldMapping][] = [
+      ...Object.entries(fields).map(([name, m]): [(string | number)[], FieldMapping] => [
+        ['fields', name],
+        m,
+      ]),
+      ...(source.flowFields ?? []).flatMap((f, i) =>
+        (['amount', 'date', 'timing'] as const).flatMap((k): [(string | number)[], FieldMapping][] => {
+          const m = f[k];
+          return m ? [[['flows', i, k], m]] : [];
+        }),
+      ),
+    ];
+    for (const [at, m] of mapped) {
+      const paths = mappingPaths(m);
+      for (const [i, p] of paths.entries()) {
         if (!isPathUnder(p, json.recordPath)) {
           issues.add(
-            [...path, 'fields', name, ...(typeof m === 'object' && m.sources.length > 1 ? [i] : [])],
+            [...path, ...at, ...(paths.length > 1 ? [i] : [])],
             `path "${p}" is not inside the records at "${json.recordPath}" (nor one of their parents)`,
           );
         }
@@ -279,19 +284,33 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
     if (o.flow_sheet !== undefined) xlsx.flowSheet = String(o.flow_sheet);
     if (o.flow_sheet_pattern !== undefined) xlsx.flowSheetPattern = String(o.flow_sheet_pattern);
     if (o.flow_fields !== undefined) xlsx.flowFields = normalizeFields(o.flow_fields);
+    if (points && (xlsx.flowSheet !== undefined || xlsx.flowSheetPattern !== undefined)) {
+      issues.add(
+        [...path, 'xlsx', xlsx.flowSheet !== undefined ? 'flow_sheet' : 'flow_sheet_pattern'],
+        'a time series ("periods: consecutive_points") takes its flows from each point; map them under "flows:"',
+        true,
+      );
+    }
     source.xlsx = xlsx;
-  }
-  if (format !== 'json' && source.flowArrays.length > 0) {
-    issues.add(
-      [...path, 'flows'],
-      'flow arrays are for JSON sources; CSV/Excel use flow_amount/flow_date fields',
-    );
   }
   for (const field of REQUIRED_FIELDS) {
     const m = fields[field];
-    if (!m) {
-      issues.add([...path, 'fields'], `required field "${field}" is not mapped`, true);
-    } else if (m.sources.length === 0 && m.value === undefined) {
+    const fromPrevious = points !== undefined && (FROM_PREVIOUS_POINT as readonly string[]).includes(field);
+    if (fromPrevious) {
+      if (m) {
+        issues.add(
+          [...path, 'fields', field],
+          `with "periods: consecutive_points" ${field} comes from the previous point; remove this mapping`,
+          true,
+        );
+      }
+    } else if (!m) {
+      issues.add(
+        [...path, 'fields'],
+        `required field "${field}" is not mapped${field === 'period_end' && points ? ' (the date of each point)' : ''}`,
+        true,
+      );
+    } else if (!readsFile(m) && m.value === undefined) {
       issues.add([...path, 'fields', field], 'needs "from" (where to read it) or "value" (a constant)');
     }
   }
@@ -299,7 +318,7 @@ function normalizeSource(raw: Record<string, unknown>, issues: IssueCollector, p
     if (m.unit !== undefined && name !== 'vendor_return') {
       issues.add([...path, 'fields', name, 'unit'], '"unit" applies to vendor_return only', true);
     }
-    if (m.sources.length === 0 && m.value === undefined && m.default === undefined) {
+    if (!readsFile(m) && m.value === undefined && m.default === undefined) {
       issues.add([...path, 'fields', name], 'needs "from", "value" or "default"');
     }
   }
@@ -324,6 +343,7 @@ function normalizeVendor(
     'date_format',
     'fields',
     'flows',
+    'periods',
   ];
   if (raw.sources !== undefined) {
     for (const k of inlineKeys) {
@@ -363,8 +383,11 @@ function normalizeVendor(
   };
   if (raw.description !== undefined) vendor.description = String(raw.description);
   if (raw.reported_precision !== undefined) {
-    const rp = raw.reported_precision as NonNullable<VendorConfig['reportedPrecision']>;
+    const rp = raw.reported_precision as NonNullable<VendorConfig['reportedPrecision']> & {
+      accounts?: VendorConfig['accountPrecision'];
+    };
     vendor.reportedPrecision = { decimals: rp.decimals, unit: rp.unit };
+    if (rp.accounts !== undefined) vendor.accountPrecision = { ...rp.accounts };
   }
   return vendor;
 }

@@ -15,6 +15,32 @@ const dateFormat = {
 
 const scalar = { type: ['string', 'number'] };
 
+const precision = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decimals', 'unit'],
+  properties: {
+    decimals: { type: 'integer', minimum: 0, maximum: 18 },
+    unit: { enum: ['fraction', 'percent', 'bps'] },
+  },
+};
+
+const summed = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    anyOf: [
+      { type: 'string', minLength: 1 },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['from'],
+        properties: { from: { type: 'string', minLength: 1 }, negate: { type: 'boolean' } },
+      },
+    ],
+  },
+};
+
 const fieldMapping = {
   anyOf: [
     { type: 'string', minLength: 1 },
@@ -30,6 +56,10 @@ const fieldMapping = {
         negate: { type: 'boolean' },
         date_format: dateFormat,
         values: { type: 'object', additionalProperties: { type: 'string' } },
+        cell: { type: 'string', pattern: '^[A-Za-z]{1,3}[1-9][0-9]*$' },
+        title: { type: 'string', minLength: 1 },
+        sum: summed,
+        precision,
       },
     },
   ],
@@ -41,17 +71,35 @@ const fields = {
   properties: Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, fieldMapping])),
 };
 
-const flowArray = {
+// An array of flows (JSON: amount, date, timing are paths in one element) or a flow of the
+// record itself (amount, date, timing are field mappings: a column, a path, a constant).
+const flow = {
   type: 'object',
   additionalProperties: false,
-  required: ['array', 'amount'],
+  required: ['amount'],
   properties: {
     array: { type: 'string', pattern: '\\[\\]$' },
-    amount: { type: 'string', minLength: 1 },
-    date: { type: 'string', minLength: 1 },
-    timing: { type: 'string', minLength: 1 },
+    amount: fieldMapping,
+    date: fieldMapping,
+    timing: fieldMapping,
     negate: { type: 'boolean' },
   },
+};
+
+const periods = {
+  anyOf: [
+    { enum: ['consecutive_points'] },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['from'],
+      properties: {
+        from: { enum: ['consecutive_points'] },
+        spacing: { enum: ['days', 'business_days', 'months', 'any'] },
+        on_gap: { enum: ['skip', 'flag'] },
+      },
+    },
+  ],
 };
 
 const csvOptions = {
@@ -106,7 +154,8 @@ const sourceProperties = {
   },
   date_format: dateFormat,
   fields,
-  flows: { type: 'array', items: flowArray },
+  flows: { type: 'array', items: flow },
+  periods,
 };
 
 export const sourceSchema = {
@@ -131,8 +180,8 @@ export const vendorSchema = {
       additionalProperties: false,
       required: ['decimals', 'unit'],
       properties: {
-        decimals: { type: 'integer', minimum: 0, maximum: 12 },
-        unit: { enum: ['fraction', 'percent', 'bps'] },
+        ...precision.properties,
+        accounts: { type: 'object', additionalProperties: precision },
       },
     },
     large_flow_threshold: { type: 'number', exclusiveMinimum: 0 },

@@ -47,6 +47,8 @@ export type ProgressCallback = (bytesRead: number, totalBytes: number) => void;
 export interface RawRecord {
   location: SourceLocation;
   values: Record<string, string | number | boolean | null>;
+  /** Values stated once above the header (CSV, Excel), keyed by their label (`cell B2`). */
+  document?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 /** A raw record that a reader already found problems with (wrong field count, bad bytes). */

@@ -42,6 +42,10 @@ export interface VendorReconSettings {
   flowTiming: VendorFlowTiming;
   largeFlowThreshold: number;
   reportedPrecision: ReportedPrecision | null;
+  /** Accounts printed with another precision than the vendor's (they win over everything). */
+  accountPrecision?: Readonly<Record<string, ReportedPrecision>>;
+  /** The precision of the vendor_return field of the file layout a figure came from, if set. */
+  fieldPrecision?: (location: SourceLocation | null) => ReportedPrecision | undefined;
   tolerances: VendorToleranceDefaults;
 }
 

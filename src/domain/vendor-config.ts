@@ -2,6 +2,9 @@
 // Everything a reader or the mapper needs about a vendor is here, so onboarding a vendor is a
 // configuration file, not code.
 import type { ReturnBasis, VendorFlowTiming } from './canonical.ts';
+import type { ReportedPrecision } from './reconciliation.ts';
+
+export type { ReportedPrecision } from './reconciliation.ts';
 
 export type VendorFormat = 'csv' | 'xlsx' | 'json';
 
@@ -76,12 +79,36 @@ export const REQUIRED_FIELDS: readonly CanonicalField[] = [
   'end_market_value',
 ];
 
+/**
+ * A value stated once for a whole CSV file or sheet, above its header: a cell (`B2`), or the
+ * first title-row cell matching a regular expression (its first group, else the whole match).
+ * JSON needs none: a path without `[]` (`report.currency`, `$.report.currency`) is the document's.
+ */
+export type DocumentRef = { cell: string } | { title: string };
+
+/** How a document value is named in lineage and messages: `cell B2`, `title /^Account: (.+)/`. */
+export function documentLabel(ref: DocumentRef): string {
+  return 'cell' in ref ? `cell ${ref.cell}` : `title /${ref.title}/`;
+}
+
+/** One term of a sum of columns (fees = management fee + performance fee). */
+export interface SummedSource {
+  source: string;
+  negate: boolean;
+}
+
 export interface FieldMapping {
   /**
    * Where the value is: header aliases for CSV/Excel (case-insensitive, trimmed, first present
    * wins) or JSON paths such as `accounts[].periods[].values.begin` for JSON.
    */
   sources: string[];
+  /** Where the value is when the sources give none: a title cell or title row (CSV, Excel). */
+  document?: DocumentRef;
+  /** Columns or paths added up exactly (each present one counts; all empty: no value). */
+  sum?: SummedSource[];
+  /** Decimal places the vendor prints this field with (vendor_return), overriding the vendor's. */
+  precision?: ReportedPrecision;
   /** A constant used instead of reading the file (e.g. a vendor that only reports USD). */
   value?: string;
   /** Used when the source is empty or null; the mapped row then carries a warning. */
@@ -104,7 +131,34 @@ export interface FlowArrayMapping {
   amount: string;
   date?: string;
   timing?: string;
+  /** A timing for every flow of the array (deposits at start of day). */
+  timingValue?: VendorFlowTiming;
   negate?: boolean;
+}
+
+/**
+ * A flow read from the record itself: a column (CSV, Excel) or a path of the record (JSON),
+ * each with its own sign, date and timing (`Deposits` at start of day, `Withdrawals` negated).
+ */
+export interface FlowFieldMapping {
+  amount: FieldMapping;
+  /** No date: the flow is dated period_end. */
+  date?: FieldMapping;
+  /** A constant (`{ value: start_of_day }`) or a column; none: the record's flow_timing, else the vendor's. */
+  timing?: FieldMapping;
+}
+
+/** What counts as a gap between two consecutive points of an account. */
+export type PointSpacing = 'days' | 'business_days' | 'months' | 'any';
+
+/**
+ * A time series of valuations: each record is one point (account, date, end value, flows); a
+ * period runs from one point of an account to the next. The first point is an opening value.
+ */
+export interface PointsOptions {
+  spacing: PointSpacing;
+  /** `skip`: no period over a gap (the point after it opens anew); `flag`: a period with a warning. */
+  onGap: 'skip' | 'flag';
 }
 
 export interface CsvOptions {
@@ -151,12 +205,10 @@ export interface VendorSource {
   dateFormats: DateFormat[];
   fields: Partial<Record<CanonicalField, FieldMapping>>;
   flowArrays: FlowArrayMapping[];
-}
-
-export interface ReportedPrecision {
-  /** Decimal places as the vendor prints the return, in `unit`. */
-  decimals: number;
-  unit: ReturnUnit;
+  /** Flows read from the record's own fields; absent when none (so older versions hash alike). */
+  flowFields?: FlowFieldMapping[];
+  /** Set when the records are points of a time series rather than periods. */
+  points?: PointsOptions;
 }
 
 export interface VendorTolerances {
@@ -178,9 +230,22 @@ export interface VendorConfig {
   /** Return basis when the file does not say. */
   returnBasis: ReturnBasis;
   reportedPrecision?: ReportedPrecision;
+  /** Accounts the vendor prints with another precision (a share class quoted to 18 decimals). */
+  accountPrecision?: Record<string, ReportedPrecision>;
   /** A flow above this share of the begin market value is a large flow (SPEC §3). */
   largeFlowThreshold: number;
   tolerances: VendorTolerances;
   /** Where the configuration came from (not part of its version hash). */
   origin: { file: string; builtIn: boolean };
+}
+
+/** Every field mapping of a source: its fields and the parts of its flow fields. */
+export function sourceMappings(source: VendorSource): FieldMapping[] {
+  const flows = (source.flowFields ?? []).flatMap((f) => [f.amount, f.date, f.timing]);
+  return [...Object.values(source.fields), ...flows].filter((m) => m !== undefined);
+}
+
+/** The headers or JSON paths a source's mappings read (aliases and summed terms). */
+export function mappedSources(source: VendorSource): string[] {
+  return sourceMappings(source).flatMap((m) => [...m.sources, ...(m.sum ?? []).map((t) => t.source)]);
 }

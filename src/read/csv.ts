@@ -8,11 +8,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { FileRejectedError } from '../domain/errors.ts';
-import { normalizeHeader, type ReadRecord } from '../domain/read-row.ts';
+import { matchesFooterPattern } from '../domain/footer.ts';
+import { normalizeHeader, type RawRecord, type ReadRecord } from '../domain/read-row.ts';
 import type { VendorSource } from '../domain/vendor-config.ts';
 import { countLines, MAX_RECORD_CHARS, recordTooLong } from './csv-record-limit.ts';
 import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
-import { matchesFooterPattern } from './footer.ts';
+import { documentRefs, documentValues } from './document-values.ts';
 import {
   findHeader,
   type HeaderMatch,
@@ -24,7 +25,7 @@ import {
 import type { ReaderHooks } from './hooks.ts';
 import { InvalidUtf8Finder, notUtf8Error } from './not-utf8.ts';
 
-const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
+export const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
 
 function parseSample(text: string, delimiter: string, quoteChar: string): string[][] {
   // Drop the last line: the sample may end in the middle of it.
@@ -204,6 +205,8 @@ export async function* readCsvRecords(
     },
   });
 
+  const refs = documentRefs(source);
+  let document: RawRecord['document'];
   let keys: string[] | undefined;
   let headerRow = 0;
   let headerWidth = 0;
@@ -225,6 +228,12 @@ export async function* readCsvRecords(
           // Trailing empty header cells (Excel pads rows with delimiters) are not columns.
           while (keys.length > 0 && /^\(column \d+\)$/.test(keys[keys.length - 1] as string)) keys.pop();
           headerRow = rowNumber;
+          document = documentValues(
+            refs,
+            scanned.map((cells, i) => ({ number: i + 1, cells })),
+            headerRow,
+            { file },
+          );
           hooks.onHeader?.(keys);
           continue;
         }
@@ -257,6 +266,7 @@ export async function* readCsvRecords(
       const values: Record<string, string> = Object.create(null);
       for (let i = 0; i < keys.length; i++) values[keys[i] as string] = row[i] ?? '';
       const record: ReadRecord = { location: { file, row: rowNumber }, values, header: keys };
+      if (document) record.document = document;
       const extra = row.slice(keys.length);
       // Extra empty cells are padding only where the header row was padded the same way.
       if (

@@ -9,18 +9,19 @@
 // give the merge's value to every cell they cover (see excel/merged-cells.ts).
 import { basename } from 'node:path';
 import { DomainError, FileRejectedError, type SourceLocation } from '../domain/errors.ts';
+import { DEFAULT_FOOTER_PATTERNS } from '../domain/footer.ts';
 import type { RawRecord } from '../domain/read-row.ts';
+import type { DocumentRef } from '../domain/vendor-config.ts';
 import type { HeaderRowSearch } from './excel/header-row.ts';
 import { SheetRows } from './excel/sheet-rows.ts';
 import { chooseCandidateSheets } from './excel/sheet-selection.ts';
 import { streamWorksheets, WorkbookStreamError } from './excel/streaming-workbook.ts';
 import { checkWorkbookParts, openWorkbookFile } from './excel/workbook-file.ts';
 import type { WorkbookSheet } from './excel/workbook-structure.ts';
-import { DEFAULT_FOOTER_PATTERNS } from './footer.ts';
 
+export { DEFAULT_FOOTER_PATTERNS } from '../domain/footer.ts';
 export { normalizeHeader } from './excel/header-row.ts';
 export { compileSheetPattern } from './excel/sheet-selection.ts';
-export { DEFAULT_FOOTER_PATTERNS } from './footer.ts';
 
 /** The header row found, given before the first record (for schema-drift checks and lineage). */
 export interface ExcelHeader {
@@ -54,6 +55,8 @@ export interface ExcelReadOptions {
    * the row's cells joined by " | " (shortened), for a person to see what was skipped.
    */
   onSkipped?: (location: SourceLocation, reason: string, text?: string) => void;
+  /** Title cells and title rows whose values every record carries (RawRecord.document). */
+  documentRefs?: readonly DocumentRef[];
   /** Called once, when the header row is found. */
   onHeader?: (header: ExcelHeader) => void;
   /** Things a person should know that do not stop the row (a formula with no saved result, duplicate headers). */
@@ -195,6 +198,7 @@ async function* readWorkbookRecords(
         footerPatterns,
         maxHeaderRow,
         date1904: workbook.structure.date1904,
+        documentRefs: options.documentRefs,
         onSkipped: options.onSkipped,
         onHeader: options.onHeader,
         onWarning: options.onWarning,

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { FileRejectedError } from '../domain/errors.ts';
 import { compileGlob } from '../domain/glob.ts';
 import type { MappedRow, ReadRecord } from '../domain/read-row.ts';
-import type { VendorConfig, VendorFormat, VendorSource } from '../domain/vendor-config.ts';
+import type { PointsOptions, VendorConfig, VendorFormat, VendorSource } from '../domain/vendor-config.ts';
 import { type MappedFlow, mapFlowRecord } from '../map/map-flow.ts';
-import { mapRecord } from '../map/map-record.ts';
+import { mapPoint, mapRecord } from '../map/map-record.ts';
+import { PointSeries } from '../map/points.ts';
 import { readCsvRecords } from './csv.ts';
 import type { ReaderHooks } from './hooks.ts';
 import { readJsonRecords } from './json.ts';
@@ -80,8 +81,32 @@ export async function* readVendorFile(
     yield* readWorkbookWithFlowSheet(filePath, vendor, source, options);
     return;
   }
+  if (source.points) {
+    yield* readPoints(filePath, vendor, source, source.points, options);
+    return;
+  }
   for await (const raw of readRecords(filePath, source, options)) {
     yield mapRecord(raw, vendor, source);
+  }
+}
+
+/** A time series: each point after an account's first closes a period (map/points.ts). */
+async function* readPoints(
+  filePath: string,
+  vendor: VendorConfig,
+  source: VendorSource,
+  points: PointsOptions,
+  options: ReaderHooks,
+): AsyncGenerator<MappedRow> {
+  const series = new PointSeries(points);
+  for await (const raw of readRecords(filePath, source, options)) {
+    const outcome = series.accept(mapPoint(raw, vendor, source));
+    if (outcome.kind === 'row') {
+      yield outcome.row;
+      continue;
+    }
+    if (outcome.gap !== undefined) options.onWarning?.(outcome.location, outcome.gap);
+    options.onSkippedRow?.({ location: outcome.location, reason: outcome.reason, text: outcome.text });
   }
 }
 

@@ -11,8 +11,9 @@
 // schema, so memory stays at one element; the rest of the document (the envelope) is checked
 // at the end, so an envelope error rejects the file after its records were read (the ingest is
 // atomic per file, so nothing of it is stored). Streaming needs every mapped path to lie inside
-// the array and the schema to reach the array through `properties`/`items`; otherwise the file
-// is read whole. Number literals keep their exact source text (JSON.parse source access), so
+// the array or at the document itself (`$.summary.currency`: read by a first pass over the
+// file that drops the array's elements), and the schema to reach the array through
+// `properties`/`items`; otherwise the file is read whole. Number literals keep their exact source text (JSON.parse source access), so
 // `1234.50` stays `1234.50` and 0.1 + 0.2 never enters an amount.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -20,7 +21,7 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { FileRejectedError } from '../domain/errors.ts';
 import type { RawRecord, ReadRecord } from '../domain/read-row.ts';
-import type { VendorSource } from '../domain/vendor-config.ts';
+import { mappedSources, type VendorSource } from '../domain/vendor-config.ts';
 import { childPath } from '../map/json-path.ts';
 import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
 import type { ReaderHooks } from './hooks.ts';
@@ -256,11 +257,9 @@ function envelopeSchema(schema: Record<string, unknown>, keys: string[]): Record
 
 function canStream(source: VendorSource, steps: string[][]): boolean {
   const first = `${(steps[0] ?? []).join('.')}[]`;
-  const paths = [
-    ...Object.values(source.fields).flatMap((m) => m.sources),
-    ...source.flowArrays.map((f) => f.array),
-  ];
-  if (!paths.every((p) => p.startsWith(first))) return false;
+  const paths = [...mappedSources(source), ...source.flowArrays.map((f) => f.array)];
+  // Values of the document itself (`$.summary.currency`) come from a first pass (envelopeValues).
+  if (!paths.every((p) => p.startsWith(first) || !p.includes('[]'))) return false;
   const schema = source.json?.schema;
   return schema === undefined || elementSchema(schema, steps[0] ?? []) !== undefined;
 }
@@ -345,7 +344,10 @@ export async function* readJsonRecords(
 
   if (size === 0)
     throw new FileRejectedError('the file is empty', { file }, 'Ask the vendor to resend the file.');
+  // Document-level values join the records only when a field maps one (e.g. `currency`).
+  const usesRoot = mappedSources(source).some((p) => !p.includes('[]'));
   if (size > (tuning.streamAboveBytes ?? STREAM_ABOVE_BYTES) && canStream(source, steps)) {
+    const rootValues = usesRoot ? await envelopeValues(filePath, encoding, steps[0] ?? []) : {};
     yield* streamRecords(
       filePath,
       encoding,
@@ -354,7 +356,7 @@ export async function* readJsonRecords(
       source,
       steps,
       recordProblems,
-      elementRecords,
+      (element, here, level, t) => elementRecords(element, here, level, t, rootValues),
       hooks,
     );
   } else {
@@ -375,9 +377,7 @@ export async function* readJsonRecords(
         if (envelope.length > 0) rejectEnvelope(file, envelope);
       }
     }
-    // Document-level values join the records only when a field maps one (e.g. `currency`).
     const rootValues: Record<string, Scalar> = {};
-    const usesRoot = Object.values(source.fields).some((m) => m.sources.some((p) => !p.includes('[]')));
     if (usesRoot && doc !== null && typeof doc === 'object' && !Array.isArray(doc))
       flattenScalars(doc, '', rootValues);
     yield* walk(doc, 0, '', '$', rootValues);
@@ -392,6 +392,36 @@ export async function* readJsonRecords(
   }
 }
 
+/**
+ * The document's own scalar values (`summary.currency`) of a file too large to read whole: a
+ * first pass cuts the streamed array's elements out and drops them, so memory stays at one
+ * element. A document this pass cannot read gives none: the main pass then reports why.
+ */
+async function envelopeValues(
+  filePath: string,
+  encoding: Encoding,
+  keys: string[],
+): Promise<Record<string, Scalar>> {
+  const scanner = new ArrayElementScanner(keys);
+  const input = createReadStream(filePath, { highWaterMark: 1024 * 1024 });
+  const decoder = createDecoder(encoding);
+  input.on('error', (e) => decoder.destroy(e));
+  input.pipe(decoder);
+  const values: Record<string, Scalar> = {};
+  try {
+    for await (const chunk of decoder) scanner.feed(chunk as string);
+    const envelope = parseWithNumberSources(scanner.envelopeText());
+    if (envelope !== null && typeof envelope === 'object' && !Array.isArray(envelope))
+      flattenScalars(envelope, '', values);
+  } catch {
+    return {};
+  } finally {
+    input.destroy();
+    decoder.destroy();
+  }
+  return values;
+}
+
 async function* streamRecords(
   filePath: string,
   encoding: Encoding,
@@ -400,13 +430,7 @@ async function* streamRecords(
   source: VendorSource,
   steps: string[][],
   recordProblems: Map<string, Problems>,
-  elementRecords: (
-    element: Json,
-    here: string,
-    level: number,
-    t: string,
-    inherited: Record<string, Scalar>,
-  ) => Generator<ReadRecord>,
+  elementRecords: (element: Json, here: string, level: number, t: string) => Generator<ReadRecord>,
   hooks: ReaderHooks,
 ): AsyncGenerator<ReadRecord> {
   const keys = steps[0] ?? [];
@@ -452,7 +476,7 @@ async function* streamRecords(
           );
           if (envelope.length > 0) rejectEnvelope(file, envelope);
         }
-        yield* elementRecords(element, here, 0, template, {});
+        yield* elementRecords(element, here, 0, template);
         recordProblems.clear();
         index++;
       }

@@ -1,7 +1,8 @@
 // Excel sources: the workbook reader (excel.ts) driven by the vendor's xlsx options.
 
 import type { RawRecord, ReadRecord } from '../domain/read-row.ts';
-import type { VendorSource } from '../domain/vendor-config.ts';
+import type { DocumentRef, VendorSource } from '../domain/vendor-config.ts';
+import { documentRefs } from './document-values.ts';
 import { readExcelRecords } from './excel.ts';
 import { requiredHeaders } from './header.ts';
 import type { ReaderHooks } from './hooks.ts';
@@ -10,6 +11,7 @@ export interface XlsxSheetRequest {
   sheet?: string | undefined;
   sheetPattern?: string | undefined;
   required: string[][];
+  documentRefs?: DocumentRef[];
 }
 
 export async function* readXlsxSheet(
@@ -24,6 +26,7 @@ export async function* readXlsxSheet(
     ...(request.sheet !== undefined ? { sheet: request.sheet } : {}),
     ...(request.sheetPattern !== undefined ? { sheetPattern: request.sheetPattern } : {}),
     requiredHeaders: request.required,
+    ...(request.documentRefs ? { documentRefs: request.documentRefs } : {}),
     ...(hooks.fileName !== undefined ? { fileName: hooks.fileName } : {}),
     ...(options ? { footerPatterns: options.footerPatterns, maxHeaderRow: options.headerScanRows } : {}),
     onSkipped: (location, reason, text) => hooks.onSkippedRow?.({ location, reason, text: text ?? '' }),
@@ -51,6 +54,7 @@ export function readXlsxRecords(
       sheet: source.xlsx?.sheet,
       sheetPattern: source.xlsx?.sheetPattern,
       required: requiredHeaders(source).map((r) => r.aliases),
+      documentRefs: documentRefs(source),
     },
     hooks,
   );

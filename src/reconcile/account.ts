@@ -6,6 +6,7 @@ import { checkSeries } from './continuity.ts';
 import { compareVendors } from './cross-vendor.ts';
 import { explainReturnBreak } from './explain.ts';
 import { inferFrequency } from './frequency.ts';
+import { precisionFor } from './precision.ts';
 import { checkReturn } from './return-check.ts';
 import type { ToleranceBook } from './tolerance.ts';
 
@@ -66,7 +67,7 @@ export function reconcileAccount(
       context.tolerances.resolve(accountId, vendorCode, period.periodEnd);
     list.forEach((period, index) => {
       if (!inRange(period.periodEnd)) return;
-      const outcome = checkReturn(period, tolerance(period), settings.reportedPrecision);
+      const outcome = checkReturn(period, tolerance(period), precisionFor(settings, period));
       if (outcome === undefined) return;
       if (outcome.result.status === 'FAILED') {
         const previous = list[index - 1];

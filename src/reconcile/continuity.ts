@@ -2,13 +2,13 @@
 // begin market value of the next. A stretch between two periods that no period covers is
 // missing data (see frequency.ts); two periods covering the same days overlap.
 import type { IsoDate } from '../domain/canonical.ts';
+import { compare, isZero, subtract } from '../domain/decimal.ts';
 import type {
   AppliedTolerance,
   BreakExplanation,
   CheckResult,
   ReconPeriod,
 } from '../domain/reconciliation.ts';
-import { compare, isZero, subtract } from './decimal.ts';
 import { type Frequency, missingPeriods } from './frequency.ts';
 import { withinMarketValueTolerance } from './tolerance.ts';
 

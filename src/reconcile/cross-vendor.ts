@@ -8,6 +8,7 @@
 import { linkReturns, periodReturn, toPeriodInput } from '../calculate/index.ts';
 import type { IsoDate } from '../domain/canonical.ts';
 import { dayNumber } from '../domain/civil-date.ts';
+import { compare, subtract } from '../domain/decimal.ts';
 import type {
   AppliedTolerance,
   BreakExplanation,
@@ -15,7 +16,6 @@ import type {
   ReconPeriod,
   VendorReconSettings,
 } from '../domain/reconciliation.ts';
-import { compare, subtract } from './decimal.ts';
 import { RETURN_EPSILON } from './precision.ts';
 import { looser, withinMarketValueTolerance } from './tolerance.ts';
 

@@ -1,13 +1,14 @@
 // The vendor's reported precision (SPEC §3): a vendor that prints 4.02% has rounded to half a
 // unit of its last digit, 0.5 bp, and a difference that rounding explains is never a break.
 //
-// When the vendor's configuration states its precision, that is used. Otherwise the precision
+// When the vendor's configuration states its precision (for the vendor, the file layout's return
+// field, or one account: up to 18 decimals), that is used. Otherwise the precision
 // is read from the digits the vendor sent ("0.0402" → four decimals of a fraction), but never
 // coarser than four decimals of a fraction (0.01%): a vendor that happens to report exactly
 // "0.04" must not widen the comparison to 50 bp.
 import type { DecimalString } from '../domain/canonical.ts';
-import type { ReportedPrecision } from '../domain/reconciliation.ts';
-import { decimalPlaces } from './decimal.ts';
+import { decimalPlaces } from '../domain/decimal.ts';
+import type { ReconPeriod, ReportedPrecision, VendorReconSettings } from '../domain/reconciliation.ts';
 
 /** The coarsest precision inferred from the digits alone: four decimals of a fraction. */
 export const MIN_INFERRED_DECIMALS = 4;
@@ -20,6 +21,17 @@ export interface RoundingAllowance {
   /** Decimal places of a fraction the vendor reports. */
   fractionDecimals: number;
   source: 'configured' | 'inferred';
+}
+
+/** The precision a period's return was printed with: the account's, else its field's, else the vendor's. */
+export function precisionFor(settings: VendorReconSettings, period: ReconPeriod): ReportedPrecision | null {
+  return (
+    (settings.accountPrecision !== undefined && Object.hasOwn(settings.accountPrecision, period.accountId)
+      ? settings.accountPrecision[period.accountId]
+      : undefined) ??
+    settings.fieldPrecision?.(period.lineage.sourceLocation) ??
+    settings.reportedPrecision
+  );
 }
 
 export function fractionDecimals(precision: ReportedPrecision): number {

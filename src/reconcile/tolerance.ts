@@ -7,13 +7,13 @@
 // that sets only an absolute tolerance does not inherit a relative one from a wider level.
 import type { DecimalString, IsoDate } from '../domain/canonical.ts';
 import { isIsoDate } from '../domain/civil-date.ts';
+import { abs, compare, isZero } from '../domain/decimal.ts';
 import type {
   AppliedTolerance,
   ToleranceRule,
   ToleranceSource,
   VendorToleranceDefaults,
 } from '../domain/reconciliation.ts';
-import { abs, compare, isZero } from './decimal.ts';
 
 /** Any account / any vendor in a stored rule. */
 export const ANY = '*';

@@ -1,5 +1,6 @@
 // The Excel reader's pure parts, each against worked cases.
 import { describe, expect, it } from 'vitest';
+import { matchesFooterPattern } from '../../src/domain/footer.ts';
 import { convertCellValue, decodeOoxmlEscapes } from '../../src/read/excel/cell-value.ts';
 import { HeaderRowSearch, headerLayout, normalizeHeader } from '../../src/read/excel/header-row.ts';
 import {
@@ -11,7 +12,6 @@ import {
 } from '../../src/read/excel/merged-cells.ts';
 import { compileSheetPattern } from '../../src/read/excel/sheet-selection.ts';
 import { parseWorkbookStructure } from '../../src/read/excel/workbook-structure.ts';
-import { matchesFooterPattern } from '../../src/read/footer.ts';
 
 describe('sheet patterns', () => {
   it.each([

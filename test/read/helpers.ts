@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadBuiltInVendors } from '../../src/config/vendor-config.ts';
+import { loadBuiltInVendors, loadVendorConfigs } from '../../src/config/vendor-config.ts';
 import type { MappedRow } from '../../src/domain/read-row.ts';
 import type { VendorConfig } from '../../src/domain/vendor-config.ts';
 import type { SkippedRow } from '../../src/read/hooks.ts';
@@ -49,4 +49,29 @@ export async function readError(
     return e as Error;
   }
   throw new Error(`reading ${file} did not fail`);
+}
+
+/** The vendor a fixture configuration (test/fixtures/config/NAME.yaml) defines. */
+export async function fixtureVendor(name: string): Promise<VendorConfig> {
+  const vendors = await loadVendorConfigs(fixture('config', `${name}.yaml`));
+  const vendor = vendors.find((v) => !v.origin.builtIn);
+  if (!vendor) throw new Error(`test/fixtures/config/${name}.yaml defines no vendor`);
+  return vendor;
+}
+
+/** Everything a read reports: rows, skipped rows and warnings, in order. */
+export async function readWithWarnings(
+  file: string,
+  vendor: VendorConfig,
+): Promise<{ rows: MappedRow[]; skipped: SkippedRow[]; warnings: string[] }> {
+  const rows: MappedRow[] = [];
+  const skipped: SkippedRow[] = [];
+  const warnings: string[] = [];
+  for await (const row of readVendorFile(file, vendor, {
+    onSkippedRow: (s) => skipped.push(s),
+    onWarning: (_location, message) => warnings.push(message),
+  })) {
+    rows.push(row);
+  }
+  return { rows, skipped, warnings };
 }

@@ -1,7 +1,7 @@
 // Telling data rows from the rows around them once the header is known: blank rows, total
 // and subtotal rows, footnotes, page-break repeats of the header, and values that stand in
 // columns without a header. Everything except blank rows is reported, never dropped silently.
-import { footerPrefixMatches } from '../footer.ts';
+import { footerPrefixMatches } from '../../domain/footer.ts';
 import type { CellValue } from './cell-value.ts';
 import { type HeaderLayout, normalizeHeader } from './header-row.ts';
 import { columnLetters } from './merged-cells.ts';

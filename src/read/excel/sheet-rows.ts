@@ -3,6 +3,8 @@
 // come from the streaming reader one by one.
 import type { SourceLocation } from '../../domain/errors.ts';
 import type { RawRecord } from '../../domain/read-row.ts';
+import type { DocumentRef } from '../../domain/vendor-config.ts';
+import { documentValues } from '../document-values.ts';
 import { type CellValue, convertCellValue } from './cell-value.ts';
 import { DataRowClassifier } from './data-rows.ts';
 import { type HeaderColumn, HeaderRowSearch, headerLayout } from './header-row.ts';
@@ -13,6 +15,8 @@ export interface SheetRowsOptions {
   footerPatterns: readonly string[];
   maxHeaderRow: number;
   date1904: boolean;
+  /** Title cells and title rows whose values every record carries. */
+  documentRefs?: readonly DocumentRef[] | undefined;
   onSkipped?: ((location: SourceLocation, reason: string, text?: string) => void) | undefined;
   onHeader?:
     | ((header: { location: SourceLocation; columns: string[]; date1904: boolean }) => void)
@@ -72,6 +76,7 @@ function rowText(cells: readonly CellValue[], filled: readonly number[]): string
 interface PendingRow {
   number: number;
   text: string;
+  cells?: CellValue[];
 }
 
 export class SheetRows {
@@ -84,6 +89,8 @@ export class SheetRows {
   private columns: HeaderColumn[] = [];
   /** Rows above the header, reported once the header is found (they are then known to be titles). */
   private above: PendingRow[] = [];
+  /** The document values (title cells), once the header is found. */
+  private document: RawRecord['document'];
   /** The header search ran past maxHeaderRow without a match. */
   gaveUp = false;
 
@@ -112,7 +119,13 @@ export class SheetRows {
       }
       const filled = this.filler.fill(row.number, cells, 'vertical');
       if (this.search.consider(row.number, cells)) this.startData(location, cells);
-      else this.above.push({ number: row.number, text: rowText(cells, filled) });
+      else
+        this.above.push({
+          number: row.number,
+          text: rowText(cells, filled),
+          // Kept only when the configuration reads title cells: rows above the header are few.
+          ...(this.options.documentRefs?.length ? { cells: cells.slice(1) } : {}),
+        });
       return undefined;
     }
     const filled = this.filler.fill(row.number, cells, 'all');
@@ -134,13 +147,19 @@ export class SheetRows {
         );
       }
     }
-    return { location, values };
+    return this.document ? { location, values, document: this.document } : { location, values };
   }
 
   private startData(location: SourceLocation, cells: CellValue[]): void {
     const layout = headerLayout(location.row ?? 0, cells);
     this.classifier = new DataRowClassifier(layout, this.options.footerPatterns);
     this.columns = layout.columns;
+    this.document = documentValues(
+      this.options.documentRefs ?? [],
+      this.above.map((pending) => ({ number: pending.number, cells: pending.cells ?? [] })),
+      location.row ?? 0,
+      { file: this.file, sheet: this.sheet },
+    );
     for (const pending of this.above) {
       this.options.onSkipped?.(
         { file: this.file, sheet: this.sheet, row: pending.number },

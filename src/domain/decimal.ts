@@ -1,8 +1,8 @@
-// Exact decimal arithmetic for market values. Amounts are decimal strings (NUMERIC in the
-// database); a continuity or cross-vendor check subtracts two of them and compares the
-// difference with a tolerance in currency units, so both are done on scaled BigInts: no
+// Exact decimal arithmetic on decimal strings (NUMERIC in the database). A continuity or
+// cross-vendor check subtracts two market values and compares the difference with a tolerance
+// in currency units; the mapper adds up fee and income columns. All of it on scaled BigInts: no
 // binary rounding can turn 0.10 - 0.1 into a break.
-import type { DecimalString } from '../domain/canonical.ts';
+import type { DecimalString } from './canonical.ts';
 
 interface Scaled {
   units: bigint;

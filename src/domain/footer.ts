@@ -1,7 +1,7 @@
 // Total, subtotal and footnote rows: a row whose first non-empty cell starts with a footer
 // pattern (case-insensitive). A pattern ending in a letter or digit must end a word there, so
 // `total` matches "Total", "Total:" and "Total EUR" but not "Totally". One rule for CSV and Excel.
-import { normalizeHeader } from '../domain/read-row.ts';
+import { normalizeHeader } from './read-row.ts';
 
 /** Footer patterns when a vendor configures none. */
 export const DEFAULT_FOOTER_PATTERNS: readonly string[] = [
