@@ -15,6 +15,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3LandingSettings } from '../config/landing-config.ts';
 import { fingerprintFile } from '../read/fingerprint.ts';
 import {
@@ -43,6 +44,9 @@ async function removeAbandonedCopies(scratchPath: string): Promise<void> {
   }
 }
 
+const VERIFY_ATTEMPTS = 4;
+const VERIFY_DELAY_MS = 250;
+
 export function s3LandingStore(
   settings: S3LandingSettings,
   bucket: Bucket = openBucket(settings),
@@ -54,7 +58,14 @@ export function s3LandingStore(
   const keyOf = (location: string) => location.slice(`s3://${settings.bucket}/`.length);
 
   async function verify(key: string, sha256: string): Promise<void> {
-    const actual = await bucket.hash(key);
+    // Read back a few times before refusing: a second watcher copying the same object to the same
+    // name, on a store whose objects show before they are complete (s3rver writes in place), is
+    // seen mid-write once; the same bytes a moment later are not a corruption.
+    let actual = await bucket.hash(key);
+    for (let attempt = 1; attempt <= VERIFY_ATTEMPTS && actual.sha256 !== sha256; attempt++) {
+      await sleep(VERIFY_DELAY_MS * attempt);
+      actual = await bucket.hash(key);
+    }
     if (actual.sha256 === sha256) return;
     // Ours to remove: the key was free before this write.
     await bucket.delete(key);

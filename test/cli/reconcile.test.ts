@@ -140,7 +140,7 @@ describe('perfrecon breaks', () => {
     ]);
     expect(await json(['breaks', 'list'])).toEqual([]);
     expect(await json(['breaks', 'list', '--status', 'resolved'])).toHaveLength(1);
-  });
+  }, 240_000); // eight CLI processes, each starting Node and attaching to the database
 
   it('says what is wrong with a break id or a status', async () => {
     const missing = await perfrecon(['breaks', 'ack', '4242']);

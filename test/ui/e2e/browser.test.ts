@@ -19,6 +19,9 @@ beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Generous waits: the steps wait for what the page shows, never for a time, and a busy shared
+  // machine can take long to render a page.
+  page.setDefaultTimeout(90_000);
 }, 600_000);
 
 // A failing step leaves a picture of what the browser showed.
@@ -45,7 +48,7 @@ async function apiGet<T>(route: string): Promise<T> {
 
 const heading = (name: string | RegExp) => page.getByRole('heading', { name, level: 1 });
 
-describe('web UI in Chromium', () => {
+describe('web UI in Chromium', { timeout: 300_000 }, () => {
   it('refuses an unknown token with the reason, then signs in and shows the dashboard', async () => {
     await page.goto(`${server.url}/breaks`);
     await page.getByLabel('API token').fill('prt_unknown');
