@@ -16,7 +16,7 @@ export async function cachedGet<T>(
 ): Promise<T> {
   const { value, hit } = await cacheAside(context.app.cache, `http:${request.url}`, options, load);
   reply.header('X-Cache', hit ? 'HIT' : 'MISS');
-  context.metrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' });
+  context.app.metrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' });
   return value;
 }
 

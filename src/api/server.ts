@@ -11,7 +11,7 @@ import type { LandingFolder } from '../pipeline/landing.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling, registerNotFound } from './errors.ts';
 import { registerEtags } from './http-cache.ts';
-import { createMetrics, registerHttpMetrics } from './metrics.ts';
+import { registerHttpMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
@@ -44,7 +44,6 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
     landing: options.landing,
     boss: options.boss,
     runs: new Set(),
-    metrics: createMetrics(),
   };
   api.addSchema(ApiError);
   registerErrorHandling(api);
@@ -54,7 +53,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   await api.register(multipart);
   await registerOpenApi(api);
   registerEtags(api);
-  registerHttpMetrics(api, context.metrics);
+  registerHttpMetrics(api, app.metrics);
   registerNotFound(api);
   registerHealthRoutes(api, context);
   registerFileRoutes(api, context);

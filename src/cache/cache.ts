@@ -18,8 +18,17 @@ export const TTL = {
   reconciliation: 3600,
 } as const;
 
+export interface CacheHealth {
+  /** False while the shared cache (Redis) is unreachable and requests are served uncached. */
+  available: boolean;
+  /** Cache operations that failed since start (each one served from the database instead). */
+  failures: number;
+}
+
 export interface Cache {
   readonly kind: 'redis' | 'memory';
+  /** For metrics and readiness: whether the cache answers, and how often it did not. */
+  health(): CacheHealth;
   /**
    * A stamp of the current versions of these tags, to store and find entries under; null when
    * the cache is unavailable (the caller then works uncached).

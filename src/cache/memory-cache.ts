@@ -11,6 +11,7 @@ export function memoryCache(now: () => number = Date.now): Cache {
   const alive = (expires: number) => expires > now();
   return {
     kind: 'memory',
+    health: () => ({ available: true, failures: 0 }),
     async stamp(tags) {
       return tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
     },

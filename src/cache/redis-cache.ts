@@ -50,7 +50,9 @@ export function redisCache(options: RedisCacheOptions): Cache {
   const fallbackClaims = memoryCache();
   let staleAfterOutage = false;
   let warned = false;
+  let failures = 0;
   const degrade = (what: string, error: unknown) => {
+    failures++;
     if (!warned)
       options.logger?.warn(
         { err: (error as Error).message },
@@ -73,6 +75,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
   const key = (name: string) => `${PREFIX}cache:${name}`;
   return {
     kind: 'redis',
+    health: () => ({ available: redis.status === 'ready', failures }),
     async stamp(tags) {
       try {
         await settled();

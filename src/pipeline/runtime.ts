@@ -10,6 +10,7 @@ import type { Notifier } from '../domain/alert.ts';
 import type { IngestJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
+import type { ProcessMetrics } from '../observe/metrics.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
 import { discardAbandonedStaging } from '../services/ingest/ingest-file.ts';
 import { lineageDatabase } from '../services/ingest/ingest-lineage.ts';
@@ -21,6 +22,7 @@ import { type PipelineDeps, processLandedFile } from './ingest-job.ts';
 import { type IntakeDeps, recoverProcessing } from './intake.ts';
 import { ensureLandingFolder, type LandingFolder, landingFolder } from './landing.ts';
 import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, openJobQueue } from './queues.ts';
+import { registerSystemGauges } from './system-gauges.ts';
 import { startWatcher, type Watcher } from './watcher.ts';
 
 /** What a process hands the pipeline (the composition root's app has it all). */
@@ -32,6 +34,7 @@ export interface PipelineHost {
   logger: Logger;
   notifier: Notifier;
   cache: Cache;
+  metrics: ProcessMetrics;
 }
 
 export interface PipelineOptions {
@@ -88,6 +91,7 @@ export function pipelineDeps(app: PipelineHost, afterStore?: PipelineDeps['after
     actor: `worker:${worker}`,
     afterStore: afterStore ?? reconcileStoredFile(app, `worker:${worker}`),
     failpoint: app.config.pipeline.failpoint,
+    metrics: app.metrics,
   };
 }
 
@@ -98,6 +102,7 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
   const boss = await openJobQueue(app.database, config, app.logger, {
     role: options.workers === undefined && options.supervise !== true ? 'client' : 'worker',
   });
+  registerSystemGauges(app.metrics, app);
   const intake: IntakeDeps = { landing: deps.landing, boss, logger: app.logger, failpoint: config.failpoint };
   try {
     if (options.workers !== undefined)

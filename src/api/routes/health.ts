@@ -51,8 +51,8 @@ export function registerHealthRoutes(api: Api, context: ApiContext): void {
       schema: { tags: ['health'], summary: 'Prometheus metrics (text format)', produces: ['text/plain'] },
     },
     async (_request, reply) => {
-      reply.type(context.metrics.registry.contentType);
-      return context.metrics.registry.metrics();
+      reply.type(context.app.metrics.registry.contentType);
+      return context.app.metrics.registry.metrics();
     },
   );
 }

@@ -6,12 +6,16 @@ import * as m0001 from './0001-canonical-model.ts';
 import * as m0002 from './0002-pipeline.ts';
 import * as m0003 from './0003-reconciliation.ts';
 import * as m0004 from './0004-api-tokens.ts';
+import * as m0006 from './0006-alarms.ts';
+import * as m0007 from './0007-job-usage.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
   '0002-pipeline': m0002,
   '0003-reconciliation': m0003,
   '0004-api-tokens': m0004,
+  '0006-alarms': m0006,
+  '0007-job-usage': m0007,
 };
 
 /** The names of every migration this code knows, oldest first. */
