@@ -15,6 +15,7 @@ import { registerHttpMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerAlarmRoutes } from './routes/alarms.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerBreakRoutes } from './routes/breaks.ts';
 import { registerDeadLetterRoutes } from './routes/dead-letters.ts';
@@ -23,6 +24,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerReconciliationRoutes } from './routes/reconciliation.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerToleranceRoutes } from './routes/tolerances.ts';
+import { registerUsageRoutes } from './routes/usage.ts';
 import { registerVendorRoutes } from './routes/vendors.ts';
 import type { Api, ApiContext } from './types.ts';
 
@@ -65,6 +67,8 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   registerVendorRoutes(api, context);
   registerToleranceRoutes(api, context);
   registerTokenRoutes(api, context);
+  registerAlarmRoutes(api, context);
+  registerUsageRoutes(api, context);
   // Runs started through the API finish before the process lets go of the database.
   api.addHook('onClose', async () => {
     await Promise.allSettled([...context.runs]);

@@ -6,6 +6,7 @@ import { buildServer } from '../api/server.ts';
 import type { App } from '../app.ts';
 import { startMetricsServer } from '../observe/metrics-server.ts';
 import { type PipelineOptions, startPipeline } from '../pipeline/runtime.ts';
+import { startAlarmSchedule } from '../services/alarms/evaluate.ts';
 import { wholeNumber } from './input.ts';
 
 export interface HttpOptions {
@@ -37,6 +38,9 @@ export async function runUntilSignal(
           host: options.http?.host ?? app.config.api.host,
           logger: app.logger,
         });
+  // Every long-running process offers to evaluate the alarms; one at a time does, once a minute.
+  const interval = app.config.alerts.alarmIntervalSeconds;
+  const stopAlarms = interval === undefined ? undefined : startAlarmSchedule(app, interval);
   try {
     const address = api === undefined ? undefined : await api.listen(options.http);
     const parts = [
@@ -63,6 +67,7 @@ export async function runUntilSignal(
       process.on('SIGINT', onSignal);
     });
   } finally {
+    stopAlarms?.();
     // The API first: it stops taking requests and finishes those under way, then the queue stops.
     await api?.close();
     await metrics?.close();

@@ -20,6 +20,7 @@ import type { Database } from '../store/db/database.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
 import { type PipelineDeps, processLandedFile } from './ingest-job.ts';
 import { type IntakeDeps, recoverProcessing } from './intake.ts';
+import { measureJob } from './job-usage.ts';
 import { ensureLandingFolder, type LandingFolder, landingFolder } from './landing.ts';
 import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, openJobQueue } from './queues.ts';
 import { registerSystemGauges } from './system-gauges.ts';
@@ -174,32 +175,33 @@ async function startWorkers(
   concurrency: number,
   pollIntervalSeconds: number,
 ) {
-  await boss.work<IngestJobData>(
-    INGEST_QUEUE,
-    {
-      localConcurrency: concurrency,
-      batchSize: 1,
-      perJobResults: true,
-      pollingIntervalSeconds: pollIntervalSeconds,
-    },
-    async (jobs) => {
-      const results = await Promise.all(
-        jobs.map(async (job) => {
-          const disposition = await processLandedFile(deps, {
+  const ingestOptions = {
+    localConcurrency: concurrency,
+    batchSize: 1,
+    perJobResults: true,
+    // The job's due and start times: its wait in the queue (job-usage.ts).
+    includeMetadata: true,
+    pollingIntervalSeconds: pollIntervalSeconds,
+  } as const;
+  await boss.work<IngestJobData, unknown, typeof ingestOptions>(INGEST_QUEUE, ingestOptions, async (jobs) => {
+    const results = await Promise.all(
+      jobs.map(async (job) => {
+        const disposition = await measureJob(deps, job, concurrency, () =>
+          processLandedFile(deps, {
             id: job.id,
             data: job.data,
             attempt: job.retryCount + 1,
             signal: job.signal,
-          });
-          return { id: job.id, status: disposition.status, output: disposition.output };
-        }),
-      );
-      // A worker that just finished a job looks for the next one at once instead of sleeping out
-      // its polling interval: a backlog of small files is not paced at one per poll.
-      for (const worker of boss.getWipData()) if (worker.name === INGEST_QUEUE) boss.notifyWorker(worker.id);
-      return results;
-    },
-  );
+          }),
+        );
+        return { id: job.id, status: disposition.status, output: disposition.output };
+      }),
+    );
+    // A worker that just finished a job looks for the next one at once instead of sleeping out
+    // its polling interval: a backlog of small files is not paced at one per poll.
+    for (const worker of boss.getWipData()) if (worker.name === INGEST_QUEUE) boss.notifyWorker(worker.id);
+    return results;
+  });
   const deadLetterOptions = {
     includeMetadata: true,
     batchSize: 1,

@@ -1,12 +1,13 @@
 // The Prometheus exposition after real ingests, read back by a Prometheus text parser: pipeline
 // step times per vendor, rows, outcomes, job results, queue, dead letters, reconciliation,
 // breaks by age, cache, HTTP latency, memory and event-loop lag; the same registry served by a
-// worker's own metrics endpoint.
+// worker's own metrics endpoint. The same jobs' cost in the usage report and its daily alarm.
 import fs from 'node:fs';
 import parse, { type MetricFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMetricsServer } from '../../src/observe/metrics-server.ts';
 import { INGEST_QUEUE } from '../../src/pipeline/queues.ts';
+import { evaluateAlarms } from '../../src/services/alarms/evaluate.ts';
 import { canonicalRows, HEADER, waitUntil } from '../pipeline/support.ts';
 import { type ApiHarness, bearer, openApiHarness, uploadFile } from './support.ts';
 
@@ -122,4 +123,59 @@ it('serves the same registry on a worker’s own metrics port', async () => {
   } finally {
     await server.close();
   }
+});
+
+it('reports each job’s cost in the usage report, the database by table, and a sizing hint', async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const res = await h.api.inject({
+    url: `/api/v1/usage?from=${today}&to=${today}`,
+    headers: bearer(h.tokens.viewer),
+  });
+  expect(res.statusCode).toBe(200);
+  const report = res.json();
+  expect(report.days).toEqual([
+    expect.objectContaining({
+      day: today,
+      vendor: 'canonical',
+      files: 2,
+      rowsRead: 30,
+      rowsStored: 30,
+      jobs: 2,
+      bytesReceived: expect.any(Number),
+    }),
+  ]);
+  const [day] = report.days;
+  expect(day.bytesStored).toBeGreaterThan(0);
+  expect(day.bytesStored).toBeLessThan(day.bytesReceived);
+  expect(day.cpuSeconds).toBeGreaterThan(0);
+  expect(day.wallSeconds).toBeGreaterThan(0);
+  const tables = new Map(
+    report.database.tables.map((t: { table: string; bytes: number }) => [t.table, t.bytes]),
+  );
+  expect(tables.get('public.performance_periods')).toBeGreaterThan(0);
+  expect(tables.get('public.job_usage')).toBeGreaterThan(0);
+  expect(report.rightSizing).toMatchObject({ workers: 1, hint: expect.stringMatching(/^1 worker was busy/) });
+  const bad = await h.api.inject({
+    url: '/api/v1/usage?from=2024-02-01&to=2024-01-01',
+    headers: bearer(h.tokens.viewer),
+  });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json().message).toContain('after');
+});
+
+it('raises the daily use alarm of a vendor over its threshold', async () => {
+  const result = await evaluateAlarms(h.app, {
+    rules: [
+      {
+        name: 'vendor-bytes-today',
+        metric: 'vendor_bytes_today',
+        condition: '>',
+        threshold: 100,
+        windowMinutes: 1,
+        severity: 'warning',
+        escalationMinutes: 240,
+      },
+    ],
+  });
+  expect(result.changes).toEqual([expect.objectContaining({ subject: 'canonical', change: 'FIRING' })]);
 });
