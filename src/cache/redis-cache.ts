@@ -29,6 +29,8 @@ export function redisCache(options: RedisCacheOptions): Cache {
     lazyConnect: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
+    // A Redis that stalls (paused, network gone without a reset) must not hold requests.
+    commandTimeout: 500,
     connectTimeout: options.connectTimeoutMs ?? 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
   });
