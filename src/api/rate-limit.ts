@@ -14,8 +14,8 @@ export async function registerRateLimit(api: Api, context: ApiContext): Promise<
       : new Redis(config.redisUrl, {
           enableOfflineQueue: false,
           maxRetriesPerRequest: 0,
-    // A Redis that stalls (paused, network gone without a reset) must not hold requests.
-    commandTimeout: 500,
+          // A Redis that stalls (paused, network gone without a reset) must not hold requests.
+          commandTimeout: 500,
           connectTimeout: 1000,
           retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
         });
