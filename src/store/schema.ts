@@ -232,6 +232,9 @@ export interface ReconciliationBreaksTable {
   resolution_comment: string | null;
   approved_by: string | null;
   approved_at: NullableTimestamp;
+  reopened_by: string | null;
+  reopened_at: NullableTimestamp;
+  reopen_comment: string | null;
   cleared_run_id: number | null;
   cleared_at: NullableTimestamp;
 }

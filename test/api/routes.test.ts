@@ -88,6 +88,12 @@ const ROUTES: Record<string, RouteCase | (() => RouteCase)> = {
     body: { comment: 'vendor restated' },
     expected: 404,
   },
+  'post /api/v1/breaks/{id}/reopen': {
+    access: 'operator',
+    url: '/api/v1/breaks/99/reopen',
+    body: { comment: 'the restatement never came' },
+    expected: 404,
+  },
   'post /api/v1/breaks/{id}/approve': {
     access: 'operator',
     url: '/api/v1/breaks/99/approve',

@@ -8,6 +8,7 @@ import * as m0003 from './0003-reconciliation.ts';
 import * as m0004 from './0004-api-tokens.ts';
 import * as m0006 from './0006-alarms.ts';
 import * as m0007 from './0007-job-usage.ts';
+import * as m0008 from './0008-break-reopen.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004-api-tokens': m0004,
   '0006-alarms': m0006,
   '0007-job-usage': m0007,
+  '0008-break-reopen': m0008,
 };
 
 /** The names of every migration this code knows, oldest first. */
