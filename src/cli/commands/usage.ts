@@ -4,7 +4,9 @@ import { optionalIsoDate } from '../input.ts';
 import { printJson, table } from '../output.ts';
 import { withReadOnlyApp } from '../run.ts';
 
-const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+/** Bytes for a person: kB below a megabyte, MB above. */
+const size = (bytes: number) =>
+  bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(0)} kB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 export function registerUsageCommand(program: Command): void {
   program
@@ -31,10 +33,10 @@ export function registerUsageCommand(program: Command): void {
                 'vendor',
                 'files',
                 'rows read',
-                'stored',
+                'rows stored',
                 'quarantined',
-                'MB in',
-                'MB stored',
+                'bytes in',
+                'bytes stored',
                 'jobs',
                 'CPU s',
                 'wall s',
@@ -46,19 +48,19 @@ export function registerUsageCommand(program: Command): void {
                 d.rowsRead,
                 d.rowsStored,
                 d.rowsQuarantined,
-                megabytes(d.bytesReceived),
-                megabytes(d.bytesStored),
+                size(d.bytesReceived),
+                size(d.bytesStored),
                 d.jobs,
                 d.cpuSeconds.toFixed(1),
                 d.wallSeconds.toFixed(1),
               ]),
             ),
       );
-      lines.push('', `database: ${megabytes(report.database.bytes)} MB; largest tables:`);
+      lines.push('', `database: ${size(report.database.bytes)}; largest tables:`);
       lines.push(
         table(
-          ['table', 'MB', 'rows'],
-          report.database.tables.slice(0, 10).map((t) => [t.table, megabytes(t.bytes), t.rows]),
+          ['table', 'size', 'rows'],
+          report.database.tables.slice(0, 10).map((t) => [t.table, size(t.bytes), t.rows]),
         ),
       );
       lines.push('', `workers: ${report.rightSizing.hint}`);
