@@ -58,21 +58,37 @@ export async function cached<T>(
   return (await cacheAside(cache, key, options, load)).value;
 }
 
-/** Cache-aside that tells whether the value came from the cache (for X-Cache and metrics). */
+/** Cache-aside of text stored as it is (e.g. a serialized HTTP body); tells whether it was a hit. */
+export async function cacheAsideText(
+  cache: Cache,
+  key: string,
+  options: CacheOptions,
+  load: () => Promise<string>,
+): Promise<{ value: string; hit: boolean }> {
+  const stamp = await cache.stamp(options.tags ?? []);
+  if (stamp === null) return { value: await load(), hit: false };
+  const fullKey = `${key}@${stamp}`;
+  const hit = await cache.get(fullKey);
+  if (hit !== undefined) return { value: hit, hit: true };
+  const value = await load();
+  await cache.set(fullKey, value, options.ttlSeconds);
+  return { value, hit: false };
+}
+
+/** Cache-aside of a JSON value that tells whether it came from the cache. */
 export async function cacheAside<T>(
   cache: Cache,
   key: string,
   options: CacheOptions,
   load: () => Promise<T>,
 ): Promise<{ value: T; hit: boolean }> {
-  const stamp = await cache.stamp(options.tags ?? []);
-  if (stamp === null) return { value: await load(), hit: false };
-  const fullKey = `${key}@${stamp}`;
-  const hit = await cache.get(fullKey);
-  if (hit !== undefined) return { value: JSON.parse(hit) as T, hit: true };
-  const value = await load();
-  await cache.set(fullKey, JSON.stringify(value), options.ttlSeconds);
-  return { value, hit: false };
+  let loaded: { value: T } | undefined;
+  const { value, hit } = await cacheAsideText(cache, key, options, async () => {
+    loaded = { value: await load() };
+    return JSON.stringify(loaded.value);
+  });
+  // A miss returns what was loaded, not a round trip through JSON.
+  return { value: loaded === undefined ? (JSON.parse(value) as T) : loaded.value, hit };
 }
 
 /** Tags of reconciliation data. */
