@@ -30,12 +30,13 @@ export interface Cache {
   /** For metrics and readiness: whether the cache answers, and how often it did not. */
   health(): CacheHealth;
   /**
-   * A stamp of the current versions of these tags, to store and find entries under; null when
-   * the cache is unavailable (the caller then works uncached).
+   * In one step: the stamp of the current versions of these tags (entries are stored and found
+   * under it) and the entry stored under `key` at that stamp, if any; null when the cache is
+   * unavailable (the caller then works uncached).
    */
-  stamp(tags: readonly string[]): Promise<string | null>;
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  lookup(key: string, tags: readonly string[]): Promise<{ stamp: string; value: string | undefined } | null>;
+  /** Store `value` under `key` at `stamp` (from lookup). */
+  set(key: string, stamp: string, value: string, ttlSeconds: number): Promise<void>;
   /** Make every entry stored under these tags stale. */
   invalidate(tags: readonly string[]): Promise<void>;
   /** True for the first caller within `ttlSeconds` (de-duplication across processes). */
@@ -65,13 +66,11 @@ export async function cacheAsideText(
   options: CacheOptions,
   load: () => Promise<string>,
 ): Promise<{ value: string; hit: boolean }> {
-  const stamp = await cache.stamp(options.tags ?? []);
-  if (stamp === null) return { value: await load(), hit: false };
-  const fullKey = `${key}@${stamp}`;
-  const hit = await cache.get(fullKey);
-  if (hit !== undefined) return { value: hit, hit: true };
+  const found = await cache.lookup(key, options.tags ?? []);
+  if (found === null) return { value: await load(), hit: false };
+  if (found.value !== undefined) return { value: found.value, hit: true };
   const value = await load();
-  await cache.set(fullKey, value, options.ttlSeconds);
+  await cache.set(key, found.stamp, value, options.ttlSeconds);
   return { value, hit: false };
 }
 
