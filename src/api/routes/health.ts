@@ -6,7 +6,9 @@ import { metricsAccess } from '../auth.ts';
 import type { Api, ApiContext } from '../types.ts';
 
 export function registerHealthRoutes(api: Api, context: ApiContext): void {
-  const open = { config: { access: 'public' as const } };
+  // Probes are open and not rate-limited: a load balancer probing often from one address must
+  // never see a 429 and take a healthy process out of rotation.
+  const open = { config: { access: 'public' as const, rateLimit: false as const } };
   api.get(
     '/healthz',
     {
