@@ -3,12 +3,14 @@
 import { configuredChannels } from './alert/channels.ts';
 import { createAlertDispatcher } from './alert/dispatcher.ts';
 import { type Cache, createCache, memoryCache } from './cache/index.ts';
+import { type AlarmsConfig, loadAlarmsConfig } from './config/alarms-config.ts';
 import { type AlertsConfig, loadAlertsConfig } from './config/alerts-config.ts';
 import { type AppConfig, loadAppConfig } from './config/app-config.ts';
 import { loadVendorConfigs } from './config/vendor-config.ts';
 import type { Notifier } from './domain/alert.ts';
 import type { VendorConfig } from './domain/vendor-config.ts';
 import { createLogger, type Logger } from './observe/logger.ts';
+import { createProcessMetrics, type ProcessMetrics } from './observe/metrics.ts';
 import { databaseIdentity } from './services/database.ts';
 import { type Database, openDatabase } from './store/db/database.ts';
 import { migrateToLatest, requireCurrentSchema } from './store/migrate.ts';
@@ -21,8 +23,12 @@ export interface App {
   /** Routes alerts by severity to log, webhook and e-mail; never blocks the caller. */
   notifier: Notifier;
   alerts: AlertsConfig;
+  /** Alarm rules, the pager and the escalation route (the `alarms:` section). */
+  alarms: AlarmsConfig;
   /** Redis when REDIS_URL is set, in-process otherwise; degrades to uncached when Redis is down. */
   cache: Cache;
+  /** This process's Prometheus registry: served by the API's /metrics and a worker's --metrics-port. */
+  metrics: ProcessMetrics;
   close(): Promise<void>;
 }
 
@@ -43,6 +49,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
   const logger = createLogger(config.logLevel);
   const vendors = await loadVendorConfigs(config.vendorConfigPath);
   const alerts = loadAlertsConfig(config.alerts, config.vendorConfigPath);
+  const alarms = loadAlarmsConfig(config.alerts, config.vendorConfigPath);
   const database = await openDatabase(config, {
     maxConnections: options.maxConnections,
     applicationName: options.applicationName,
@@ -66,9 +73,11 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     await database.close();
     throw error;
   }
+  const metrics = createProcessMetrics();
+  metrics.watchCache(() => cache.health());
   const notifier = createAlertDispatcher({
     config: alerts,
-    channels: configuredChannels(alerts, logger),
+    channels: configuredChannels(alerts, logger, alarms.pager),
     logger,
     claims: cache,
   });
@@ -79,7 +88,9 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     logger,
     notifier,
     alerts,
+    alarms,
     cache,
+    metrics,
     async close() {
       // Deliver pending alerts first (bounded), then release the connections.
       await notifier.close(10_000);

@@ -2,11 +2,13 @@
 // and e-mail over SMTP (nodemailer). A channel throws when it could not deliver; the
 // dispatcher retries and logs, and never lets a failure reach the pipeline.
 import nodemailer from 'nodemailer';
+import type { PagerConfig } from '../config/alarms-config.ts';
 import type { AlertsConfig, ChannelName } from '../config/alerts-config.ts';
 import type { AlertEvent } from '../domain/alert.ts';
 import type { Logger } from '../observe/logger.ts';
 import { plainText, slackPayload, subject } from './format.ts';
 import { logNotifier } from './log-notifier.ts';
+import { pagerChannel } from './pager.ts';
 
 export interface Channel {
   readonly name: ChannelName;
@@ -63,9 +65,14 @@ export function emailChannel(options: NonNullable<AlertsConfig['email']>): Chann
   };
 }
 
-/** The channels the configuration enables. */
-export function configuredChannels(config: AlertsConfig, logger: Logger): Channel[] {
+/** The channels the configuration enables (the pager: alarms' `pager:` or PERFRECON_ALERT_PAGER_URL). */
+export function configuredChannels(
+  config: AlertsConfig,
+  logger: Logger,
+  pager: PagerConfig | null = null,
+): Channel[] {
   const channels: Channel[] = [logChannel(logger)];
+  if (pager !== null) channels.push(pagerChannel(pager));
   if (config.webhook !== null) channels.push(webhookChannel(config.webhook));
   if (config.email !== null) channels.push(emailChannel(config.email));
   return channels;

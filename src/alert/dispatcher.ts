@@ -37,7 +37,7 @@ export function dedupeKeyOf(event: AlertEvent): string {
 export function createAlertDispatcher(options: DispatcherOptions): AlertDispatcher {
   const { config, logger } = options;
   const sleep = options.sleep ?? defaultSleep;
-  const byName = new Map(options.channels.map((channel) => [channel.name, channel]));
+  const byName = new Map<string, Channel>(options.channels.map((channel) => [channel.name, channel]));
   const pending = new Set<Promise<void>>();
 
   async function deliver(channel: Channel, event: AlertEvent): Promise<void> {
@@ -94,7 +94,7 @@ export function createAlertDispatcher(options: DispatcherOptions): AlertDispatch
         );
         return;
       }
-      for (const name of config.routes[event.severity]) {
+      for (const name of event.route ?? config.routes[event.severity]) {
         const channel = byName.get(name);
         if (channel === undefined) continue;
         const delivery = deliver(channel, event).finally(() => pending.delete(delivery));

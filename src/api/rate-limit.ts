@@ -14,12 +14,23 @@ export async function registerRateLimit(api: Api, context: ApiContext): Promise<
       : new Redis(config.redisUrl, {
           enableOfflineQueue: false,
           maxRetriesPerRequest: 0,
+          // A Redis that stalls (paused, network gone without a reset) must not hold requests.
+          commandTimeout: 1000,
           connectTimeout: 1000,
           retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
         });
   // Failures reach the limiter through its commands (skipOnError); this keeps ioredis quiet.
   redis?.on('error', () => {});
-  if (redis !== undefined) api.addHook('onClose', async () => void redis.disconnect());
+  if (redis !== undefined) {
+    api.addHook('onClose', async () => void redis.disconnect());
+    // Without an offline queue, requests arriving before the connection would pass uncounted:
+    // start serving once it is up (or has failed; then the limiter lets requests through).
+    await new Promise<void>((resolve) => {
+      redis.once('ready', resolve);
+      redis.once('error', () => resolve());
+      setTimeout(resolve, 1000).unref();
+    });
+  }
   await api.register(rateLimit, {
     global: true,
     timeWindow: 60_000,

@@ -11,10 +11,11 @@ import type { LandingStore } from '../pipeline/landing-store.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling, registerNotFound } from './errors.ts';
 import { registerEtags } from './http-cache.ts';
-import { createMetrics, registerHttpMetrics } from './metrics.ts';
+import { registerHttpMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerAlarmRoutes } from './routes/alarms.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerBreakRoutes } from './routes/breaks.ts';
 import { registerDeadLetterRoutes } from './routes/dead-letters.ts';
@@ -23,6 +24,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerReconciliationRoutes } from './routes/reconciliation.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerToleranceRoutes } from './routes/tolerances.ts';
+import { registerUsageRoutes } from './routes/usage.ts';
 import { registerVendorRoutes } from './routes/vendors.ts';
 import { registerStaticUi } from './static-ui.ts';
 import type { Api, ApiContext } from './types.ts';
@@ -45,7 +47,6 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
     landing: options.landing,
     boss: options.boss,
     runs: new Set(),
-    metrics: createMetrics(),
   };
   api.addSchema(ApiError);
   registerErrorHandling(api);
@@ -55,7 +56,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   await api.register(multipart);
   await registerOpenApi(api);
   registerEtags(api);
-  registerHttpMetrics(api, context.metrics);
+  registerHttpMetrics(api, app.metrics);
   registerNotFound(api);
   registerHealthRoutes(api, context);
   registerFileRoutes(api, context);
@@ -67,6 +68,8 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   registerVendorRoutes(api, context);
   registerToleranceRoutes(api, context);
   registerTokenRoutes(api, context);
+  registerAlarmRoutes(api, context);
+  registerUsageRoutes(api, context);
   await registerStaticUi(api);
   // Runs started through the API finish before the process lets go of the database.
   api.addHook('onClose', async () => {

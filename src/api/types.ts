@@ -10,7 +10,6 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { PgBoss } from 'pg-boss';
-import type { Counter, Registry } from 'prom-client';
 import type { App } from '../app.ts';
 import type { Access, Caller } from '../domain/api-access.ts';
 import type { LandingStore } from '../pipeline/landing-store.ts';
@@ -43,13 +42,6 @@ export interface ApiContext {
   boss: PgBoss;
   /** Reconciliation runs started through the API and still going (awaited on shutdown). */
   runs: Set<Promise<unknown>>;
-  metrics: ApiMetrics;
-}
-
-/** The API process's metrics (metrics.ts). */
-export interface ApiMetrics {
-  registry: Registry;
-  cacheLookups: Counter<'result'>;
 }
 
 /** The caller of a route that is not public (auth.ts has refused the request otherwise). */

@@ -18,15 +18,25 @@ export const TTL = {
   reconciliation: 3600,
 } as const;
 
+export interface CacheHealth {
+  /** False while the shared cache (Redis) is unreachable and requests are served uncached. */
+  available: boolean;
+  /** Cache operations that failed since start (each one served from the database instead). */
+  failures: number;
+}
+
 export interface Cache {
   readonly kind: 'redis' | 'memory';
+  /** For metrics and readiness: whether the cache answers, and how often it did not. */
+  health(): CacheHealth;
   /**
-   * A stamp of the current versions of these tags, to store and find entries under; null when
-   * the cache is unavailable (the caller then works uncached).
+   * In one step: the stamp of the current versions of these tags (entries are stored and found
+   * under it) and the entry stored under `key` at that stamp, if any; null when the cache is
+   * unavailable (the caller then works uncached).
    */
-  stamp(tags: readonly string[]): Promise<string | null>;
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  lookup(key: string, tags: readonly string[]): Promise<{ stamp: string; value: string | undefined } | null>;
+  /** Store `value` under `key` at `stamp` (from lookup). */
+  set(key: string, stamp: string, value: string, ttlSeconds: number): Promise<void>;
   /** Make every entry stored under these tags stale. */
   invalidate(tags: readonly string[]): Promise<void>;
   /** True for the first caller within `ttlSeconds` (de-duplication across processes). */
@@ -49,21 +59,35 @@ export async function cached<T>(
   return (await cacheAside(cache, key, options, load)).value;
 }
 
-/** Cache-aside that tells whether the value came from the cache (for X-Cache and metrics). */
+/** Cache-aside of text stored as it is (e.g. a serialized HTTP body); tells whether it was a hit. */
+export async function cacheAsideText(
+  cache: Cache,
+  key: string,
+  options: CacheOptions,
+  load: () => Promise<string>,
+): Promise<{ value: string; hit: boolean }> {
+  const found = await cache.lookup(key, options.tags ?? []);
+  if (found === null) return { value: await load(), hit: false };
+  if (found.value !== undefined) return { value: found.value, hit: true };
+  const value = await load();
+  await cache.set(key, found.stamp, value, options.ttlSeconds);
+  return { value, hit: false };
+}
+
+/** Cache-aside of a JSON value that tells whether it came from the cache. */
 export async function cacheAside<T>(
   cache: Cache,
   key: string,
   options: CacheOptions,
   load: () => Promise<T>,
 ): Promise<{ value: T; hit: boolean }> {
-  const stamp = await cache.stamp(options.tags ?? []);
-  if (stamp === null) return { value: await load(), hit: false };
-  const fullKey = `${key}@${stamp}`;
-  const hit = await cache.get(fullKey);
-  if (hit !== undefined) return { value: JSON.parse(hit) as T, hit: true };
-  const value = await load();
-  await cache.set(fullKey, JSON.stringify(value), options.ttlSeconds);
-  return { value, hit: false };
+  let loaded: { value: T } | undefined;
+  const { value, hit } = await cacheAsideText(cache, key, options, async () => {
+    loaded = { value: await load() };
+    return JSON.stringify(loaded.value);
+  });
+  // A miss returns what was loaded, not a round trip through JSON.
+  return { value: loaded === undefined ? (JSON.parse(value) as T) : loaded.value, hit };
 }
 
 /** Tags of reconciliation data. */

@@ -4,7 +4,16 @@ import type { Cache } from './cache.ts';
 import { memoryCache } from './memory-cache.ts';
 import { redisCache } from './redis-cache.ts';
 
-export { type Cache, type CacheOptions, cacheAside, cached, TTL, tags } from './cache.ts';
+export {
+  type Cache,
+  type CacheHealth,
+  type CacheOptions,
+  cacheAside,
+  cacheAsideText,
+  cached,
+  TTL,
+  tags,
+} from './cache.ts';
 export { memoryCache } from './memory-cache.ts';
 export { redisCache } from './redis-cache.ts';
 

@@ -11,19 +11,16 @@ export function memoryCache(now: () => number = Date.now): Cache {
   const alive = (expires: number) => expires > now();
   return {
     kind: 'memory',
-    async stamp(tags) {
-      return tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
-    },
-    async get(key) {
+    health: () => ({ available: true, failures: 0 }),
+    async lookup(name, tags) {
+      const stamp = tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
+      const key = `${name}@${stamp}`;
       const entry = entries.get(key);
-      if (entry === undefined) return undefined;
-      if (!alive(entry.expires)) {
-        entries.delete(key);
-        return undefined;
-      }
-      return entry.value;
+      if (entry !== undefined && !alive(entry.expires)) entries.delete(key);
+      return { stamp, value: entry !== undefined && alive(entry.expires) ? entry.value : undefined };
     },
-    async set(key, value, ttlSeconds) {
+    async set(name, stamp, value, ttlSeconds) {
+      const key = `${name}@${stamp}`;
       // Maps iterate in insertion order: drop the oldest entry when full.
       if (entries.size >= MAX_ENTRIES && !entries.has(key)) {
         const oldest = entries.keys().next().value;

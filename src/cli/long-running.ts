@@ -4,7 +4,9 @@
 
 import { buildServer } from '../api/server.ts';
 import type { App } from '../app.ts';
+import { startMetricsServer } from '../observe/metrics-server.ts';
 import { type PipelineOptions, startPipeline } from '../pipeline/runtime.ts';
+import { startAlarmSchedule } from '../services/alarms/evaluate.ts';
 import { wholeNumber } from './input.ts';
 
 export interface HttpOptions {
@@ -23,14 +25,26 @@ export function httpOptions(app: App, raw: { port?: string; host?: string }): Ht
 
 export async function runUntilSignal(
   app: App,
-  options: PipelineOptions & { http?: HttpOptions },
+  options: PipelineOptions & { http?: HttpOptions; metricsPort?: number },
   label: string,
 ): Promise<void> {
   const pipeline = await startPipeline(app, options);
   const api = options.http === undefined ? undefined : await buildServer(app, pipeline);
+  const metrics =
+    options.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer(app.metrics.registry, {
+          port: options.metricsPort,
+          host: options.http?.host ?? app.config.api.host,
+          logger: app.logger,
+        });
+  // Every long-running process offers to evaluate the alarms; one at a time does, once a minute.
+  const interval = app.config.alerts.alarmIntervalSeconds;
+  const stopAlarms = interval === undefined ? undefined : startAlarmSchedule(app, interval);
   try {
     const address = api === undefined ? undefined : await api.listen(options.http);
     const parts = [
+      metrics === undefined ? undefined : `metrics on ${metrics.url}/metrics`,
       options.workers ? `worker (${options.workers.concurrency} at a time)` : undefined,
       options.watch ? `watching ${pipeline.landing.inbox}` : undefined,
       address === undefined ? undefined : `API on ${address} (docs at ${address}/api/docs)`,
@@ -39,7 +53,7 @@ export async function runUntilSignal(
       `perfrecon ${label}: ${parts.join(', ')}; database ${app.database.mode}. Stop with Ctrl-C or SIGTERM.\n`,
     );
     // A line tests and supervisors can wait for.
-    app.logger.info({ pid: process.pid, label, address }, 'pipeline ready');
+    app.logger.info({ pid: process.pid, label, address, metrics: metrics?.url }, 'pipeline ready');
     await new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {
         process.stderr.write(
@@ -53,9 +67,16 @@ export async function runUntilSignal(
       process.on('SIGINT', onSignal);
     });
   } finally {
+    stopAlarms?.();
     // The API first: it stops taking requests and finishes those under way, then the queue stops.
     await api?.close();
+    await metrics?.close();
     await pipeline.stop();
   }
   process.stderr.write(`perfrecon ${label}: stopped\n`);
+}
+
+/** --metrics-port: where a process serves its own /metrics (0: any free port). */
+export function metricsPortOption(raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : wholeNumber('--metrics-port', raw, { min: 0, max: 65535 });
 }

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
 import { PRODUCT_VERSION } from '../domain/version.ts';
+import { registerAlarmsCommands } from './commands/alarms.ts';
 import { registerApiCommand } from './commands/api.ts';
 import { registerBackupCommands } from './commands/backup.ts';
 import { registerBreaksCommands } from './commands/breaks.ts';
@@ -20,6 +21,7 @@ import { registerReturnsCommand } from './commands/returns.ts';
 import { registerSamplesCommand } from './commands/samples.ts';
 import { registerTokenCommands } from './commands/token.ts';
 import { registerTolerancesCommands } from './commands/tolerances.ts';
+import { registerUsageCommand } from './commands/usage.ts';
 import { registerVendorsCommands } from './commands/vendors.ts';
 
 const program = new Command('perfrecon')
@@ -46,6 +48,8 @@ registerTolerancesCommands(program);
 registerSamplesCommand(program);
 registerVendorsCommands(program);
 registerTokenCommands(program);
+registerAlarmsCommands(program);
+registerUsageCommand(program);
 registerDbCommands(program);
 registerBackupCommands(program);
 registerRetentionCommands(program);

@@ -17,8 +17,9 @@ import type { Severity } from '../domain/alert.ts';
 import { ConfigError } from '../domain/errors.ts';
 import type { AlertSettings } from './app-config.ts';
 
-export type ChannelName = 'log' | 'webhook' | 'email';
-const CHANNELS: readonly ChannelName[] = ['log', 'webhook', 'email'];
+/** Channels a severity may be routed to; the pager (alarms only) is configured under `alarms:`. */
+export type ChannelName = 'log' | 'webhook' | 'email' | 'pager';
+const CHANNELS: readonly ChannelName[] = ['log', 'webhook', 'email', 'pager'];
 const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 
 export interface AlertsConfig {
@@ -139,18 +140,26 @@ export function parseAlertsSection(section: unknown, file: string): AlertsConfig
   };
 }
 
-function sectionFrom(file: string, required: boolean): unknown {
+/** The file holding the `alerts:` and `alarms:` sections: PERFRECON_ALERTS_CONFIG, else the vendor file. */
+export function monitoringFile(
+  settings: Pick<AlertSettings, 'configPath'>,
+  vendorConfigPath: string | undefined,
+): { file: string; required: boolean } | undefined {
+  if (settings.configPath !== undefined) return { file: settings.configPath, required: true };
+  const file =
+    vendorConfigPath ?? (existsSync('perfrecon.yaml') ? path.resolve('perfrecon.yaml') : undefined);
+  return file !== undefined && existsSync(file) ? { file, required: false } : undefined;
+}
+
+/** The `name:` section of that file (undefined when it has none). */
+export function sectionFrom(file: string, name: 'alerts' | 'alarms'): unknown {
   let data: unknown;
   try {
     data = parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new ConfigError(`cannot read the alerts configuration ${file}: ${(error as Error).message}`);
   }
-  const section = data !== null && typeof data === 'object' ? (data as Raw).alerts : undefined;
-  if (section === undefined && required) {
-    throw new ConfigError(`${file} has no "alerts:" section`, 'Add one, or unset PERFRECON_ALERTS_CONFIG.');
-  }
-  return section;
+  return data !== null && typeof data === 'object' ? (data as Raw)[name] : undefined;
 }
 
 /** The alerts configuration from its file (if any) with the environment's settings on top. */
@@ -158,15 +167,18 @@ export function loadAlertsConfig(
   settings: AlertSettings,
   vendorConfigPath: string | undefined,
 ): AlertsConfig {
-  let file: string | undefined = settings.configPath;
-  let section: unknown;
-  if (file !== undefined) section = sectionFrom(file, true);
-  else {
-    file = vendorConfigPath ?? (existsSync('perfrecon.yaml') ? path.resolve('perfrecon.yaml') : undefined);
-    if (file !== undefined && existsSync(file)) section = sectionFrom(file, false);
+  const source = monitoringFile(settings, vendorConfigPath);
+  const section = source === undefined ? undefined : sectionFrom(source.file, 'alerts');
+  if (section === undefined && source?.required) {
+    throw new ConfigError(
+      `${source.file} has no "alerts:" section`,
+      'Add one, or unset PERFRECON_ALERTS_CONFIG.',
+    );
   }
   const config =
-    section === undefined ? structuredClone(DEFAULT_ALERTS) : parseAlertsSection(section, file ?? 'alerts');
+    section === undefined || source === undefined
+      ? structuredClone(DEFAULT_ALERTS)
+      : parseAlertsSection(section, source.file);
   if (settings.webhookUrl !== undefined) {
     config.webhook = {
       url: settings.webhookUrl,

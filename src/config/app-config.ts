@@ -129,6 +129,11 @@ export interface AlertSettings {
   dedupeWindowSeconds: number | undefined;
   /** How often a long-running process sends the digest of open breaks; undefined: not at all. */
   digestIntervalMinutes: number | undefined;
+  /** A PagerDuty Events v2–compatible endpoint that alarms page (PERFRECON_ALERT_PAGER_URL). */
+  pagerUrl: string | undefined;
+  pagerRoutingKey: string | undefined;
+  /** How often long-running processes evaluate the alarms (one of them at a time); undefined: never. */
+  alarmIntervalSeconds: number | undefined;
 }
 
 export interface BreakSettings {
@@ -199,8 +204,19 @@ function loadAlertSettings(env: NodeJS.ProcessEnv): AlertSettings {
         .map((address) => address.trim())
         .filter(Boolean)
     : undefined;
+  const pagerUrl = env.PERFRECON_ALERT_PAGER_URL || undefined;
+  if (pagerUrl !== undefined && !/^https?:\/\//.test(pagerUrl)) {
+    throw new ConfigError('PERFRECON_ALERT_PAGER_URL must be an http(s):// URL (its value is not shown)');
+  }
+  const alarmInterval = env.PERFRECON_ALARM_INTERVAL_SECONDS;
   return {
     configPath: env.PERFRECON_ALERTS_CONFIG || undefined,
+    pagerUrl,
+    pagerRoutingKey: env.PERFRECON_ALERT_PAGER_ROUTING_KEY || undefined,
+    alarmIntervalSeconds:
+      alarmInterval === 'off'
+        ? undefined
+        : positiveInteger('PERFRECON_ALARM_INTERVAL_SECONDS', alarmInterval, 60),
     webhookUrl,
     smtpUrl,
     emailFrom: env.PERFRECON_ALERT_EMAIL_FROM || undefined,

@@ -20,7 +20,10 @@ export const Health = Type.Object({ status: StringEnum(['ok'] as const) });
 
 const Check = StringEnum(['ok', 'failing', 'not configured'] as const);
 export const Readiness = Type.Object({
-  status: StringEnum(['ready', 'not ready'] as const),
+  status: StringEnum(['ready', 'degraded', 'not ready'] as const, {
+    description:
+      'not ready (503) without the database or the queue; degraded (200) without Redis, which is optional: requests are then served uncached',
+  }),
   checks: Type.Object({ database: Check, queue: Check, redis: Check }),
 });
 export type Readiness = Static<typeof Readiness>;

@@ -30,6 +30,12 @@ export const BreakView = Type.Object({
   acknowledged: Nullable(Type.Object({ by: Actor, at: Timestamp, comment: Nullable(Type.String()) })),
   resolved: Nullable(Type.Object({ by: Actor, at: Timestamp, comment: Nullable(Type.String()) })),
   approved: Nullable(Type.Object({ by: Actor, at: Timestamp })),
+  reopened: Nullable(
+    Type.Object(
+      { by: Actor, at: Timestamp, comment: Nullable(Type.String()) },
+      { description: 'the last reopening' },
+    ),
+  ),
   cleared: Nullable(Type.Object({ run: Type.Integer(), at: Timestamp })),
   openedRun: Type.Integer(),
   lastSeenRun: Type.Integer(),

@@ -19,6 +19,8 @@ export interface AlertEvent {
   details: Record<string, unknown>;
   /** Identical alerts (same key) within the de-duplication window are sent once. */
   dedupeKey?: string;
+  /** Channels to send to instead of the severity's route (alarms add the pager; escalations have their own route). */
+  route?: readonly string[];
 }
 
 export interface Notifier {

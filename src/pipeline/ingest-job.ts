@@ -18,6 +18,7 @@ import { type FileStatus, isTerminal } from '../domain/file-status.ts';
 import type { IngestJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
+import type { ProcessMetrics } from '../observe/metrics.ts';
 import { type LineageSink, newRunId } from '../observe/openlineage.ts';
 import { resolveDeadLettersOfFile } from '../services/dead-letters.ts';
 import {
@@ -37,6 +38,7 @@ import {
 import type { Database } from '../store/db/database.ts';
 import { failpoint } from './failpoint.ts';
 import { classifyFailure, type Failure, PermanentJobError } from './failure.ts';
+import { countCompletedJob, countFailedJob, observeStep, timeStep } from './job-metrics.ts';
 import type { LandingDestination, LocatedFile } from './landing.ts';
 import type { LandingStore } from './landing-store.ts';
 
@@ -62,6 +64,8 @@ export interface PipelineDeps {
   afterStore?: (fileId: number, signal?: AbortSignal) => Promise<void>;
   /** Crash tests: the step at which this process kills itself (see failpoint.ts). */
   failpoint?: string;
+  /** Step times, rows and outcomes for Prometheus (job-metrics.ts). */
+  metrics?: ProcessMetrics;
 }
 
 export interface IngestJob {
@@ -189,6 +193,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
       ),
     );
     fileId = summary.fileId;
+    observeStep(deps.metrics, 'ingest', summary.vendor, summary.durationMs);
     if (summary.outcome === 'ALREADY_INGESTED' || summary.outcome === 'DRY_RUN' || summary.fileId === null) {
       // Another job stored the same bytes between our check and ingestFile's.
       const now = await findFileByContent(deps, data.sha256);
@@ -198,16 +203,21 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     }
     const status = summary.outcome;
     stored = status !== 'REJECTED';
+    const storedFileId = summary.fileId;
     failpoint(deps.failpoint, 'job:stored');
     // store → reconcile → archive: the archive step is the job's last, so a file in archive/ has
     // been reconciled. A job whose lease ended stops here; its retry finishes the stored file.
     throwIfAborted(job.signal);
-    if (status === 'SUCCEEDED') await deps.afterStore?.(summary.fileId, job.signal);
+    const { afterStore } = deps;
+    if (status === 'SUCCEEDED' && afterStore !== undefined)
+      await timeStep(deps.metrics, 'reconcile', summary.vendor, () => afterStore(storedFileId, job.signal));
     throwIfAborted(job.signal);
     if (status !== 'REJECTED') {
       await resolveDeadLettersOfFile(deps, summary.fileId, `taken in by job ${job.id} (${status})`);
     }
-    const storedPath = await fileAway(deps, job, summary.fileId, status, located);
+    const archiving = performance.now();
+    const storedPath = await fileAway(deps, job, storedFileId, status, located);
+    observeStep(deps.metrics, 'archive', summary.vendor, performance.now() - archiving);
     failpoint(deps.failpoint, 'job:filed');
     return await completed(deps, job, facts, outputFromSummary(job, summary, storedPath, started));
   } catch (error) {
@@ -249,6 +259,7 @@ async function completed(
       ? await mappingFacts(deps, output.fileId).catch(() => undefined)
       : undefined;
   await deps.lineage.emit(ingestRunEvent('COMPLETE', facts, deps.lineageDatabase, mapping));
+  countCompletedJob(deps.metrics, output);
   deps.logger.info(
     {
       job: job.id,
@@ -286,7 +297,9 @@ async function failed(
     kind: failure.kind,
     ...(failure.code === undefined ? {} : { code: failure.code }),
   };
-  return { status: failure.kind === 'permanent' ? 'deadletter' : 'failed', output };
+  const status = failure.kind === 'permanent' ? 'deadletter' : 'failed';
+  countFailedJob(deps.metrics, status);
+  return { status, output };
 }
 
 /** Move the landed file to where its outcome sends it, and record where it is. */

@@ -154,3 +154,24 @@ export async function ingestJobState(
   const [job] = await boss.findJobs<IngestJobData>(INGEST_QUEUE, { id: jobId });
   return job === undefined ? undefined : { state: job.state, sha256: job.data.sha256 };
 }
+
+/** Jobs of a queue waiting (created or due for a retry), running, and the age of the oldest waiting one. */
+export async function queueBacklog(
+  database: Database,
+  queue: string,
+): Promise<{ waiting: number; active: number; oldestAgeSeconds: number }> {
+  // pg-boss keeps no age of the oldest job; its own table answers (the queue's schema, read only).
+  const { rows } = await database.pool.query<{ waiting: string; active: string; oldest: number | null }>(
+    `SELECT count(*) FILTER (WHERE state IN ('created', 'retry')) AS waiting,
+            count(*) FILTER (WHERE state = 'active') AS active,
+            extract(epoch FROM now() - min(created_on) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now()))::float8 AS oldest
+       FROM pgboss.job WHERE name = $1`,
+    [queue],
+  );
+  const row = rows[0];
+  return {
+    waiting: Number(row?.waiting ?? 0),
+    active: Number(row?.active ?? 0),
+    oldestAgeSeconds: Math.max(0, row?.oldest ?? 0),
+  };
+}

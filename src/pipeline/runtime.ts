@@ -11,6 +11,7 @@ import type { Notifier } from '../domain/alert.ts';
 import type { IngestJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
+import type { ProcessMetrics } from '../observe/metrics.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
 import { discardAbandonedStaging, discardOrphanedStaging } from '../services/ingest/ingest-file.ts';
 import { lineageDatabase } from '../services/ingest/ingest-lineage.ts';
@@ -20,10 +21,12 @@ import type { Database } from '../store/db/database.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
 import { type PipelineDeps, processLandedFile } from './ingest-job.ts';
 import { type IntakeDeps, recoverProcessing } from './intake.ts';
+import { measureJob } from './job-usage.ts';
 import { folderLandingStore } from './landing-folder-store.ts';
 import { s3LandingStore } from './landing-s3-store.ts';
 import type { LandingStore } from './landing-store.ts';
 import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, openJobQueue } from './queues.ts';
+import { registerSystemGauges } from './system-gauges.ts';
 import { startWatcher, type Watcher } from './watcher.ts';
 
 /** What a process hands the pipeline (the composition root's app has it all). */
@@ -35,6 +38,7 @@ export interface PipelineHost {
   logger: Logger;
   notifier: Notifier;
   cache: Cache;
+  metrics: ProcessMetrics;
 }
 
 export interface PipelineOptions {
@@ -95,6 +99,7 @@ export function pipelineDeps(app: PipelineHost, afterStore?: PipelineDeps['after
     actor: `worker:${worker}`,
     afterStore: afterStore ?? reconcileStoredFile(app, `worker:${worker}`),
     failpoint: app.config.pipeline.failpoint,
+    metrics: app.metrics,
   };
 }
 
@@ -105,6 +110,7 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
   const boss = await openJobQueue(app.database, config, app.logger, {
     role: options.workers === undefined && options.supervise !== true ? 'client' : 'worker',
   });
+  registerSystemGauges(app.metrics, app);
   const intake: IntakeDeps = { landing: deps.landing, boss, logger: app.logger, failpoint: config.failpoint };
   try {
     if (options.workers !== undefined)
@@ -195,32 +201,33 @@ async function startWorkers(
   concurrency: number,
   pollIntervalSeconds: number,
 ) {
-  await boss.work<IngestJobData>(
-    INGEST_QUEUE,
-    {
-      localConcurrency: concurrency,
-      batchSize: 1,
-      perJobResults: true,
-      pollingIntervalSeconds: pollIntervalSeconds,
-    },
-    async (jobs) => {
-      const results = await Promise.all(
-        jobs.map(async (job) => {
-          const disposition = await processLandedFile(deps, {
+  const ingestOptions = {
+    localConcurrency: concurrency,
+    batchSize: 1,
+    perJobResults: true,
+    // The job's due and start times: its wait in the queue (job-usage.ts).
+    includeMetadata: true,
+    pollingIntervalSeconds: pollIntervalSeconds,
+  } as const;
+  await boss.work<IngestJobData, unknown, typeof ingestOptions>(INGEST_QUEUE, ingestOptions, async (jobs) => {
+    const results = await Promise.all(
+      jobs.map(async (job) => {
+        const disposition = await measureJob(deps, job, concurrency, () =>
+          processLandedFile(deps, {
             id: job.id,
             data: job.data,
             attempt: job.retryCount + 1,
             signal: job.signal,
-          });
-          return { id: job.id, status: disposition.status, output: disposition.output };
-        }),
-      );
-      // A worker that just finished a job looks for the next one at once instead of sleeping out
-      // its polling interval: a backlog of small files is not paced at one per poll.
-      for (const worker of boss.getWipData()) if (worker.name === INGEST_QUEUE) boss.notifyWorker(worker.id);
-      return results;
-    },
-  );
+          }),
+        );
+        return { id: job.id, status: disposition.status, output: disposition.output };
+      }),
+    );
+    // A worker that just finished a job looks for the next one at once instead of sleeping out
+    // its polling interval: a backlog of small files is not paced at one per poll.
+    for (const worker of boss.getWipData()) if (worker.name === INGEST_QUEUE) boss.notifyWorker(worker.id);
+    return results;
+  });
   const deadLetterOptions = {
     includeMetadata: true,
     batchSize: 1,

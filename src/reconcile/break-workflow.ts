@@ -1,6 +1,6 @@
 // The life of a break (a FAILED result followed over runs): open → acknowledged → resolved
-// with a comment, optionally approved by a second person (four-eyes); a run that finds the
-// check passing clears it. Pure rules; the store applies them and the audit log records them.
+// with a comment, optionally approved by a second person (four-eyes), reopened with a comment
+// when the resolution proves wrong; a run that finds the check passing clears it. Pure rules; the store applies them and the audit log records them.
 import { ConflictError, InvalidInputError } from '../domain/errors.ts';
 import {
   ACTIVE_STATUSES,
@@ -12,7 +12,7 @@ import {
   type KnownBreak,
 } from '../domain/reconciliation.ts';
 
-export type BreakAction = 'acknowledge' | 'resolve' | 'approve';
+export type BreakAction = 'acknowledge' | 'resolve' | 'approve' | 'reopen';
 
 export interface BreakActionRequest {
   action: BreakAction;
@@ -29,7 +29,7 @@ export interface BreakState {
 export interface BreakChange {
   status: BreakStatus;
   /** Which of the actor/time/comment columns the action fills. */
-  stamp: 'acknowledged' | 'resolved' | 'approved';
+  stamp: 'acknowledged' | 'resolved' | 'approved' | 'reopened';
 }
 
 /** What an action does to a break, or the error a person sees when it is not allowed. */
@@ -77,6 +77,19 @@ export function applyBreakAction(
         );
       }
       return { status: 'RESOLVED', stamp: 'approved' };
+    case 'reopen':
+      // A resolution that proved wrong; a cleared break is the data's own verdict, and a new
+      // failure of the check opens a new break anyway.
+      if (comment === '') {
+        throw new InvalidInputError(
+          'reopening a break needs a comment saying why',
+          'Add --comment "..." (e.g. the restatement never came).',
+        );
+      }
+      if (state.status !== 'RESOLVED' && state.status !== 'PENDING_APPROVAL') {
+        throw new ConflictError(`${here}; only a RESOLVED or PENDING_APPROVAL break can be reopened`);
+      }
+      return { status: 'OPEN', stamp: 'reopened' };
   }
 }
 

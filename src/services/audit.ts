@@ -9,6 +9,7 @@ import type { Database } from '../store/db/database.ts';
 
 /** Entities with an audit trail, by the table their trigger writes and the key column of the id. */
 const AUDITED = {
+  alarms: { table: 'alarms', key: 'id', numeric: true },
   breaks: { table: 'reconciliation_breaks', key: 'id', numeric: true },
   'dead-letters': { table: 'dead_letters', key: 'id', numeric: true },
   tokens: { table: 'api_tokens', key: 'id', numeric: true },

@@ -207,7 +207,7 @@ export function findBreak(db: Executor, id: number, forUpdate = false) {
 
 export interface BreakActionUpdate {
   status: BreakStatus;
-  stamp: 'acknowledged' | 'resolved' | 'approved';
+  stamp: 'acknowledged' | 'resolved' | 'approved' | 'reopened';
   actor: string;
   comment: string | null;
 }
@@ -223,7 +223,19 @@ export async function updateBreakAction(
       ? { acknowledged_by: change.actor, acknowledged_at: now, acknowledge_comment: change.comment }
       : change.stamp === 'resolved'
         ? { resolved_by: change.actor, resolved_at: now, resolution_comment: change.comment }
-        : { approved_by: change.actor, approved_at: now };
+        : change.stamp === 'approved'
+          ? { approved_by: change.actor, approved_at: now }
+          : // The resolution is withdrawn; the audit log keeps what it was.
+            {
+              reopened_by: change.actor,
+              reopened_at: now,
+              reopen_comment: change.comment,
+              resolved_by: null,
+              resolved_at: null,
+              resolution_comment: null,
+              approved_by: null,
+              approved_at: null,
+            };
   return db
     .updateTable('reconciliation_breaks')
     .set({ status: change.status, ...stamp })

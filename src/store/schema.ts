@@ -235,6 +235,9 @@ export interface ReconciliationBreaksTable {
   resolution_comment: string | null;
   approved_by: string | null;
   approved_at: NullableTimestamp;
+  reopened_by: string | null;
+  reopened_at: NullableTimestamp;
+  reopen_comment: string | null;
   cleared_run_id: number | null;
   cleared_at: NullableTimestamp;
 }
@@ -263,6 +266,49 @@ export interface DatabaseIdentityTable {
   created_at: Generated<Date>;
 }
 
+export interface AlarmsTable {
+  id: Generated<number>;
+  rule: string;
+  subject: ColumnType<string, string | undefined, string>;
+  metric: string;
+  condition: '>' | '>=' | '<' | '<=';
+  threshold: number;
+  severity: 'info' | 'warning' | 'critical';
+  state: 'FIRING' | 'ACKNOWLEDGED' | 'RESOLVED';
+  value: number;
+  message: string;
+  fired_at: Timestamp;
+  escalate_at: NullableTimestamp;
+  escalated_at: NullableTimestamp;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: string | null;
+  resolved_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface AlarmEvaluationsTable {
+  singleton: ColumnType<boolean, boolean | undefined, boolean>;
+  evaluated_at: Timestamp;
+  evaluated_by: string;
+}
+
+export interface JobUsageTable {
+  id: Generated<number>;
+  job_id: string;
+  attempt: number;
+  file_id: number | null;
+  vendor_code: string | null;
+  outcome: string;
+  worker: string;
+  worker_slots: number;
+  queued_at: Timestamp;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  wall_seconds: number;
+  cpu_seconds: number;
+  rss_bytes: number;
+}
+
 export interface DB {
   staging_periods: StagingPeriodsTable;
   vendors: VendorsTable;
@@ -281,4 +327,7 @@ export interface DB {
   reconciliation_breaks: ReconciliationBreaksTable;
   api_tokens: ApiTokensTable;
   database_identity: DatabaseIdentityTable;
+  alarms: AlarmsTable;
+  alarm_evaluations: AlarmEvaluationsTable;
+  job_usage: JobUsageTable;
 }

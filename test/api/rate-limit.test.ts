@@ -32,10 +32,12 @@ it('limits a token to its role’s requests per minute, and only that token', as
   expect(other.headers['ratelimit-remaining']).toBeDefined();
 });
 
-it('limits callers without a token by address, unknown routes too', async () => {
+it('limits callers without a token by address, unknown routes too, but never the probes', async () => {
   const from = (address: string, url: string) => h.api.inject({ url, remoteAddress: address });
-  expect((await from('10.0.0.1', '/healthz')).statusCode).toBe(200);
+  expect((await from('10.0.0.1', '/api/openapi.json')).statusCode).toBe(200);
   expect((await from('10.0.0.1', '/no-such-route')).statusCode).toBe(404);
   expect((await from('10.0.0.1', '/no-such-route')).statusCode).toBe(429);
-  expect((await from('10.0.0.2', '/healthz')).statusCode).toBe(200);
+  expect((await from('10.0.0.2', '/api/openapi.json')).statusCode).toBe(200);
+  for (const probe of ['/healthz', '/readyz', '/healthz'])
+    expect((await from('10.0.0.1', probe)).statusCode).toBe(200);
 });

@@ -64,6 +64,17 @@ const ROUTES: Record<string, RouteCase | (() => RouteCase)> = {
     expected: 202,
   },
   'get /api/v1/breaks': { access: 'viewer', url: '/api/v1/breaks', expected: 200 },
+  'get /api/v1/alarms': { access: 'viewer', url: '/api/v1/alarms?state=RESOLVED', expected: 200 },
+  'post /api/v1/alarms/{id}/acknowledge': {
+    access: 'operator',
+    url: '/api/v1/alarms/99/acknowledge',
+    expected: 404,
+  },
+  'get /api/v1/usage': {
+    access: 'viewer',
+    url: '/api/v1/usage?from=2024-01-01&to=2024-01-31',
+    expected: 200,
+  },
   'get /api/v1/breaks/{id}': { access: 'viewer', url: '/api/v1/breaks/99', expected: 404 },
   'post /api/v1/breaks/{id}/acknowledge': {
     access: 'operator',
@@ -75,6 +86,12 @@ const ROUTES: Record<string, RouteCase | (() => RouteCase)> = {
     access: 'operator',
     url: '/api/v1/breaks/99/resolve',
     body: { comment: 'vendor restated' },
+    expected: 404,
+  },
+  'post /api/v1/breaks/{id}/reopen': {
+    access: 'operator',
+    url: '/api/v1/breaks/99/reopen',
+    body: { comment: 'the restatement never came' },
     expected: 404,
   },
   'post /api/v1/breaks/{id}/approve': {

@@ -125,8 +125,23 @@ describe('reconciliation runs and breaks through the API', () => {
       payload: {},
     });
     expect(again.statusCode).toBe(409);
+    const act = (action: string, comment: string) =>
+      h.api.inject({
+        method: 'POST',
+        url: `/api/v1/breaks/${id}/${action}`,
+        headers: bearer(h.tokens.operator),
+        payload: { comment },
+      });
+    expect((await act('resolve', 'vendor restated')).json().status).toBe('RESOLVED');
+    const reopened = await act('reopen', 'the restatement never came');
+    expect(reopened.json()).toMatchObject({
+      status: 'OPEN',
+      resolved: null,
+      reopened: { by: 'api:test-operator', comment: 'the restatement never came' },
+    });
+    expect((await act('reopen', 'again')).statusCode).toBe(409);
     const history = (await get(`/api/v1/audit/breaks/${id}`)).json();
-    expect(history.at(-1).actor).toBe('api:test-operator');
+    expect(history.at(-1)).toMatchObject({ actor: 'api:test-operator', newValues: { status: 'OPEN' } });
   });
 });
 

@@ -18,6 +18,16 @@ const state = (status: KnownBreak['status'], resolvedBy: string | null = null) =
 });
 
 describe('break actions', () => {
+  it('reopens a resolved (or pending) break with a comment, nothing else', () => {
+    const reopen = (status: Parameters<typeof state>[0], comment = 'the restatement never came') =>
+      applyBreakAction(state(status), { action: 'reopen', actor: 'bob', comment }, true);
+    expect(reopen('RESOLVED')).toEqual({ status: 'OPEN', stamp: 'reopened' });
+    expect(reopen('PENDING_APPROVAL')).toEqual({ status: 'OPEN', stamp: 'reopened' });
+    expect(() => reopen('RESOLVED', ' ')).toThrow(InvalidInputError);
+    for (const status of ['OPEN', 'ACKNOWLEDGED', 'CLEARED'] as const)
+      expect(() => reopen(status)).toThrow(ConflictError);
+  });
+
   it('acknowledges an open break only', () => {
     expect(applyBreakAction(state('OPEN'), { action: 'acknowledge', actor: 'ann' }, false)).toEqual({
       status: 'ACKNOWLEDGED',

@@ -1,5 +1,6 @@
 // Breaks: list with filters, sorting and paging; show with explanation, lineage and history;
-// acknowledge, resolve with a comment, approve (four-eyes: the approver is not the resolver).
+// acknowledge, resolve with a comment, approve (four-eyes: the approver is not the resolver),
+// reopen with a comment.
 import { Type } from 'typebox';
 import { tags as cacheTags, TTL } from '../../cache/index.ts';
 import { BreakDetail, BreakView } from '../../contracts/breaks.ts';
@@ -78,6 +79,7 @@ export function registerBreakRoutes(api: Api, context: ApiContext): void {
     ['acknowledge', 'Acknowledge an open break (someone is on it)', false],
     ['resolve', 'Resolve a break with a comment; with four-eyes it then awaits approval', true],
     ['approve', 'Approve a resolution (four-eyes: not by the token that resolved it)', false],
+    ['reopen', 'Reopen a resolved break whose resolution proved wrong, with a comment', true],
   ] as const;
   for (const [action, summary, needsComment] of actions) {
     api.post(

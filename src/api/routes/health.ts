@@ -6,7 +6,9 @@ import { metricsAccess } from '../auth.ts';
 import type { Api, ApiContext } from '../types.ts';
 
 export function registerHealthRoutes(api: Api, context: ApiContext): void {
-  const open = { config: { access: 'public' as const } };
+  // Probes are open and not rate-limited: a load balancer probing often from one address must
+  // never see a 429 and take a healthy process out of rotation.
+  const open = { config: { access: 'public' as const, rateLimit: false as const } };
   api.get(
     '/healthz',
     {
@@ -22,23 +24,22 @@ export function registerHealthRoutes(api: Api, context: ApiContext): void {
       ...open,
       schema: {
         tags: ['health'],
-        summary: 'The database, the job queue and Redis (when configured) answer',
+        summary: 'The database and the job queue answer (503 otherwise); Redis down only degrades (200)',
         security: [],
         response: { 200: Readiness, 503: Readiness },
       },
     },
     async (_request, reply) => {
       const { app } = context;
-      const [database, queue, redis] = await Promise.all([
-        databaseReachable(app),
-        queueReachable(context.boss),
-        app.cache.kind === 'redis' ? app.cache.stamp([]).then((stamp) => stamp !== null) : undefined,
-      ]);
+      const [database, queue] = await Promise.all([databaseReachable(app), queueReachable(context.boss)]);
+      const redis = app.cache.kind === 'redis' ? app.cache.health().available : undefined;
       const state = (ok: boolean | undefined) =>
         ok === undefined ? 'not configured' : ok ? 'ok' : 'failing';
-      const ready = database && queue && redis !== false;
+      // Redis is optional: without it requests are served from the database (uncached), so a
+      // load balancer keeps the process in rotation.
+      const ready = database && queue;
       return reply.code(ready ? 200 : 503).send({
-        status: ready ? 'ready' : 'not ready',
+        status: !ready ? 'not ready' : redis === false ? 'degraded' : 'ready',
         checks: { database: state(database), queue: state(queue), redis: state(redis) },
       });
     },
@@ -51,8 +52,8 @@ export function registerHealthRoutes(api: Api, context: ApiContext): void {
       schema: { tags: ['health'], summary: 'Prometheus metrics (text format)', produces: ['text/plain'] },
     },
     async (_request, reply) => {
-      reply.type(context.metrics.registry.contentType);
-      return context.metrics.registry.metrics();
+      reply.type(context.app.metrics.registry.contentType);
+      return context.app.metrics.registry.metrics();
     },
   );
 }

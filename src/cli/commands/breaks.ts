@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import type { BreakDetail, BreakView } from '../../contracts/breaks.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
-import { ACTIVE_STATUSES, BREAK_STATUSES, type BreakStatus } from '../../reconcile/index.ts';
+import {
+  ACTIVE_STATUSES,
+  BREAK_STATUSES,
+  type BreakAction,
+  type BreakStatus,
+} from '../../reconcile/index.ts';
 import { actOnBreak, breakDigest, listBreakViews, showBreak } from '../../services/reconciliation/index.ts';
 import { printJson, printText, table } from '../output.ts';
 import { cliActor, withApp, withReadOnlyApp } from '../run.ts';
@@ -70,7 +75,7 @@ export function registerBreaksCommands(program: Command): void {
   const breaks = program
     .command('breaks')
     .description(
-      'Reconciliation breaks: list, show, acknowledge, resolve with a comment, approve (four-eyes).',
+      'Reconciliation breaks: list, show, acknowledge, resolve with a comment, approve (four-eyes), reopen.',
     );
 
   breaks
@@ -137,7 +142,7 @@ export function registerBreaksCommands(program: Command): void {
 
   const act = (
     name: string,
-    action: 'acknowledge' | 'resolve' | 'approve',
+    action: BreakAction,
     help: string,
     comment: 'optional' | 'required' | 'none',
   ) => {
@@ -147,8 +152,7 @@ export function registerBreaksCommands(program: Command): void {
       .option('--json', 'print the break as JSON')
       .description(help);
     if (comment === 'optional') command.option('--comment <text>', 'why');
-    if (comment === 'required')
-      command.requiredOption('--comment <text>', 'why the break is resolved (kept in the audit log)');
+    if (comment === 'required') command.requiredOption('--comment <text>', 'why (kept in the audit log)');
     command.action(async (id: string, options: { comment?: string; json?: boolean }) => {
       const view = await withApp((app) =>
         actOnBreak(
@@ -169,6 +173,12 @@ export function registerBreaksCommands(program: Command): void {
     'required',
   );
   act('approve', 'approve', 'Approve a resolution (four-eyes: not by the person who resolved it)', 'none');
+  act(
+    'reopen',
+    'reopen',
+    'Reopen a resolved break whose resolution proved wrong (with a comment)',
+    'required',
+  );
 
   breaks
     .command('digest')

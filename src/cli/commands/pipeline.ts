@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { wholeNumber } from '../input.ts';
-import { httpOptions, runUntilSignal } from '../long-running.ts';
+import { httpOptions, metricsPortOption, runUntilSignal } from '../long-running.ts';
 import { withApp } from '../run.ts';
+
+const METRICS_PORT_HELP =
+  'serve Prometheus metrics at http://PERFRECON_API_HOST:<n>/metrics (0: any free port, printed at start)';
 
 function concurrencyOption(raw: string | undefined, fallback: number): number {
   return raw === undefined ? fallback : wholeNumber('--concurrency', raw, { min: 1, max: 64 });
@@ -15,11 +18,13 @@ export function registerPipelineCommands(program: Command): void {
         'A job that fails for a transient reason is retried with exponential backoff, then dead-lettered.',
     )
     .option('--concurrency <n>', 'jobs at a time in this process (default PERFRECON_WORKER_CONCURRENCY or 2)')
-    .action(async (options: { concurrency?: string }) => {
+    .option('--metrics-port <n>', METRICS_PORT_HELP)
+    .action(async (options: { concurrency?: string; metricsPort?: string }) => {
       await withApp(
         async (app) => {
           const concurrency = concurrencyOption(options.concurrency, app.config.pipeline.workerConcurrency);
-          await runUntilSignal(app, { workers: { concurrency } }, 'worker');
+          const metricsPort = metricsPortOption(options.metricsPort);
+          await runUntilSignal(app, { workers: { concurrency }, metricsPort }, 'worker');
         },
         { maxConnections: 20, applicationName: 'perfrecon-worker' },
       );
@@ -46,14 +51,24 @@ export function registerPipelineCommands(program: Command): void {
     .option('--port <n>', 'API port (default PERFRECON_API_PORT or 8080)')
     .option('--host <address>', 'API address to listen on (default PERFRECON_API_HOST or 127.0.0.1)')
     .option('--no-api', 'without the HTTP API')
-    .action(async (options: { concurrency?: string; port?: string; host?: string; api: boolean }) => {
-      await withApp(
-        async (app) => {
-          const concurrency = concurrencyOption(options.concurrency, app.config.pipeline.workerConcurrency);
-          const http = options.api ? httpOptions(app, options) : undefined;
-          await runUntilSignal(app, { workers: { concurrency }, watch: true, http }, 'serve');
-        },
-        { maxConnections: 20, applicationName: 'perfrecon-serve' },
-      );
-    });
+    .option('--metrics-port <n>', `${METRICS_PORT_HELP}; the API's /metrics shows the same`)
+    .action(
+      async (options: {
+        concurrency?: string;
+        port?: string;
+        host?: string;
+        api: boolean;
+        metricsPort?: string;
+      }) => {
+        await withApp(
+          async (app) => {
+            const concurrency = concurrencyOption(options.concurrency, app.config.pipeline.workerConcurrency);
+            const http = options.api ? httpOptions(app, options) : undefined;
+            const metricsPort = metricsPortOption(options.metricsPort);
+            await runUntilSignal(app, { workers: { concurrency }, watch: true, http, metricsPort }, 'serve');
+          },
+          { maxConnections: 20, applicationName: 'perfrecon-serve' },
+        );
+      },
+    );
 }

@@ -3,7 +3,7 @@
 // so the audit trigger records who did what; the cache entries of the account are retired.
 import { type Cache, cached, TTL, tags } from '../../cache/index.ts';
 import type { BreakDetail, BreakView } from '../../contracts/breaks.ts';
-import { NotFoundError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { ageBucket, ageInDays, applyBreakAction, type BreakAction } from '../../reconcile/index.ts';
 import {
   type BreakFilter,
@@ -62,6 +62,10 @@ export function toView(row: BreakRow, now: Date): BreakView {
       row.approved_by === null || row.approved_at === null
         ? null
         : { by: row.approved_by, at: iso(row.approved_at) },
+    reopened:
+      row.reopened_by === null || row.reopened_at === null
+        ? null
+        : { by: row.reopened_by, at: iso(row.reopened_at), comment: row.reopen_comment },
     cleared:
       row.cleared_run_id === null || row.cleared_at === null
         ? null
@@ -127,6 +131,13 @@ export async function actOnBreak(
       stamp: change.stamp,
       actor: request.actor,
       comment: request.comment?.trim() || null,
+    }).catch((error: { code?: string }) => {
+      // One active break per check: a later run opened a new one for it since this was resolved.
+      if (error.code !== '23505') throw error;
+      throw new ConflictError(
+        `break ${id} cannot be reopened: a newer break for the same check is active`,
+        'Work on that one (perfrecon breaks list --account ...).',
+      );
     });
   });
   await deps.cache.invalidate([tags.breaks, tags.account(row.account_id)]);

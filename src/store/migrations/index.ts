@@ -7,6 +7,9 @@ import * as m0002 from './0002-pipeline.ts';
 import * as m0003 from './0003-reconciliation.ts';
 import * as m0004 from './0004-api-tokens.ts';
 import * as m0005 from './0005-integrity.ts';
+import * as m0006 from './0006-alarms.ts';
+import * as m0007 from './0007-job-usage.ts';
+import * as m0008 from './0008-break-reopen.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
@@ -14,6 +17,9 @@ const migrations: Record<string, Migration> = {
   '0003-reconciliation': m0003,
   '0004-api-tokens': m0004,
   '0005-integrity': m0005,
+  '0006-alarms': m0006,
+  '0007-job-usage': m0007,
+  '0008-break-reopen': m0008,
 };
 
 /** The names of every migration this code knows, oldest first. */
