@@ -199,7 +199,7 @@ export async function run(): Promise<string> {
     const settings = vendorSettingsLookup([]);
     const book = new ToleranceBook(await listToleranceRules(db), (code) => settings(code).tolerances);
     const scope = { from: '0001-01-01', to: '9999-12-31', vendorCodes: null, expectThrough: null };
-    const accounts = await accountsInScope(db, { from: scope.from, to: scope.to });
+    const accounts = (await accountsInScope(db, { from: scope.from, to: scope.to })).map((a) => a.accountId);
     let readMs = 0;
     let decideMs = 0;
     let decided = 0;
