@@ -155,16 +155,19 @@ async function psqlCopy(file: SourceFile): Promise<Figures> {
   }
 }
 
+type ChildCase = 'direct' | 'dry-run' | 'pglite-copy';
+
 /** Direct: ingestFile then the reconciliation a job runs, in a fresh child process. */
-async function direct(mode: Mode, file: SourceFile): Promise<Figures> {
+async function direct(mode: Mode, file: SourceFile, kind: ChildCase = 'direct'): Promise<Figures> {
   const target = await freshEnv(mode);
   try {
-    const profile = CPU_PROF === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)];
+    const profile =
+      CPU_PROF === '' || kind !== 'direct' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)];
     const profileName = `${mode}-${file.vendor}-${file.rows}.cpuprofile`;
-    const args = [...profile, ...(CPU_PROF === '' ? [] : ['--cpu-prof-name', profileName])];
+    const args = [...profile, ...(profile.length === 0 ? [] : ['--cpu-prof-name', profileName])];
     const result = spawnSync(
       process.execPath,
-      [...args, fileURLToPath(import.meta.url), '--child', file.path, file.vendor],
+      [...args, fileURLToPath(import.meta.url), '--child', kind, file.path, file.vendor],
       { encoding: 'utf8', maxBuffer: 1 << 26, env: target.env, cwd: ROOT },
     );
     if (result.status !== 0) throw new Error(`direct ${mode} ${file.label} failed: ${result.stderr}`);
@@ -172,6 +175,54 @@ async function direct(mode: Mode, file: SourceFile): Promise<Figures> {
   } finally {
     await target.drop();
   }
+}
+
+const KEYED_TABLE = `CREATE TABLE periods (account_id text, period_start date, period_end date, currency text,
+  begin_market_value numeric, end_market_value numeric, flow_date date, flow_amount numeric,
+  flow_timing text, income numeric, fees numeric, vendor_return numeric, return_basis text,
+  PRIMARY KEY (account_id, period_start, period_end))`;
+
+/** A ceiling: PGlite's own COPY of the file into the keyed table (no parsing in JavaScript). */
+async function pgliteCopyInChild(filePath: string): Promise<Figures> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prgoals-pglite-'));
+  try {
+    const pglite = await PGlite.create({ dataDir: dir });
+    await pglite.exec(KEYED_TABLE);
+    const started = performance.now();
+    await pglite.query("COPY periods FROM '/dev/blob' WITH (FORMAT csv, HEADER true)", [], {
+      blob: new Blob([fs.readFileSync(filePath)]),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const rows = Number(
+      (await pglite.query<{ n: number }>('SELECT count(*)::int AS n FROM periods')).rows[0]?.n,
+    );
+    await pglite.close();
+    return { seconds, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A ceiling: the JavaScript side alone (read → map → quality → calculate), a dry run storing nothing. */
+async function dryRunInChild(filePath: string, vendorCode: string): Promise<Figures> {
+  const { openApp } = await import('../src/app.ts');
+  const { ingestFile } = await import('../src/services/ingest/ingest-file.ts');
+  const app = await openApp({ env: process.env });
+  const started = performance.now();
+  const summary = await ingestFile(
+    {
+      database: app.database,
+      vendors: app.vendors,
+      notifier: app.notifier,
+      actor: 'bench',
+      maxFileBytes: app.config.maxFileBytes,
+    },
+    { filePath, vendorCode, dryRun: true },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await app.close();
+  return { seconds, rows: summary.rowsStored, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 async function directInChild(filePath: string, vendorCode: string): Promise<Figures> {
@@ -279,6 +330,27 @@ export async function run(): Promise<string> {
     };
     say(`${fmt(baseline.seconds, 1)} s\n`);
     rows.push(baseline);
+    // The ceilings of the stages, measured alone: the JavaScript side, and PGlite's own COPY.
+    for (const file of files.filter((f) => f.rows === ROWS)) {
+      say(`ceiling: ${file.label} read → calculate… `);
+      rows.push({
+        path: 'ceiling: read → map → quality → calculate, no store (dry run)',
+        mode: 'server',
+        file,
+        ...(await direct('server', file, 'dry-run')),
+      });
+      say(`${fmt(rows.at(-1)?.seconds ?? 0, 1)} s\n`);
+    }
+    if (MODES.includes('embedded')) {
+      say('ceiling: PGlite COPY… ');
+      rows.push({
+        path: 'ceiling: PGlite `COPY` of the file alone',
+        mode: 'embedded',
+        file: baseFile,
+        ...(await direct('embedded', baseFile, 'pglite-copy')),
+      });
+      say(`${fmt(rows.at(-1)?.seconds ?? 0, 1)} s\n`);
+    }
     for (const mode of MODES) {
       for (const file of files) {
         say(`${mode} ${file.label} direct… `);
@@ -311,7 +383,7 @@ function report(rows: Row[], loads: string[]): string {
       const over = row.seconds / base.seconds - 1;
       return `within 10 % of direct: ${fmt(over * 100)} % ${over <= 0.1 ? '✔' : '✘'}`;
     }
-    if (row.mode === 'server (psql)') return '';
+    if (row.mode === 'server (psql)' || row.path.startsWith('ceiling')) return '';
     const want = row.mode === 'server' ? 0.5 : 0.25;
     const memory = row.mode === 'server' ? ` · RSS < 300 MB ${row.peakRssMb < 300 ? '✔' : '✘'}` : '';
     return `≥ ${want}× ${ratio >= want ? '✔' : '✘'}${memory}`;
@@ -341,7 +413,13 @@ function report(rows: Row[], loads: string[]): string {
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--child')) {
     const index = process.argv.indexOf('--child');
-    const figures = await directInChild(process.argv[index + 1] ?? '', process.argv[index + 2] ?? '');
+    const [kind, file, vendor] = process.argv.slice(index + 1, index + 4) as [ChildCase, string, string];
+    const figures =
+      kind === 'pglite-copy'
+        ? await pgliteCopyInChild(file)
+        : kind === 'dry-run'
+          ? await dryRunInChild(file, vendor)
+          : await directInChild(file, vendor);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } else {
     process.stdout.write(await run());
