@@ -28,15 +28,16 @@ import {
   discardStaged,
   discardStagingOfJob,
   mergeStaged,
+  repeatedPeriods,
   type StagedPeriod,
   stagePeriods,
   stagingJobs,
-  unstagePeriods,
+  unstageRows,
   widestStagedKey,
 } from '../../store/period-repository.ts';
 import { insertQuarantined } from '../../store/quarantine-repository.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
-import { createQualityCheck, type PeriodKey } from '../../validate/quality.ts';
+import { rowProblems, settleRepeats } from '../../validate/quality.ts';
 import { calculatePeriod } from './calculation.ts';
 
 export interface IngestContext {
@@ -95,11 +96,6 @@ export interface IngestSummary {
 
 const STAGE_BATCH = 20_000;
 const QUARANTINE_SAMPLE = 50;
-
-const isPeriod = (period: CanonicalPeriod, key: PeriodKey) =>
-  period.accountId === key.accountId &&
-  period.periodStart === key.periodStart &&
-  period.periodEnd === key.periodEnd;
 
 function describeQuarantine(row: QuarantinedRow) {
   return {
@@ -200,7 +196,6 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
 
     let header: string[] | undefined;
     const quarantined: QuarantinedRow[] = [];
-    const quality = createQualityCheck();
     let batch: StagedPeriod[] = [];
     const previewRows = request.previewRows ?? 0;
     for await (const row of readVendorFile(request.filePath, vendor, {
@@ -223,26 +218,16 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         quarantined.push(row);
         continue;
       }
-      const verdict = quality.check(row);
-      if (verdict.problems.length > 0) {
-        quarantined.push({
-          ok: false,
-          location: row.location,
-          raw: { ...row.record },
-          problems: verdict.problems,
-        });
-        continue;
-      }
-      if (verdict.repeatOf !== undefined) {
-        summary.warnings.push(
-          `${formatLocation(row.location)}: repeats ${verdict.repeatOf} exactly; the period is stored once`,
-        );
+      const problems = rowProblems(row);
+      if (problems.length > 0) {
+        quarantined.push({ ok: false, location: row.location, raw: { ...row.record }, problems });
         continue;
       }
       for (const warning of row.warnings)
         summary.warnings.push(`${formatLocation(row.location)}: ${warning}`);
       if (summary.preview.length < previewRows) summary.preview.push(row.record);
       batch.push({
+        seq: summary.rowsRead,
         vendorCode: vendor.code,
         record: row.record,
         calculation: calculatePeriod(vendor, row.record),
@@ -257,15 +242,15 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     }
     if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
     summary.rowsStored += batch.length;
-    // Periods reported again with other figures: the first rows were staged, take them back.
-    const withdrawn = quality.withdrawn();
-    if (withdrawn.length > 0) {
-      const keys = withdrawn.map((w) => w.key);
-      if (!dryRun) staged -= await unstagePeriods(db, loadId, keys);
-      summary.rowsStored -= withdrawn.length;
-      summary.preview = summary.preview.filter((p) => !keys.some((k) => isPeriod(p, k)));
-      for (const w of withdrawn)
-        quarantined.push({ ok: false, location: w.location, raw: { ...w.key }, problems: w.problems });
+    // Periods the file reported twice, found over the staged rows (a dry run stages nothing, and
+    // previews rows without this check): exact repeats stored once, contradictions quarantined.
+    if (!dryRun && staged > 0) {
+      const settled = settleRepeats(await repeatedPeriods(db, loadId));
+      const removed = await unstageRows(db, loadId, settled.unstage);
+      staged -= removed;
+      summary.rowsStored -= removed;
+      summary.warnings.push(...settled.warnings);
+      for (const entry of settled.quarantined) quarantined.push({ ok: false, ...entry });
     }
     summary.rowsQuarantined = quarantined.length;
     summary.quarantine = quarantined.slice(0, QUARANTINE_SAMPLE).map(describeQuarantine);

@@ -7,6 +7,7 @@ import * as m0002 from './0002-pipeline.ts';
 import * as m0003 from './0003-reconciliation.ts';
 import * as m0004 from './0004-api-tokens.ts';
 import * as m0005 from './0005-integrity.ts';
+import * as m0006 from './0006-staging-order.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003-reconciliation': m0003,
   '0004-api-tokens': m0004,
   '0005-integrity': m0005,
+  '0006-staging-order': m0006,
 };
 
 /** The names of every migration this code knows, oldest first. */
