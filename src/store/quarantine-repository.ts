@@ -32,3 +32,8 @@ export function quarantinedRows(db: Executor, fileId: number, limit = 1000) {
     .limit(limit)
     .execute();
 }
+
+/** Delete a file's quarantined rows: those of an attempt that failed, or of an earlier attempt. */
+export async function discardQuarantined(db: Executor, fileId: number): Promise<void> {
+  await db.deleteFrom('quarantined_rows').where('file_id', '=', fileId).execute();
+}

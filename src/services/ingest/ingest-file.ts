@@ -9,7 +9,7 @@ import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { CanonicalPeriod } from '../../domain/canonical.ts';
 import { FileRejectedError, formatLocation, throwIfAborted } from '../../domain/errors.ts';
 import { type FileStatus, isTerminal } from '../../domain/file-status.ts';
-import type { ProgressCallback, QuarantinedRow } from '../../domain/read-row.ts';
+import type { ProgressCallback } from '../../domain/read-row.ts';
 import type { VendorConfig } from '../../domain/vendor-config.ts';
 import { fingerprintFile } from '../../read/fingerprint.ts';
 import { readVendorFile } from '../../read/index.ts';
@@ -35,10 +35,10 @@ import {
   unstageRows,
   widestStagedKey,
 } from '../../store/period-repository.ts';
-import { insertQuarantined } from '../../store/quarantine-repository.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
 import { rowProblems, settleRepeats } from '../../validate/quality.ts';
 import { calculatePeriod } from './calculation.ts';
+import { type QuarantineSink, quarantineSink } from './quarantine-sink.ts';
 
 export interface IngestContext {
   database: Database;
@@ -96,17 +96,6 @@ export interface IngestSummary {
 
 const STAGE_BATCH = 20_000;
 const QUARANTINE_SAMPLE = 50;
-
-function describeQuarantine(row: QuarantinedRow) {
-  return {
-    location: formatLocation(row.location),
-    problems: row.problems.map((p) =>
-      [p.column ?? p.field, p.value != null ? `"${p.value}"` : undefined, p.reason]
-        .filter(Boolean)
-        .join(': '),
-    ),
-  };
-}
 
 export async function ingestFile(context: IngestContext, request: IngestRequest): Promise<IngestSummary> {
   const started = Date.now();
@@ -178,6 +167,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   const loadId = randomUUID();
   const jobId = request.jobId ?? null;
   let staged = 0;
+  let quarantined: QuarantineSink | undefined;
   try {
     if (vendor === undefined) {
       throw new FileRejectedError(
@@ -195,7 +185,8 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     throwIfAborted(request.signal);
 
     let header: string[] | undefined;
-    const quarantined: QuarantinedRow[] = [];
+    quarantined = quarantineSink(db, dryRun ? null : fileId, QUARANTINE_SAMPLE);
+    if (!dryRun) await quarantined.discard();
     let batch: StagedPeriod[] = [];
     const previewRows = request.previewRows ?? 0;
     for await (const row of readVendorFile(request.filePath, vendor, {
@@ -215,12 +206,12 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       summary.rowsRead++;
       throwIfAborted(request.signal);
       if (!row.ok) {
-        quarantined.push(row);
+        await quarantined.add(row);
         continue;
       }
       const problems = rowProblems(row);
       if (problems.length > 0) {
-        quarantined.push({ ok: false, location: row.location, raw: { ...row.record }, problems });
+        await quarantined.add({ ok: false, location: row.location, raw: { ...row.record }, problems });
         continue;
       }
       for (const warning of row.warnings)
@@ -250,10 +241,11 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       staged -= removed;
       summary.rowsStored -= removed;
       summary.warnings.push(...settled.warnings);
-      for (const entry of settled.quarantined) quarantined.push({ ok: false, ...entry });
+      for (const entry of settled.quarantined) await quarantined.add({ ok: false, ...entry });
     }
-    summary.rowsQuarantined = quarantined.length;
-    summary.quarantine = quarantined.slice(0, QUARANTINE_SAMPLE).map(describeQuarantine);
+    await quarantined.flush();
+    summary.rowsQuarantined = quarantined.count;
+    summary.quarantine = quarantined.sample;
 
     if (header !== undefined && !dryRun) {
       const previous = await lastGoodHeader(db, vendor.code, source.format);
@@ -280,7 +272,6 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
           `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
         );
       }
-      await insertQuarantined(trx, id, quarantined);
       await setFileStatus(trx, id, {
         status,
         step: 'store',
@@ -305,6 +296,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   } catch (caught) {
     const error = staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
     if (staged > 0) await discardStaged(db, loadId).catch(() => {});
+    await quarantined?.discard().catch(() => {});
     if (!(error instanceof FileRejectedError)) {
       if (fileId !== null) {
         await appendLog(db, fileId, {
