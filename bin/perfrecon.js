@@ -8,4 +8,8 @@ if (major < 22) {
   );
   process.exit(1);
 }
+// V8's code cache (and, on this Node.js, the stripped TypeScript) in the OS temp folder or
+// NODE_COMPILE_CACHE: an interactive command does not compile its modules again on every start.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 await import('../src/cli/main.ts');

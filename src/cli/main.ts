@@ -4,25 +4,38 @@
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../domain/errors.ts';
 import { PRODUCT_VERSION } from '../domain/version.ts';
-import { registerAlarmsCommands } from './commands/alarms.ts';
-import { registerApiCommand } from './commands/api.ts';
-import { registerBackupCommands } from './commands/backup.ts';
-import { registerBreaksCommands } from './commands/breaks.ts';
-import { registerDbCommands } from './commands/db.ts';
-import { registerDlqCommands } from './commands/dlq.ts';
-import { registerFilesCommands } from './commands/files.ts';
-import { registerIngestCommand } from './commands/ingest.ts';
-import { registerLineageCommand } from './commands/lineage.ts';
-import { registerPipelineCommands } from './commands/pipeline.ts';
-import { registerRecalcCommand } from './commands/recalc.ts';
-import { registerReconcileCommand } from './commands/reconcile.ts';
-import { registerRetentionCommands } from './commands/retention.ts';
-import { registerReturnsCommand } from './commands/returns.ts';
-import { registerSamplesCommand } from './commands/samples.ts';
-import { registerTokenCommands } from './commands/token.ts';
-import { registerTolerancesCommands } from './commands/tolerances.ts';
-import { registerUsageCommand } from './commands/usage.ts';
-import { registerVendorsCommands } from './commands/vendors.ts';
+
+type Register = (program: Command) => void;
+
+/**
+ * Each top-level command's module, loaded only when that command runs: a command imports its
+ * services and their libraries (the HTTP server, the job queue, Excel…), and loading all of them
+ * was most of an interactive command's start-up. `--help` and unknown words load every one.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  ingest: async () => (await import('./commands/ingest.ts')).registerIngestCommand,
+  worker: async () => (await import('./commands/pipeline.ts')).registerPipelineCommands,
+  watch: async () => (await import('./commands/pipeline.ts')).registerPipelineCommands,
+  serve: async () => (await import('./commands/pipeline.ts')).registerPipelineCommands,
+  api: async () => (await import('./commands/api.ts')).registerApiCommand,
+  files: async () => (await import('./commands/files.ts')).registerFilesCommands,
+  dlq: async () => (await import('./commands/dlq.ts')).registerDlqCommands,
+  lineage: async () => (await import('./commands/lineage.ts')).registerLineageCommand,
+  returns: async () => (await import('./commands/returns.ts')).registerReturnsCommand,
+  recalc: async () => (await import('./commands/recalc.ts')).registerRecalcCommand,
+  reconcile: async () => (await import('./commands/reconcile.ts')).registerReconcileCommand,
+  breaks: async () => (await import('./commands/breaks.ts')).registerBreaksCommands,
+  tolerances: async () => (await import('./commands/tolerances.ts')).registerTolerancesCommands,
+  samples: async () => (await import('./commands/samples.ts')).registerSamplesCommand,
+  vendors: async () => (await import('./commands/vendors.ts')).registerVendorsCommands,
+  token: async () => (await import('./commands/token.ts')).registerTokenCommands,
+  db: async () => (await import('./commands/db.ts')).registerDbCommands,
+  backup: async () => (await import('./commands/backup.ts')).registerBackupCommands,
+  restore: async () => (await import('./commands/backup.ts')).registerBackupCommands,
+  retention: async () => (await import('./commands/retention.ts')).registerRetentionCommands,
+  alarms: async () => (await import('./commands/alarms.ts')).registerAlarmsCommands,
+  usage: async () => (await import('./commands/usage.ts')).registerUsageCommand,
+};
 
 const program = new Command('perfrecon')
   .description(
@@ -34,25 +47,14 @@ const program = new Command('perfrecon')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerIngestCommand(program);
-registerPipelineCommands(program);
-registerApiCommand(program);
-registerFilesCommands(program);
-registerDlqCommands(program);
-registerLineageCommand(program);
-registerReturnsCommand(program);
-registerRecalcCommand(program);
-registerReconcileCommand(program);
-registerBreaksCommands(program);
-registerTolerancesCommands(program);
-registerSamplesCommand(program);
-registerVendorsCommands(program);
-registerTokenCommands(program);
-registerAlarmsCommands(program);
-registerUsageCommand(program);
-registerDbCommands(program);
-registerBackupCommands(program);
-registerRetentionCommands(program);
+const named = COMMANDS[process.argv[2] ?? ''];
+// In the order of `--help`: one module per loader, registered once.
+const loaders = named === undefined ? Object.values(COMMANDS) : [named];
+const registered = new Set<Register>();
+for (const register of await Promise.all(loaders.map((load) => load()))) {
+  if (!registered.has(register)) register(program);
+  registered.add(register);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -35,6 +35,22 @@ export interface QuarantinedRow {
 
 export type MappedRow = MappedPeriod | QuarantinedRow;
 
+/** A period a file reported more than once, as staged: its rows in file order. */
+export interface RepeatedPeriod {
+  accountId: string;
+  periodStart: string;
+  periodEnd: string;
+  rows: readonly {
+    /** The row's position in the file. */
+    seq: number;
+    location: SourceLocation;
+    /** A digest of the figures as the file gave them: equal digests are an exact repeat. */
+    figures: string;
+    /** The staged figures, kept with the row if it is quarantined. */
+    record: Record<string, unknown>;
+  }[];
+}
+
 /** Progress reporting for long files (bytes read of total). */
 export type ProgressCallback = (bytesRead: number, totalBytes: number) => void;
 

@@ -91,6 +91,16 @@ export class SummaryBuilder {
     if (this.worst.length > this.keep * 4) this.trim();
   }
 
+  /** Checks that passed without being materialised (decided set-based): counted, not kept. */
+  addPassed(accountId: string, vendorCode: string, kind: CheckKind, checks: number): void {
+    if (checks === 0) return;
+    this.accounts.add(accountId);
+    for (const counts of [this.total, counter(this.perVendor, vendorCode), counter(this.perCheck, kind)]) {
+      counts.checked += checks;
+      counts.passed += checks;
+    }
+  }
+
   private trim() {
     this.worst.sort((a, b) => b.score - a.score);
     this.worst.length = Math.min(this.worst.length, this.keep);

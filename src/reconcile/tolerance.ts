@@ -6,7 +6,7 @@
 // resolved separately; the market-value part (absolute and/or relative) is one unit, so a rule
 // that sets only an absolute tolerance does not inherit a relative one from a wider level.
 import type { DecimalString, IsoDate } from '../domain/canonical.ts';
-import { isIsoDate } from '../domain/civil-date.ts';
+import { addDays, isIsoDate } from '../domain/civil-date.ts';
 import { abs, compare, isZero } from '../domain/decimal.ts';
 import type {
   AppliedTolerance,
@@ -21,6 +21,16 @@ export const ANY = '*';
 export const DEFAULT_RETURN_BPS = 1;
 /** One cent: a market value that differs by less is the same value. */
 export const DEFAULT_MARKET_VALUE_ABS: DecimalString = '0.01';
+
+const FIRST_DATE = '0001-01-01';
+const LAST_DATE = '9999-12-31';
+
+/** A return tolerance in force over a range of valuation dates (both ends included). */
+export interface ReturnToleranceSpan {
+  from: IsoDate;
+  to: IsoDate;
+  returnBps: number;
+}
 
 interface Level {
   source: ToleranceSource;
@@ -90,6 +100,35 @@ export class ToleranceBook {
       this.ruleIds.set(rule, id);
     }
     return id;
+  }
+
+  /** The accounts with rules of their own; every other account resolves like `ANY`. */
+  accountsWithRules(): string[] {
+    return [...this.byAccount.keys()].filter((account) => account !== ANY);
+  }
+
+  /**
+   * The return tolerance `resolve` gives an account (`ANY`: an account without rules of its own)
+   * and vendor, as date ranges covering every date: it can only change where a rule that may
+   * apply starts or ends, so resolving it at each such date is exact. For checks run as SQL.
+   */
+  returnSpans(accountId: string, vendorCode: string): ReturnToleranceSpan[] {
+    const starts = new Set<IsoDate>([FIRST_DATE]);
+    const own = accountId === ANY ? [] : (this.byAccount.get(accountId) ?? []);
+    for (const rule of [...own, ...(this.byAccount.get(ANY) ?? [])]) {
+      if (rule.vendorCode !== vendorCode && rule.vendorCode !== ANY) continue;
+      starts.add(rule.effectiveFrom);
+      if (rule.effectiveTo !== null && rule.effectiveTo < LAST_DATE) starts.add(addDays(rule.effectiveTo, 1));
+    }
+    const sorted = [...starts].sort();
+    return sorted.map((from, index) => {
+      const next = sorted[index + 1];
+      return {
+        from,
+        to: next === undefined ? LAST_DATE : addDays(next, -1),
+        returnBps: this.resolve(accountId, vendorCode, from).returnBps,
+      };
+    });
   }
 
   resolve(accountId: string, vendorCode: string, asOf: IsoDate): AppliedTolerance {

@@ -19,50 +19,59 @@ export interface CanonicalSampleRow {
   vendorReturn: string;
 }
 
-export function canonicalRows(accounts: SampleAccount[]): CanonicalSampleRow[] {
-  const rows: CanonicalSampleRow[] = [];
-  for (const account of accounts) {
-    for (const period of dailyPeriods(account)) {
-      const flow = period.flows[0];
-      const dailyReturn = vendorPeriodReturn(period, () => 'end_of_day', 'net');
-      rows.push({
-        accountId: account.accountId,
-        periodStart: period.periodStart,
-        periodEnd: period.periodEnd,
-        currency: account.currency,
-        beginMarketValue: fixed(period.beginMarketValue, 2),
-        endMarketValue: fixed(period.endMarketValue, 2),
-        flow: flow === undefined ? null : { date: flow.date, amount: fixed(flow.amount, 2) },
-        fees: fixed(period.fees, 2),
-        vendorReturn: dailyReturn === null ? '' : fixed(dailyReturn, 10),
-      });
-    }
+/** One account's rows one by one, so a very large sample can be written without holding it whole. */
+export function* canonicalAccountRows(account: SampleAccount): Generator<CanonicalSampleRow> {
+  for (const period of dailyPeriods(account)) {
+    const flow = period.flows[0];
+    const dailyReturn = vendorPeriodReturn(period, () => 'end_of_day', 'net');
+    yield {
+      accountId: account.accountId,
+      periodStart: period.periodStart,
+      periodEnd: period.periodEnd,
+      currency: account.currency,
+      beginMarketValue: fixed(period.beginMarketValue, 2),
+      endMarketValue: fixed(period.endMarketValue, 2),
+      flow: flow === undefined ? null : { date: flow.date, amount: fixed(flow.amount, 2) },
+      fees: fixed(period.fees, 2),
+      vendorReturn: dailyReturn === null ? '' : fixed(dailyReturn, 10),
+    };
   }
-  return rows;
+}
+
+export function canonicalRows(accounts: SampleAccount[]): CanonicalSampleRow[] {
+  return accounts.flatMap((account) => [...canonicalAccountRows(account)]);
+}
+
+export const CANONICAL_CSV_HEADER = CANONICAL_FIELDS.join(',');
+
+export function canonicalCsvLine(row: CanonicalSampleRow): string {
+  return [
+    row.accountId,
+    row.periodStart,
+    row.periodEnd,
+    row.currency,
+    row.beginMarketValue,
+    row.endMarketValue,
+    row.flow?.date ?? '',
+    row.flow?.amount ?? '',
+    row.flow === null ? '' : 'end_of_day',
+    '',
+    row.fees,
+    row.vendorReturn,
+    'net',
+  ].join(',');
+}
+
+/** A canonical CSV streamed line by line (with newlines), for files too large to hold. */
+export function* canonicalCsvLines(accounts: Iterable<SampleAccount>): Generator<string> {
+  yield `${CANONICAL_CSV_HEADER}\n`;
+  for (const account of accounts) {
+    for (const row of canonicalAccountRows(account)) yield `${canonicalCsvLine(row)}\n`;
+  }
 }
 
 export function canonicalCsv(rows: CanonicalSampleRow[]): string {
-  const lines = [CANONICAL_FIELDS.join(',')];
-  for (const row of rows) {
-    lines.push(
-      [
-        row.accountId,
-        row.periodStart,
-        row.periodEnd,
-        row.currency,
-        row.beginMarketValue,
-        row.endMarketValue,
-        row.flow?.date ?? '',
-        row.flow?.amount ?? '',
-        row.flow === null ? '' : 'end_of_day',
-        '',
-        row.fees,
-        row.vendorReturn,
-        'net',
-      ].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  return `${[CANONICAL_CSV_HEADER, ...rows.map(canonicalCsvLine)].join('\n')}\n`;
 }
 
 export function canonicalJson(rows: CanonicalSampleRow[]): string {

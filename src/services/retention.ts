@@ -1,6 +1,8 @@
 // Retention: what grows with every run is purged by a configurable age, and what is evidence
 // stays. Kept forever: the newest reconciliation result of every check (period and check) and
-// every FAILED result; each file's latest processing-log row; audit rows and archived landing
+// every FAILED result (a run stores its failures and the passes that settle a known break; a
+// check passing with no break on it is only counted in the run's summary, so a check without a
+// stored result has never failed since it was last settled); each file's latest processing-log row; audit rows and archived landing
 // files unless a retention is set for them. Purged: older passing results (a later run checked
 // the same thing again), older processing-log rows, and — when configured — audit rows and
 // archived landing files older than their retention.

@@ -5,6 +5,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CanonicalPeriod } from '../domain/canonical.ts';
 import type { SourceLocation } from '../domain/errors.ts';
+import type { RepeatedPeriod } from '../domain/read-row.ts';
 import type { BulkLoader, CopyValue } from './db/bulk-load.ts';
 import type { DB } from './schema.ts';
 
@@ -18,6 +19,8 @@ export interface CalculatedFigures {
 }
 
 export interface StagedPeriod {
+  /** The row's position in its file: the first row of a period reported twice stands. */
+  seq: number;
   vendorCode: string;
   record: CanonicalPeriod;
   calculation: CalculatedFigures;
@@ -48,6 +51,7 @@ const STAGING_COLUMNS = [
   'calculation_warnings',
   'source_location',
   'field_sources',
+  'seq',
 ] as const;
 
 /** A bulk load into staging: its id, and the job whose attempt stages it (null outside a job). */
@@ -82,6 +86,7 @@ function stagingRow(load: StagingLoad, period: StagedPeriod): CopyValue[] {
     calculation.warnings,
     period.location,
     period.fieldSources,
+    period.seq,
   ];
 }
 
@@ -98,22 +103,45 @@ export async function stagePeriods(
 }
 
 /**
- * Take periods back out of a load before it merges: a file that reported them again with other
- * figures (validate/quality.ts). Returns how many staged rows were removed.
+ * The periods a load staged more than once (a file reporting them twice), found set-based: the
+ * rows are in the database already, so ingest holds no map of every period of the file.
  */
-export async function unstagePeriods(
-  db: Kysely<DB>,
-  loadId: string,
-  periods: readonly { accountId: string; periodStart: string; periodEnd: string }[],
-): Promise<number> {
-  let removed = 0;
-  for (const { accountId, periodStart, periodEnd } of periods) {
-    const result = await sql`
-      DELETE FROM staging_periods WHERE load_id = ${loadId} AND account_id = ${accountId}
-        AND period_start = ${periodStart} AND period_end = ${periodEnd}`.execute(db);
-    removed += Number(result.numAffectedRows ?? 0);
-  }
-  return removed;
+export async function repeatedPeriods(db: Kysely<DB>, loadId: string): Promise<RepeatedPeriod[]> {
+  const { rows } = await sql<{
+    account_id: string;
+    period_start: string;
+    period_end: string;
+    rows: RepeatedPeriod['rows'];
+  }>`
+    SELECT account_id, period_start, period_end,
+      json_agg(json_build_object(
+        'seq', seq,
+        'location', source_location,
+        -- The figures as the file gave them (NUMERIC keeps the digits sent), not their values.
+        'figures', md5(concat_ws('|', currency, begin_market_value::text, end_market_value::text, flows::text,
+          income::text, fees::text, vendor_return::text, return_basis)),
+        'record', json_build_object('accountId', account_id, 'periodStart', period_start,
+          'periodEnd', period_end, 'currency', currency, 'beginMarketValue', begin_market_value::text,
+          'endMarketValue', end_market_value::text, 'flows', flows, 'income', income::text,
+          'fees', fees::text, 'vendorReturn', vendor_return::text, 'returnBasis', return_basis)
+      ) ORDER BY seq) AS rows
+    FROM staging_periods WHERE load_id = ${loadId}
+    GROUP BY account_id, period_start, period_end HAVING count(*) > 1
+    ORDER BY min(seq)`.execute(db);
+  return rows.map((row) => ({
+    accountId: row.account_id,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    rows: row.rows,
+  }));
+}
+
+/** Take staged rows (by their position in the file) back out of a load before it merges; how many. */
+export async function unstageRows(db: Kysely<DB>, loadId: string, seqs: readonly number[]): Promise<number> {
+  if (seqs.length === 0) return 0;
+  const result = await sql`
+    DELETE FROM staging_periods WHERE load_id = ${loadId} AND seq = ANY(${[...seqs]}::bigint[])`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 export async function discardStaged(db: Kysely<DB>, loadId: string): Promise<void> {
@@ -272,7 +300,7 @@ async function setAsideSuperseded(trx: Transaction<DB>, loadId: string, fileId: 
       jsonb_build_object('account_id', account_id, 'vendor_code', vendor_code, 'period_start', period_start,
         'period_end', period_end),
       'SUPERSEDED', NULL,
-      to_jsonb(stale) - 'load_id' - 'job_id' - 'staged_at' - 'kept_file_id'
+      to_jsonb(stale) - 'load_id' - 'job_id' - 'staged_at' - 'seq' - 'kept_file_id'
         || jsonb_build_object('file_id', ${fileId}::bigint, 'superseded_by_file_id', kept_file_id),
       coalesce(nullif(current_setting('perfrecon.actor', true), ''), session_user::text)
     FROM stale`.execute(trx);

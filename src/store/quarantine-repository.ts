@@ -23,11 +23,6 @@ export async function insertQuarantined(
   }
 }
 
-/** Takes back the quarantined rows of a file: written by an attempt that did not store it. */
-export async function deleteQuarantined(db: Executor, fileId: number): Promise<void> {
-  await db.deleteFrom('quarantined_rows').where('file_id', '=', fileId).execute();
-}
-
 export function quarantinedRows(db: Executor, fileId: number, limit = 1000) {
   return db
     .selectFrom('quarantined_rows')
@@ -36,4 +31,9 @@ export function quarantinedRows(db: Executor, fileId: number, limit = 1000) {
     .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+/** Delete a file's quarantined rows: those of an attempt that failed, or of an earlier attempt. */
+export async function discardQuarantined(db: Executor, fileId: number): Promise<void> {
+  await db.deleteFrom('quarantined_rows').where('file_id', '=', fileId).execute();
 }

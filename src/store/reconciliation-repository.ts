@@ -17,8 +17,14 @@ export interface PeriodSelection {
   lookbackDays?: number | undefined;
 }
 
+export interface AccountInScope {
+  accountId: string;
+  /** Its periods ending in range (0 for an account only recently reported before it). */
+  periods: number;
+}
+
 /** The accounts with periods ending in range (and those recently reported before it), sorted. */
-export async function accountsInScope(db: Executor, selection: PeriodSelection): Promise<string[]> {
+export async function accountsInScope(db: Executor, selection: PeriodSelection): Promise<AccountInScope[]> {
   const vendor = selection.vendorCode === undefined ? sql`` : sql`AND vendor_code = ${selection.vendorCode}`;
   const accounts =
     selection.accountIds === undefined
@@ -27,15 +33,17 @@ export async function accountsInScope(db: Executor, selection: PeriodSelection):
   const recent =
     selection.lookbackDays === undefined
       ? sql``
-      : sql`UNION SELECT account_id FROM performance_periods
+      : sql`UNION ALL SELECT DISTINCT account_id, 0 FROM performance_periods
           WHERE period_end < ${selection.from}::date AND period_end >= ${selection.from}::date - ${selection.lookbackDays}::int
           ${vendor} ${accounts}`;
-  const { rows } = await sql<{ account_id: string }>`
-    SELECT DISTINCT account_id FROM performance_periods
-    WHERE period_end BETWEEN ${selection.from}::date AND ${selection.to}::date ${vendor} ${accounts}
-    ${recent}
-    ORDER BY 1`.execute(db);
-  return rows.map((row) => row.account_id);
+  const { rows } = await sql<{ account_id: string; periods: number }>`
+    SELECT account_id, sum(n)::int AS periods FROM (
+      SELECT account_id, count(*) AS n FROM performance_periods
+      WHERE period_end BETWEEN ${selection.from}::date AND ${selection.to}::date ${vendor} ${accounts}
+      GROUP BY account_id
+      ${recent}) s
+    GROUP BY account_id ORDER BY 1`.execute(db);
+  return rows.map((row) => ({ accountId: row.account_id, periods: row.periods }));
 }
 
 interface PeriodRow {

@@ -257,6 +257,8 @@ export interface ApiTokensTable {
 export interface StagingPeriodsTable {
   load_id: string;
   job_id: string | null;
+  /** The row's position in its file (data rows read before it, plus one). */
+  seq: number | null;
   staged_at: Timestamp;
 }
 

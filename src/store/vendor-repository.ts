@@ -36,3 +36,9 @@ export async function vendorVersions(db: Executor, vendorCode: string) {
 export async function setAuditActor(db: Executor, actor: string): Promise<void> {
   await sql`SELECT set_config('perfrecon.actor', ${actor}, true)`.execute(db);
 }
+
+/** Every vendor code known to the database (stored periods reference one of them). */
+export async function vendorCodes(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('vendors').select('code').orderBy('code').execute();
+  return rows.map((row) => row.code);
+}

@@ -2,14 +2,13 @@
 // Pure: no I/O. A problem here quarantines the row with its location.
 //
 // A file reports each account and period once. A second row with other figures contradicts
-// the first, and nothing says which is right: both are quarantined, each naming the other. The
-// first row has usually been passed on (staged) by then, so it is handed back at the end of
-// the file through `withdrawn()`. A second row with the very same figures is an exact repeat:
-// the period is stored once and the repeat only warned about.
+// the first, and nothing says which is right: both are quarantined, each naming the other. A
+// second row with the very same figures is an exact repeat: the period is stored once and the
+// repeat only warned about. Rows are staged as they stream, so the repeats are found afterwards
+// over the staged rows (in the database: nothing here grows with the file) and settled here.
 
-import { hash } from 'node:crypto';
 import { formatLocation, type SourceLocation } from '../domain/errors.ts';
-import type { MappedPeriod, RowProblem } from '../domain/read-row.ts';
+import type { MappedPeriod, RepeatedPeriod, RowProblem } from '../domain/read-row.ts';
 
 export interface PeriodKey {
   accountId: string;
@@ -17,61 +16,29 @@ export interface PeriodKey {
   periodEnd: string;
 }
 
-export interface QualityVerdict {
-  problems: RowProblem[];
-  /** The row repeats an earlier one exactly (its location, formatted): store the period once. */
-  repeatOf?: string;
+/** The problems of one row on its own: flows dated outside their period. */
+export function rowProblems(row: MappedPeriod): RowProblem[] {
+  const { record } = row;
+  const problems: RowProblem[] = [];
+  for (const flow of record.flows) {
+    if (flow.date <= record.periodStart || flow.date > record.periodEnd) {
+      problems.push({
+        field: 'flows',
+        value: flow.date,
+        reason: `flow dated ${flow.date} lies outside the period (${record.periodStart}, ${record.periodEnd}]`,
+      });
+    }
+  }
+  return problems;
 }
 
-/** A row accepted earlier that a later row contradicted: it must not be stored after all. */
-export interface WithdrawnPeriod {
-  key: PeriodKey;
-  location: SourceLocation;
-  problems: RowProblem[];
-}
-
-export interface QualityCheck {
-  check(row: MappedPeriod): QualityVerdict;
-  /** After the last row: the accepted rows that later rows contradicted. */
-  withdrawn(): WithdrawnPeriod[];
-}
-
-/** Where a row was, kept small: the row number or JSON path, not the whole location. */
-type Place = number | string | undefined;
-
-interface Seen {
-  place: Place;
-  /**
-   * 48 bits of a digest of the figures, to tell an exact repeat from a contradiction: a number,
-   * not a string, as one is kept per period of the file.
-   */
-  figures: number;
-}
-
-interface Conflict {
-  key: PeriodKey;
-  first: SourceLocation;
-  others: SourceLocation[];
-}
-
-function figuresOf(row: MappedPeriod): number {
-  const { currency, beginMarketValue, endMarketValue, flows, income, fees, vendorReturn, returnBasis } =
-    row.record;
-  const text = JSON.stringify([
-    currency,
-    beginMarketValue,
-    endMarketValue,
-    flows,
-    income,
-    fees,
-    vendorReturn,
-    returnBasis,
-  ]);
-  return hash('sha1', text, 'buffer').readUIntBE(0, 6);
-}
-
-function locationAt(place: Place, like: SourceLocation): SourceLocation {
-  return typeof place === 'string' ? { file: like.file, jsonPath: place } : { ...like, row: place };
+export interface SettledRepeats {
+  /** Rows (by position in the file) that must not be stored. */
+  unstage: number[];
+  /** Exact repeats, stored once. */
+  warnings: string[];
+  /** Contradicting rows: the later ones in file order, then the first row of each period. */
+  quarantined: { location: SourceLocation; raw: Record<string, unknown>; problems: RowProblem[] }[];
 }
 
 /** `row 5`, `row 5 and row 9`: the other locations, without repeating the file. */
@@ -86,50 +53,55 @@ function contradiction(key: PeriodKey, where: string): RowProblem {
   };
 }
 
-/** A check for one file: remembers the periods seen so a period reported twice is caught. */
-export function createQualityCheck(): QualityCheck {
-  const seen = new Map<string, Seen>();
-  const conflicts = new Map<string, Conflict>();
-  return {
-    check(row) {
-      const { record } = row;
-      const problems: RowProblem[] = [];
-      for (const flow of record.flows) {
-        if (flow.date <= record.periodStart || flow.date > record.periodEnd) {
-          problems.push({
-            field: 'flows',
-            value: flow.date,
-            reason: `flow dated ${flow.date} lies outside the period (${record.periodStart}, ${record.periodEnd}]`,
-          });
-        }
+/**
+ * Each period in file order: the first row stands; a later row with the same figures is a
+ * repeat (while nothing contradicted the period); any other later row contradicts it, and then
+ * the first row is withdrawn too.
+ */
+export function settleRepeats(periods: readonly RepeatedPeriod[]): SettledRepeats {
+  const settled: SettledRepeats = { unstage: [], warnings: [], quarantined: [] };
+  const later: { seq: number; entry: SettledRepeats['quarantined'][number] }[] = [];
+  const withdrawn: { seq: number; entry: SettledRepeats['quarantined'][number] }[] = [];
+  const repeats: { seq: number; warning: string }[] = [];
+  for (const period of periods) {
+    const key = { accountId: period.accountId, periodStart: period.periodStart, periodEnd: period.periodEnd };
+    const [first, ...rest] = period.rows;
+    if (first === undefined) continue;
+    const others: SourceLocation[] = [];
+    let firstConflict: number | undefined;
+    for (const row of rest) {
+      settled.unstage.push(row.seq);
+      if (others.length === 0 && row.figures === first.figures) {
+        repeats.push({
+          seq: row.seq,
+          warning: `${formatLocation(row.location)}: repeats ${formatLocation(first.location)} exactly; the period is stored once`,
+        });
+        continue;
       }
-      const key = `${record.accountId}\u0000${record.periodStart}${record.periodEnd}`;
-      const figures = figuresOf(row);
-      const earlier = seen.get(key);
-      if (earlier === undefined) {
-        // Only a row that is stored can be contradicted later.
-        if (problems.length === 0)
-          seen.set(key, { place: row.location.row ?? row.location.jsonPath, figures });
-        return { problems };
-      }
-      const first = locationAt(earlier.place, row.location);
-      const conflict = conflicts.get(key);
-      if (conflict === undefined && earlier.figures === figures && problems.length === 0) {
-        return { problems, repeatOf: formatLocation(first) };
-      }
-      const { accountId, periodStart, periodEnd } = record;
-      const periodKey = { accountId, periodStart, periodEnd };
-      problems.unshift(contradiction(periodKey, formatLocation(first)));
-      if (conflict === undefined) conflicts.set(key, { key: periodKey, first, others: [row.location] });
-      else conflict.others.push(row.location);
-      return { problems };
-    },
-    withdrawn() {
-      return [...conflicts.values()].map(({ key, first, others }) => ({
-        key,
-        location: first,
-        problems: [contradiction(key, `${first.file}, ${describeOthers(others)}`)],
-      }));
-    },
-  };
+      firstConflict ??= row.seq;
+      others.push(row.location);
+      later.push({
+        seq: row.seq,
+        entry: {
+          location: row.location,
+          raw: row.record,
+          problems: [contradiction(key, formatLocation(first.location))],
+        },
+      });
+    }
+    if (firstConflict === undefined) continue;
+    settled.unstage.push(first.seq);
+    withdrawn.push({
+      seq: firstConflict,
+      entry: {
+        location: first.location,
+        raw: { ...key },
+        problems: [contradiction(key, `${first.location.file}, ${describeOthers(others)}`)],
+      },
+    });
+  }
+  const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
+  settled.warnings = repeats.sort(bySeq).map((r) => r.warning);
+  settled.quarantined = [...later.sort(bySeq), ...withdrawn.sort(bySeq)].map((q) => q.entry);
+  return settled;
 }

@@ -9,7 +9,7 @@ import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { CanonicalPeriod } from '../../domain/canonical.ts';
 import { FileRejectedError, formatLocation, throwIfAborted } from '../../domain/errors.ts';
 import { type FileStatus, isTerminal } from '../../domain/file-status.ts';
-import type { ProgressCallback, QuarantinedRow } from '../../domain/read-row.ts';
+import type { ProgressCallback } from '../../domain/read-row.ts';
 import type { VendorConfig } from '../../domain/vendor-config.ts';
 import { fingerprintFile } from '../../read/fingerprint.ts';
 import { readVendorFile } from '../../read/index.ts';
@@ -28,16 +28,17 @@ import {
   discardStaged,
   discardStagingOfJob,
   mergeStaged,
+  repeatedPeriods,
   type StagedPeriod,
   stagePeriods,
   stagingJobs,
-  unstagePeriods,
+  unstageRows,
   widestStagedKey,
 } from '../../store/period-repository.ts';
-import { deleteQuarantined, insertQuarantined } from '../../store/quarantine-repository.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
-import { createQualityCheck, type PeriodKey } from '../../validate/quality.ts';
+import { rowProblems, settleRepeats } from '../../validate/quality.ts';
 import { calculatePeriod } from './calculation.ts';
+import { type QuarantineSink, quarantineSink } from './quarantine-sink.ts';
 
 export interface IngestContext {
   database: Database;
@@ -97,29 +98,6 @@ export interface IngestSummary {
 
 const STAGE_BATCH = 20_000;
 const QUARANTINE_SAMPLE = 50;
-/**
- * Quarantined rows are written as they come, this many at a time, not held for the file's
- * transaction: a file of 300,000 bad rows held them all (780 MB). They belong to a file that is
- * still PROCESSING until the last batch commits with its status, and are taken back when the
- * attempt does not store the file (and by the next attempt, after a crash).
- */
-const QUARANTINE_BATCH = 2_000;
-
-const isPeriod = (period: CanonicalPeriod, key: PeriodKey) =>
-  period.accountId === key.accountId &&
-  period.periodStart === key.periodStart &&
-  period.periodEnd === key.periodEnd;
-
-function describeQuarantine(row: QuarantinedRow) {
-  return {
-    location: formatLocation(row.location),
-    problems: row.problems.map((p) =>
-      [p.column ?? p.field, p.value != null ? `"${p.value}"` : undefined, p.reason]
-        .filter(Boolean)
-        .join(': '),
-    ),
-  };
-}
 
 export async function ingestFile(context: IngestContext, request: IngestRequest): Promise<IngestSummary> {
   const started = Date.now();
@@ -180,7 +158,6 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       storedPath: request.storedPath ?? request.filePath,
     }));
     summary.fileId = fileId;
-    await deleteQuarantined(db, fileId);
     await setFileStatus(db, fileId, {
       status: 'PROCESSING',
       step: 'validate',
@@ -192,19 +169,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   const loadId = randomUUID();
   const jobId = request.jobId ?? null;
   let staged = 0;
-  let pendingQuarantine: QuarantinedRow[] = [];
-  let quarantineWritten = false;
-  const quarantine = async (row: QuarantinedRow) => {
-    summary.rowsQuarantined++;
-    if (summary.quarantine.length < QUARANTINE_SAMPLE) summary.quarantine.push(describeQuarantine(row));
-    if (fileId === null) return;
-    pendingQuarantine.push(row);
-    if (pendingQuarantine.length >= QUARANTINE_BATCH) {
-      quarantineWritten = true;
-      await insertQuarantined(db, fileId, pendingQuarantine);
-      pendingQuarantine = [];
-    }
-  };
+  let quarantined: QuarantineSink | undefined;
   try {
     if (vendor === undefined) {
       throw new FileRejectedError(
@@ -222,7 +187,8 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     throwIfAborted(request.signal);
 
     let header: string[] | undefined;
-    const quality = createQualityCheck();
+    quarantined = quarantineSink(db, dryRun ? null : fileId, QUARANTINE_SAMPLE);
+    if (!dryRun) await quarantined.discard();
     let batch: StagedPeriod[] = [];
     const previewRows = request.previewRows ?? 0;
     for await (const row of readVendorFile(request.filePath, vendor, {
@@ -242,29 +208,19 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       summary.rowsRead++;
       throwIfAborted(request.signal);
       if (!row.ok) {
-        await quarantine(row);
+        await quarantined.add(row);
         continue;
       }
-      const verdict = quality.check(row);
-      if (verdict.problems.length > 0) {
-        await quarantine({
-          ok: false,
-          location: row.location,
-          raw: { ...row.record },
-          problems: verdict.problems,
-        });
-        continue;
-      }
-      if (verdict.repeatOf !== undefined) {
-        summary.warnings.push(
-          `${formatLocation(row.location)}: repeats ${verdict.repeatOf} exactly; the period is stored once`,
-        );
+      const problems = rowProblems(row);
+      if (problems.length > 0) {
+        await quarantined.add({ ok: false, location: row.location, raw: { ...row.record }, problems });
         continue;
       }
       for (const warning of row.warnings)
         summary.warnings.push(`${formatLocation(row.location)}: ${warning}`);
       if (summary.preview.length < previewRows) summary.preview.push(row.record);
       batch.push({
+        seq: summary.rowsRead,
         vendorCode: vendor.code,
         record: row.record,
         calculation: calculatePeriod(vendor, row.record),
@@ -279,16 +235,19 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     }
     if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
     summary.rowsStored += batch.length;
-    // Periods reported again with other figures: the first rows were staged, take them back.
-    const withdrawn = quality.withdrawn();
-    if (withdrawn.length > 0) {
-      const keys = withdrawn.map((w) => w.key);
-      if (!dryRun) staged -= await unstagePeriods(db, loadId, keys);
-      summary.rowsStored -= withdrawn.length;
-      summary.preview = summary.preview.filter((p) => !keys.some((k) => isPeriod(p, k)));
-      for (const w of withdrawn)
-        await quarantine({ ok: false, location: w.location, raw: { ...w.key }, problems: w.problems });
+    // Periods the file reported twice, found over the staged rows (a dry run stages nothing, and
+    // previews rows without this check): exact repeats stored once, contradictions quarantined.
+    if (!dryRun && staged > 0) {
+      const settled = settleRepeats(await repeatedPeriods(db, loadId));
+      const removed = await unstageRows(db, loadId, settled.unstage);
+      staged -= removed;
+      summary.rowsStored -= removed;
+      summary.warnings.push(...settled.warnings);
+      for (const entry of settled.quarantined) await quarantined.add({ ok: false, ...entry });
     }
+    await quarantined.flush();
+    summary.rowsQuarantined = quarantined.count;
+    summary.quarantine = quarantined.sample;
 
     if (header !== undefined && !dryRun) {
       const previous = await lastGoodHeader(db, vendor.code, source.format);
@@ -315,7 +274,6 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
           `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
         );
       }
-      await insertQuarantined(trx, id, pendingQuarantine);
       await setFileStatus(trx, id, {
         status,
         step: 'store',
@@ -340,7 +298,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   } catch (caught) {
     const error = staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
     if (staged > 0) await discardStaged(db, loadId).catch(() => {});
-    if (quarantineWritten && fileId !== null) await deleteQuarantined(db, fileId).catch(() => {});
+    await quarantined?.discard().catch(() => {});
     if (!(error instanceof FileRejectedError)) {
       if (fileId !== null) {
         await appendLog(db, fileId, {

@@ -1,7 +1,8 @@
-// The reconciliation run (SPEC §1.8, §4): for each account in scope, batch by batch, under the
-// accounts' advisory locks, load the periods with their neighbours, decide every check
-// (src/reconcile) and follow the breaks; then store the results, invalidate the cache for the
-// accounts covered, beat the run's heartbeat; at the end summarize the run and alert.
+// The reconciliation run (SPEC §1.8, §4): for each account in scope, batch by batch (sized by
+// periods), under the accounts' advisory locks, screen every check set-based and decide the
+// accounts in doubt (src/reconcile), following the breaks (reconcile-batch.ts); then store the
+// failures and the statuses that changed, invalidate the cache for the accounts covered; at the
+// end summarize the run and alert.
 
 import { type Cache, tags } from '../../cache/index.ts';
 import type { AlertEvent, Notifier } from '../../domain/alert.ts';
@@ -12,15 +13,12 @@ import type { VendorConfig } from '../../domain/vendor-config.ts';
 import type { Logger } from '../../observe/logger.ts';
 import {
   type KnownBreak,
-  planBreakSync,
-  type ReconContext,
   type RunScope,
   type RunSummary,
-  reconcileAccount,
   SummaryBuilder,
   ToleranceBook,
 } from '../../reconcile/index.ts';
-import { applyBreakSync, knownBreaks, type OpenedBreak } from '../../store/break-repository.ts';
+import type { OpenedBreak } from '../../store/break-repository.ts';
 import type { Database } from '../../store/db/database.ts';
 import {
   abandonSilentRuns,
@@ -28,13 +26,12 @@ import {
   createRun,
   failRun,
   finishRun,
-  heartbeatRun,
-  loadPeriods,
-  lockAccounts,
   storeResults,
 } from '../../store/reconciliation-repository.ts';
 import { listToleranceRules } from '../../store/tolerance-repository.ts';
-import { setAuditActor } from '../../store/vendor-repository.ts';
+import { vendorCodes } from '../../store/vendor-repository.ts';
+import { accountBatches } from './batches.ts';
+import { reconcileBatch, screenSettings } from './reconcile-batch.ts';
 import { vendorSettingsLookup } from './vendor-settings.ts';
 
 export interface ReconcileDeps {
@@ -61,7 +58,7 @@ export interface ReconcileRequest {
    * explicit --date or --to; none for a run over everything or after an ingest.
    */
   expectThrough?: IsoDate | null | undefined;
-  /** Accounts per batch (default 1000). */
+  /** Accounts per batch at most (default 1000); a batch also holds at most PERIODS_PER_BATCH periods. */
   batchSize?: number | undefined;
   /** Aborted when the job running this reconciliation loses its lease: stop between batches. */
   signal?: AbortSignal | undefined;
@@ -187,17 +184,19 @@ async function runChecks(
       accountIds,
       lookbackDays: lookback ? LOOKBACK_DAYS : undefined,
     });
-    const batchSize = request.batchSize ?? 1000;
-    for (let index = 0; index < accounts.length; index += batchSize) {
+    const context = { tolerances, settings };
+    const batchRun = { runId, actor: request.actor, scope, covered, vendorCodes: await vendorCodes(db) };
+    const screen = screenSettings(batchRun, context);
+    for (const batch of accountBatches(accounts, request.batchSize ?? 1000)) {
       throwIfAborted(request.signal);
-      const batch = accounts.slice(index, index + batchSize);
-      const synced = await reconcileBatch(db, { runId, actor: request.actor, scope, covered }, batch, {
-        tolerances,
-        settings,
-      });
+      const synced = await reconcileBatch(db, batchRun, batch, context, screen);
       // Results are a record of the run, appended by bulk load outside the transaction.
-      await storeResults(bulk, runId, synced.results);
-      summary.add(synced.results);
+      await storeResults(bulk, runId, synced.stored);
+      summary.add(synced.decided);
+      for (const passed of synced.passed) {
+        summary.addPassed(passed.accountId, passed.vendorCode, 'RETURN', passed.returns);
+        summary.addPassed(passed.accountId, passed.vendorCode, 'CONTINUITY', passed.pairs);
+      }
       counts.breaksOpened += synced.inserted.length;
       counts.breaksSeenAgain += synced.seen;
       counts.breaksCleared += synced.cleared;
@@ -216,36 +215,6 @@ async function runChecks(
     await deps.cache.invalidate([tags.runs, tags.breaks]);
     throw error;
   }
-}
-
-interface BatchRun {
-  runId: number;
-  actor: string;
-  scope: RunScope;
-  /** The known breaks the run's scope covers (those it may clear). */
-  covered: (known: KnownBreak) => boolean;
-}
-
-/**
- * One batch of accounts, read, decided and its breaks followed under the accounts' locks: a run
- * over the same accounts (after another file, or on demand) waits, then reads what this one
- * wrote, so neither clears what the other has just seen failing.
- */
-function reconcileBatch(db: Database['db'], run: BatchRun, batch: string[], context: ReconContext) {
-  return db.transaction().execute(async (trx) => {
-    await setAuditActor(trx, run.actor);
-    await lockAccounts(trx, batch);
-    const periods = await loadPeriods(trx, batch, run.scope.from, run.scope.to);
-    const results = batch.flatMap((accountId) =>
-      reconcileAccount(accountId, periods.get(accountId) ?? [], run.scope, context),
-    );
-    const plan = planBreakSync(await knownBreaks(trx, batch), results, run.covered);
-    const inserted = await applyBreakSync(trx, run.runId, plan);
-    await heartbeatRun(trx, run.runId);
-    // A break another run opened meanwhile is not opened again: this run has seen it.
-    const seen = plan.seen.length + plan.open.length - inserted.length;
-    return { results, inserted, seen, cleared: plan.clear.length };
-  });
 }
 
 /**

@@ -1,5 +1,6 @@
-// What the reconciliation status of an account is now: the latest result of each check and its
-// open breaks, cached for an hour under the account's tag, which every run covering the account
+// What the reconciliation status of an account is now: the latest stored result of each check
+// (runs store failures and the passes that settle a break: a check with none has not failed
+// since) and its open breaks, cached for an hour under the account's tag, which every run covering the account
 // retires (see run.ts), so a reader never sees the status from before a run.
 import { type Cache, cached, TTL, tags } from '../../cache/index.ts';
 import { ACTIVE_STATUSES } from '../../reconcile/index.ts';
