@@ -2,6 +2,7 @@
 // and the layers below it, never above. `npm run check` fails on any import against them.
 //
 //   domain/                         shared types and value rules; imports nothing of the project
+//   contracts/                      public output schemas (CLI --json, API); import domain/ only
 //   read/ map/ validate/ calculate/ reconcile/ samples/
 //                                   engines: pure work on domain values (read → map and
 //                                   reconcile → calculate are the only links between them)
@@ -29,6 +30,7 @@ const rule = (name, comment, from, forbidden) => ({
 
 module.exports = {
   forbidden: [
+    rule('contracts-are-shapes', 'contracts/ imports domain/ only', '^src/contracts/', '^src/(?!domain/|contracts/)'),
     rule('domain-is-the-bottom', 'domain/ imports nothing of the project', '^src/domain/', '^src/(?!domain/)'),
     rule(
       'engines-import-domain',
