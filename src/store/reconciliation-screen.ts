@@ -77,11 +77,15 @@ export async function screenAccounts(db: Executor, request: ScreenRequest): Prom
     loaded AS (
       SELECT ${columns} FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
       WHERE p.period_end <= ${to}::date AND p.period_end >= b.lo
-      UNION
-      (SELECT DISTINCT ON (p.account_id, p.vendor_code) ${columns} FROM performance_periods p
+      UNION ALL
+      -- The period before the range, unless it is loaded above already (a cross-vendor span).
+      SELECT previous.* FROM (
+        SELECT DISTINCT ON (p.account_id, p.vendor_code) ${columns} FROM performance_periods p
         WHERE p.account_id = ANY(${ids}::text[]) AND p.period_end < ${from}::date
-        ORDER BY p.account_id, p.vendor_code, p.period_end DESC, p.period_start DESC)
-      UNION
+        ORDER BY p.account_id, p.vendor_code, p.period_end DESC, p.period_start DESC) previous
+      LEFT JOIN lower_bound b ON b.account_id = previous.account_id
+      WHERE b.lo IS NULL OR previous.period_end < b.lo
+      UNION ALL
       (SELECT DISTINCT ON (p.account_id, p.vendor_code) ${columns} FROM performance_periods p
         WHERE p.account_id = ANY(${ids}::text[]) AND p.period_end > ${to}::date
         ORDER BY p.account_id, p.vendor_code, p.period_end, p.period_start)),
@@ -89,7 +93,7 @@ export async function screenAccounts(db: Executor, request: ScreenRequest): Prom
       SELECT l.*,
         lag(period_end) OVER w AS previous_end,
         lag(end_market_value) OVER w AS previous_value,
-        row_number() OVER (PARTITION BY account_id, vendor_code ORDER BY period_start DESC, period_end DESC) AS from_last,
+        lead(period_end) OVER w IS NULL AS is_last,
         (${vendors}::text[] IS NULL OR vendor_code = ANY(${vendors}::text[])) AS in_scope,
         period_end BETWEEN ${from}::date AND ${to}::date AS in_range
       FROM loaded l
@@ -103,7 +107,7 @@ export async function screenAccounts(db: Executor, request: ScreenRequest): Prom
         s.in_scope AND s.previous_end IS NOT NULL
           AND (s.in_range OR s.previous_end BETWEEN ${from}::date AND ${to}::date) AS has_pair,
         coalesce(s.period_start <> s.previous_end OR s.begin_market_value <> s.previous_value, false) AS pair_doubt,
-        coalesce(s.in_scope AND s.from_last = 1 AND s.period_end < ${request.expectThrough}::date, false)
+        coalesce(s.in_scope AND s.is_last AND s.period_end < ${request.expectThrough}::date, false)
           AS missing_at_end
       FROM series s
       LEFT JOIN tolerance own ON own.account_id = s.account_id AND own.vendor_code = s.vendor_code
