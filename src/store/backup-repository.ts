@@ -101,10 +101,14 @@ export async function loadAsReplica(trx: Transaction<DB>): Promise<void> {
   await sql`SET LOCAL session_replication_role = replica`.execute(trx);
 }
 
-/** The tables that hold rows. */
+/** The database's own identity, created when an application first opens it: not data. */
+const BOOKKEEPING_TABLES = new Set(['database_identity']);
+
+/** The tables that hold rows of data. */
 export async function nonEmptyTables(db: Kysely<DB>, tables: readonly TableShape[]): Promise<string[]> {
   const found: string[] = [];
   for (const table of tables) {
+    if (BOOKKEEPING_TABLES.has(table.name)) continue;
     const { rows } = await sql<{
       any: boolean;
     }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(table.name)}) AS any`.execute(db);
