@@ -1,6 +1,6 @@
 // `vendors draft`: a sample file's raw view -> a proposed vendor configuration (YAML) with the
 // evidence for each finding and a TODO on every line a person must decide or check. Pure.
-import { type CanonicalField, REQUIRED_FIELDS } from '../../domain/vendor-config.ts';
+import { CANONICAL_FIELDS, type CanonicalField, REQUIRED_FIELDS } from '../../domain/vendor-config.ts';
 import type { Guess } from './guess.ts';
 import { csvLayout, jsonLayout, type Layout, xlsxLayout } from './layouts.ts';
 import { DraftLines } from './render.ts';
@@ -21,22 +21,6 @@ export interface VendorDraft {
   /** Every `TODO id: why` of the draft, in order. */
   todos: string[];
 }
-
-const FIELD_ORDER: readonly CanonicalField[] = [
-  'account_id',
-  'period_start',
-  'period_end',
-  'currency',
-  'begin_market_value',
-  'end_market_value',
-  'flow_date',
-  'flow_amount',
-  'flow_timing',
-  'income',
-  'fees',
-  'vendor_return',
-  'return_basis',
-];
 
 const q = JSON.stringify;
 
@@ -119,7 +103,7 @@ export function draftVendorConfig(sample: RawSample, options: DraftOptions): Ven
     );
   }
   lines.plain(0, 'fields:');
-  for (const field of FIELD_ORDER) {
+  for (const field of CANONICAL_FIELDS) {
     if (g.points && (field === 'period_start' || field === 'begin_market_value')) continue;
     const guess = fieldGuess(field, layout);
     if (guess) lines.value(2, field, guess, `fields.${field}`);
