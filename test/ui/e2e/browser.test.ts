@@ -102,7 +102,10 @@ describe.skipIf(process.env.DATABASE_URL)('web UI in Chromium', { timeout: 300_0
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     // The file is SUCCEEDED when its rows are stored (the move to archive/ follows), and the
     // heading comes before the timeline's entries: wait for the entry, do not count at once.
-    await page.getByText(/ → SUCCEEDED/).first().waitFor();
+    await page
+      .getByText(/ → SUCCEEDED/)
+      .first()
+      .waitFor();
   });
 
   it('opens a break, reads its explanation, follows its lineage, and resolves it', async () => {

@@ -4,6 +4,7 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { Loading } from '../components/States.tsx';
 import { Accounts } from '../pages/Accounts.tsx';
+import { Alarms } from '../pages/Alarms.tsx';
 import { BreakPage } from '../pages/BreakPage.tsx';
 import { Breaks } from '../pages/Breaks.tsx';
 import { FilePage } from '../pages/FilePage.tsx';
@@ -14,6 +15,7 @@ import { Layout } from './Layout.tsx';
 
 const Dashboard = lazy(() => import('../pages/Dashboard.tsx'));
 const AccountPage = lazy(() => import('../pages/AccountPage.tsx'));
+const Usage = lazy(() => import('../pages/Usage.tsx'));
 
 const later = (page: ReactNode) => <Suspense fallback={<Loading what="the page" />}>{page}</Suspense>;
 
@@ -30,6 +32,8 @@ export const router = createBrowserRouter([
       { path: '/files', element: <Files /> },
       { path: '/files/:id', element: <FilePage /> },
       { path: '/operations', element: <Operations /> },
+      { path: '/alarms', element: <Alarms /> },
+      { path: '/usage', element: later(<Usage />) },
     ],
   },
 ]);
