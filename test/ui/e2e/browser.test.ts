@@ -161,6 +161,33 @@ describe.skipIf(process.env.DATABASE_URL)('web UI in Chromium', { timeout: 300_0
     const history = await page.locator('.history').textContent();
     expect(history).toContain('api:e2e-operator');
     expect(history).toContain('api:e2e-approver');
+
+    // The resolution proves wrong: reopened with the reason, and the history says so.
+    await page.getByLabel('Why reopen it').fill('the vendor did not restate after all');
+    await page.getByRole('button', { name: 'Reopen' }).click();
+    await heading(`Break #${target.id} OPEN`).waitFor();
+    await page.locator('.history').getByText('the vendor did not restate after all').waitFor();
+  });
+
+  it('acknowledges a firing alarm', async () => {
+    const { rows } = await sql<{ id: number }>`
+      INSERT INTO alarms (rule, metric, condition, threshold, severity, state, value, message, fired_at, updated_at)
+      VALUES ('e2e-error-rate', 'error_rate', '>', 0.25, 'warning', 'FIRING', 0.5,
+              'error rate 50% over the last 60 minutes', now(), now())
+      RETURNING id`.execute(server.app.database.db);
+    const id = rows[0]?.id;
+    await page.getByRole('link', { name: 'Alarms', exact: true }).click();
+    await heading('Alarms').waitFor();
+    await page.getByRole('button', { name: `Acknowledge #${id}` }).click();
+    await page
+      .getByRole('status')
+      .getByText(`Alarm #${id} (e2e-error-rate) acknowledged`, { exact: false })
+      .waitFor();
+    expect(await page.getByRole('button', { name: `Acknowledge #${id}` }).count()).toBe(0);
+    const alarm = await apiGet<{ state: string; acknowledgedBy: string }[]>('/api/v1/alarms');
+    expect(alarm).toEqual([
+      expect.objectContaining({ state: 'ACKNOWLEDGED', acknowledgedBy: 'api:e2e-approver' }),
+    ]);
   });
 
   it('replays a dead letter once its cause is fixed', async () => {
@@ -217,6 +244,8 @@ describe.skipIf(process.env.DATABASE_URL)('web UI in Chromium', { timeout: 300_0
       ['files', '/files', 'Files'],
       ['file', '/files/1', /^File #1 /],
       ['operations', '/operations', 'Operations'],
+      ['alarms', '/alarms', 'Alarms'],
+      ['usage', '/usage', 'Usage and metrics'],
     ];
     const found: Record<string, string[]> = {};
     for (const [name, route, title] of pages) {
