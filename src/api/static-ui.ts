@@ -12,7 +12,7 @@ import { type Api, callerOf } from './types.ts';
 
 const UI_ROOT = path.resolve(import.meta.dirname, '../../dist/ui');
 /** The UI router's pages (ui/src/app/routes.tsx): a section, optionally one item of it. */
-const UI_PAGE = /^\/(sign-in|breaks|accounts|files|operations)(\/[^/?]+)?\/?(\?.*)?$/;
+const UI_PAGE = /^\/(sign-in|breaks|accounts|files|operations|alarms|usage)(\/[^/?]+)?\/?(\?.*)?$/;
 
 export async function registerStaticUi(api: Api): Promise<void> {
   api.get(
