@@ -183,11 +183,14 @@ describe.skipIf(process.env.DATABASE_URL)('web UI in Chromium', { timeout: 300_0
       .getByRole('status')
       .getByText(`Alarm #${id} (e2e-error-rate) acknowledged`, { exact: false })
       .waitFor();
-    expect(await page.getByRole('button', { name: `Acknowledge #${id}` }).count()).toBe(0);
-    const alarm = await apiGet<{ state: string; acknowledgedBy: string }[]>('/api/v1/alarms');
-    expect(alarm).toEqual([
-      expect.objectContaining({ state: 'ACKNOWLEDGED', acknowledgedBy: 'api:e2e-approver' }),
-    ]);
+    // The list is read again: the alarm is no longer firing, so nothing is left to acknowledge.
+    await page.getByRole('button', { name: `Acknowledge #${id}` }).waitFor({ state: 'detached' });
+    // The server's own evaluator may have raised others (the dead letter waiting): this one is acknowledged.
+    const alarms = await apiGet<{ id: number; state: string; acknowledgedBy: string }[]>('/api/v1/alarms');
+    expect(alarms.find((alarm) => alarm.id === id)).toMatchObject({
+      state: 'ACKNOWLEDGED',
+      acknowledgedBy: 'api:e2e-approver',
+    });
   });
 
   it('replays a dead letter once its cause is fixed', async () => {
