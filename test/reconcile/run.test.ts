@@ -215,10 +215,16 @@ describe('the break workflow', () => {
   });
 
   it('shows a reopen with its own comment in the history, not the resolution’s', async () => {
-    const resolved = (await listBreakViews(deps(), { statuses: ['RESOLVED'] })).find((b) => b.check === 'RETURN');
+    const resolved = (await listBreakViews(deps(), { statuses: ['RESOLVED'] })).find(
+      (b) => b.check === 'RETURN',
+    );
     const id = resolved?.id as number;
     const noFourEyes = { ...deps(), fourEyes: false };
-    await actOnBreak(noFourEyes, id, { action: 'reopen', actor: 'ops:cy', comment: 'the vendor did not restate' });
+    await actOnBreak(noFourEyes, id, {
+      action: 'reopen',
+      actor: 'ops:cy',
+      comment: 'the vendor did not restate',
+    });
     const history = (await showBreak(deps(), id)).history;
     expect(history.at(-1)).toMatchObject({
       actor: 'ops:cy',
