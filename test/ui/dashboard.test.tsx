@@ -5,7 +5,7 @@ import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlarmItem } from '../../src/contracts/alarms.ts';
 import type { Dashboard as Counts } from '../../src/contracts/dashboard.ts';
-import Dashboard from '../../ui/src/pages/Dashboard.tsx';
+import { Dashboard } from '../../ui/src/pages/Dashboard.tsx';
 import { renderPage, signedIn, stubApi } from './support.tsx';
 
 const COUNTS: Counts = {

@@ -70,6 +70,19 @@ describe.skipIf(process.env.DATABASE_URL)('web UI in Chromium', { timeout: 300_0
     await server?.stop();
   });
 
+  it('serves the UI brotli-compressed when accepted: the page re-checked, the hashed assets immutable', async () => {
+    const get = (route: string) => fetch(`${server.url}${route}`, { headers: { 'accept-encoding': 'br' } });
+    const index = await get('/breaks');
+    expect(index.headers.get('content-encoding')).toBe('br');
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await index.text())?.[1];
+    expect(script).toBeDefined();
+    const asset = await get(String(script));
+    expect(asset.headers.get('content-encoding')).toBe('br');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+  });
+
   it('refuses an unknown token with the reason, then signs in and shows the dashboard', async () => {
     await page.goto(`${server.url}/breaks`);
     await page.getByLabel('API token').fill('prt_unknown');

@@ -13,7 +13,7 @@ import { Empty, QueryView } from '../components/States.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { percent } from '../format.ts';
 
-export default function Dashboard() {
+export function Dashboard() {
   const now = new Date();
   const midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const counts = useDashboard(midnight);

@@ -17,7 +17,7 @@ function lastWeek() {
   return { from: localIsoDate(new Date(today.getTime() - 6 * DAY_MS)), to: localIsoDate(today) };
 }
 
-export default function Usage() {
+export function Usage() {
   const [range, setRange] = useState(lastWeek);
   const [draft, setDraft] = useState(range);
   const usage = useUsage(range);
