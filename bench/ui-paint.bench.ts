@@ -27,13 +27,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import Fastify from 'fastify';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { buildServer } from '../src/api/server.ts';
-import { openApp } from '../src/app.ts';
 import type { BreakView } from '../src/contracts/breaks.ts';
-import { startPipeline } from '../src/pipeline/runtime.ts';
 import { createToken } from '../src/services/tokens.ts';
 import { seedBreaks } from '../test/support/seed-breaks.ts';
-import { serverDatabase } from './server-database.ts';
+import { openBenchApi } from './bench-api.ts';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 5);
 const BREAKS = 10_000;
@@ -134,19 +131,7 @@ const kb = (value: number) => `${(value / 1024).toFixed(1)} KB`;
 
 export async function run(): Promise<string> {
   if (!fs.existsSync(ASSETS)) throw new Error('the UI is not built: npm run build:ui');
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'prb-ui-'));
-  const database = await serverDatabase();
-  const app = await openApp({
-    env: {
-      PATH: process.env.PATH,
-      PERFRECON_HOME: home,
-      PERFRECON_LOG_LEVEL: 'silent',
-      PERFRECON_API_RATE_LIMIT_ANONYMOUS: '1000000',
-      ...(database.url === undefined ? {} : { DATABASE_URL: database.url }),
-    },
-  });
-  const pipeline = await startPipeline(app, {});
-  const api = await buildServer(app, pipeline);
+  const { app, api, close } = await openBenchApi({ PERFRECON_API_RATE_LIMIT_ANONYMOUS: '1000000' });
   const bare = Fastify();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -199,7 +184,7 @@ export async function run(): Promise<string> {
     return [
       '## Web UI: first paint in Chromium (DevTools protocol)',
       '',
-      `Method: see bench/ui-paint.bench.ts. ${BREAKS.toLocaleString('en')} active breaks inserted by one SQL statement (${ms(seedMs)}) on ${database.url === undefined ? 'the embedded PGlite' : 'a PostgreSQL server'}; each page loaded ${RUNS} times in a new browser context (cold cache, signed in), medians; headless Chromium ${browser.version()} on loopback. Load average (1 min) at the end: ${load1} on ${os.cpus().length} cores.`,
+      `Method: see bench/ui-paint.bench.ts. ${BREAKS.toLocaleString('en')} active breaks inserted by one SQL statement (${ms(seedMs)}) on ${app.database.mode === 'server' ? 'a PostgreSQL server' : 'the embedded PGlite'}; each page loaded ${RUNS} times in a new browser context (cold cache, signed in), medians; headless Chromium ${browser.version()} on loopback. Load average (1 min) at the end: ${load1} on ${os.cpus().length} cores.`,
       '',
       '| page | first contentful paint | first table row | × baseline (first row) | transferred | script (CDP) | main-thread tasks (CDP) |',
       '|---|---:|---:|---:|---:|---:|---:|',
@@ -224,10 +209,6 @@ export async function run(): Promise<string> {
   } finally {
     await browser.close();
     await bare.close();
-    await api.close();
-    await pipeline.stop();
-    await app.close();
-    await database.drop();
-    fs.rmSync(home, { recursive: true, force: true });
+    await close();
   }
 }

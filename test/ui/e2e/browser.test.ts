@@ -43,9 +43,8 @@ async function filteredBy(account: string, vendor: string): Promise<void> {
 
 const heading = (name: string | RegExp) => page.getByRole('heading', { name, level: 1 });
 
-// The browser tests run on the embedded leg; the API itself is covered on the server leg by
-// test/api.
-describe.skipIf(process.env.DATABASE_URL)('web UI in Chromium', { timeout: 300_000 }, () => {
+// Both legs: the embedded database, and a PostgreSQL server with Redis.
+describe('web UI in Chromium', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     server = await startTestServer();
     browser = await launchChromium();
