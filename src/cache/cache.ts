@@ -96,6 +96,10 @@ export const tags = {
   runs: 'recon:runs',
   breaks: 'recon:breaks',
   tolerances: 'recon:tolerances',
+  /** A dead letter replayed (the dashboard's open count). */
+  deadLetters: 'dead-letters',
+  /** An alarm acknowledged (the dashboard's active counts). */
+  alarms: 'alarms',
   /** Every stored file bumps it: account lists, periods, returns and lineage. */
   periods: 'periods',
 };

@@ -5,6 +5,7 @@
 import { buildServer } from '../api/server.ts';
 import type { App } from '../app.ts';
 import { startMetricsServer } from '../observe/metrics-server.ts';
+import { INGEST_QUEUE, queueBacklog } from '../pipeline/queues.ts';
 import { type PipelineOptions, startPipeline } from '../pipeline/runtime.ts';
 import { startAlarmSchedule } from '../services/alarms/evaluate.ts';
 import { wholeNumber } from './input.ts';
@@ -38,9 +39,16 @@ export async function runUntilSignal(
           host: options.http?.host ?? app.config.api.host,
           logger: app.logger,
         });
-  // Every long-running process offers to evaluate the alarms; one at a time does, once a minute.
+  // Every long-running process offers to evaluate the alarms; one at a time does, once a minute,
+  // and samples the metrics history (with the ingest queue's backlog and its own cache lookups).
   const interval = app.config.alerts.alarmIntervalSeconds;
-  const stopAlarms = interval === undefined ? undefined : startAlarmSchedule(app, interval);
+  const stopAlarms =
+    interval === undefined
+      ? undefined
+      : startAlarmSchedule(
+          { ...app, queueBacklog: () => queueBacklog(app.database, INGEST_QUEUE) },
+          interval,
+        );
   try {
     const address = api === undefined ? undefined : await api.listen(options.http);
     const parts = [

@@ -153,6 +153,8 @@ export interface RetentionSettings {
   auditDays: number | undefined;
   /** Files in the landing folder's archive/ older than this are deleted; undefined keeps them (the default). */
   landingDays: number | undefined;
+  /** The alarm evaluator's metric samples older than this are purged. */
+  metricSamplesDays: number;
   /** How often worker processes run retention; undefined: never (run it from cron instead). */
   intervalMinutes: number | undefined;
 }
@@ -168,6 +170,11 @@ function loadRetentionSettings(env: NodeJS.ProcessEnv): RetentionSettings {
     processingLogDays: positiveInteger('PERFRECON_RETENTION_LOG_DAYS', env.PERFRECON_RETENTION_LOG_DAYS, 365),
     auditDays: optionalPositive('PERFRECON_RETENTION_AUDIT_DAYS', env.PERFRECON_RETENTION_AUDIT_DAYS),
     landingDays: optionalPositive('PERFRECON_RETENTION_LANDING_DAYS', env.PERFRECON_RETENTION_LANDING_DAYS),
+    metricSamplesDays: positiveInteger(
+      'PERFRECON_RETENTION_METRIC_SAMPLES_DAYS',
+      env.PERFRECON_RETENTION_METRIC_SAMPLES_DAYS,
+      30,
+    ),
     intervalMinutes:
       interval === 'off'
         ? undefined

@@ -19,6 +19,7 @@ export const RetentionReport = Type.Object({
   ),
   processingLog: Purged("processing-log rows before cutoff (each file's latest row stays)"),
   audit: Purged('audit rows before cutoff'),
+  metricSamples: Purged("the alarm evaluator's metric samples taken before cutoff"),
   landing: Type.Object(
     {
       cutoff: Nullable(Timestamp),

@@ -2,6 +2,7 @@
 // fix) is recorded with its file; an operator lists them, reads one, and replays it once the
 // cause is fixed. A replay queues a new job in the same transaction that records who asked.
 import { randomUUID } from 'node:crypto';
+import { type Cache, tags } from '../cache/index.ts';
 import { optionalTimestamp, timestamp } from '../contracts/common.ts';
 import type { DeadLetterDetail, DeadLetterItem, ReplayResult } from '../contracts/dead-letters.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
@@ -194,6 +195,8 @@ export async function resolveDeadLettersOfFile(
 
 export interface ReplayDeps extends DeadLetterDeps {
   jobs: IngestJobSender;
+  /** A replay retires the cached reads that count open dead letters (the dashboard). */
+  cache: Pick<Cache, 'invalidate'>;
   actor: string;
 }
 
@@ -203,7 +206,7 @@ export interface ReplayDeps extends DeadLetterDeps {
  * should two jobs ever run, the file's SHA-256 makes the second a no-op.
  */
 export async function replayDeadLetter(deps: ReplayDeps, id: number): Promise<ReplayResult> {
-  return deps.database.db.transaction().execute(async (trx): Promise<ReplayResult> => {
+  const result = await deps.database.db.transaction().execute(async (trx): Promise<ReplayResult> => {
     const letter = await lockDeadLetter(trx, id);
     if (letter === undefined) {
       throw new NotFoundError(`there is no dead letter #${id}`, 'List them with: perfrecon dlq list --all');
@@ -247,6 +250,8 @@ export async function replayDeadLetter(deps: ReplayDeps, id: number): Promise<Re
     await deps.jobs.send({ ...payload, source: 'replay', replayOf: id }, { id: jobId, transaction: trx });
     return { ...result, status: 'replayed', jobId, replayedAt: null, replayedBy: null };
   });
+  if (result.status === 'replayed') await deps.cache.invalidate([tags.deadLetters]);
+  return result;
 }
 
 export async function replayAllDeadLetters(deps: ReplayDeps): Promise<ReplayResult[]> {

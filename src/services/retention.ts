@@ -5,7 +5,8 @@
 // stored result has never failed since it was last settled); each file's latest processing-log row; audit rows and archived landing
 // files unless a retention is set for them. Purged: older passing results (a later run checked
 // the same thing again), older processing-log rows, and — when configured — audit rows and
-// archived landing files older than their retention.
+// archived landing files older than their retention; the alarm evaluator's metric samples older
+// than their retention (30 days by default).
 //
 // `perfrecon retention run` runs it once; worker processes run it on a schedule. Only one run at
 // a time on a database (an advisory lock: the others skip), and each statement covers one slice
@@ -60,6 +61,7 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
     processingLog: daysBefore(now, settings.processingLogDays),
     audit: daysBefore(now, settings.auditDays),
     landing: daysBefore(now, settings.landingDays),
+    metricSamples: daysBefore(now, settings.metricSamplesDays),
   };
   const report: RetentionReport = {
     dryRun: options.dryRun,
@@ -67,6 +69,7 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
     results: { cutoff: cutoffs.results?.toISOString() ?? null, rows: 0 },
     processingLog: { cutoff: cutoffs.processingLog?.toISOString() ?? null, rows: 0 },
     audit: { cutoff: cutoffs.audit?.toISOString() ?? null, rows: 0 },
+    metricSamples: { cutoff: cutoffs.metricSamples?.toISOString() ?? null, rows: 0 },
     landing: { cutoff: cutoffs.landing?.toISOString() ?? null, files: 0, bytes: 0 },
   };
   await deps.database.db.connection().execute(async (connection) => {
@@ -91,8 +94,20 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
       }
       if (cutoffs.audit !== null)
         report.audit.rows = await purgeAged(connection, 'audit_log', cutoffs.audit, dryRun);
+      if (cutoffs.metricSamples !== null)
+        report.metricSamples.rows = await purgeAged(
+          connection,
+          'metric_samples',
+          cutoffs.metricSamples,
+          dryRun,
+        );
       const removedAny =
-        report.results.rows + report.processingLog.rows + report.audit.rows + report.landing.files > 0;
+        report.results.rows +
+          report.processingLog.rows +
+          report.audit.rows +
+          report.metricSamples.rows +
+          report.landing.files >
+        0;
       if (!dryRun && removedAny) await auditRetention(connection, options.actor, report);
     } finally {
       await releaseRetentionLock(connection);

@@ -80,7 +80,7 @@ export function purgeSupersededResults(
   return removeOrCount(db, 'reconciliation_results', doomed, RESULT_KEY, dryRun);
 }
 
-export type AgedTable = 'etl_processing_log' | 'audit_log';
+export type AgedTable = 'etl_processing_log' | 'audit_log' | 'metric_samples';
 
 /** The id range holding every row older than `cutoff` (rows are numbered as they are written). */
 export async function agedIdRange(

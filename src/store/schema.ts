@@ -311,6 +311,13 @@ export interface JobUsageTable {
   rss_bytes: number;
 }
 
+export interface MetricSamplesTable {
+  id: Generated<number>;
+  at: Timestamp;
+  name: string;
+  value: number;
+}
+
 export interface DB {
   staging_periods: StagingPeriodsTable;
   vendors: VendorsTable;
@@ -332,4 +339,5 @@ export interface DB {
   alarms: AlarmsTable;
   alarm_evaluations: AlarmEvaluationsTable;
   job_usage: JobUsageTable;
+  metric_samples: MetricSamplesTable;
 }

@@ -22,6 +22,7 @@ const SETTINGS: RetentionSettings = {
   processingLogDays: 90, // before 2024-04-02
   auditDays: 365, // before 2023-07-02
   landingDays: 60, // archived before 2024-05-02
+  metricSamplesDays: 30,
   intervalMinutes: undefined,
 };
 

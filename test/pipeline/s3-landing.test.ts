@@ -271,7 +271,12 @@ describe('dead letters on S3', () => {
     expect((await s3.get(`error/${letter.landing_name}`))?.toString()).toBe(csv('S3-FAULT', 2));
 
     await sql`DELETE FROM test_fault_accounts`.execute(db());
-    const context = { database: app.database, jobs: ingestJobSender(boss()), actor: 'test:operator' };
+    const context = {
+      database: app.database,
+      cache: app.cache,
+      jobs: ingestJobSender(boss()),
+      actor: 'test:operator',
+    };
     expect((await replayDeadLetter(context, letter.id)).status).toBe('replayed');
     const stored = await settled('canonical-s3-fault.csv', 'SUCCEEDED');
     expect(stored.stored_path).toBe(store.destination('archive', letter.landing_name));

@@ -281,7 +281,12 @@ describe('failures', () => {
 
     // The cause is fixed; an operator replays it, twice.
     await sql`DELETE FROM test_fault_accounts`.execute(db());
-    const context = { database: app.database, jobs: ingestJobSender(pipeline.boss), actor: 'test:operator' };
+    const context = {
+      database: app.database,
+      cache: app.cache,
+      jobs: ingestJobSender(pipeline.boss),
+      actor: 'test:operator',
+    };
     const replay = await replayDeadLetter(context, letter.id);
     expect(replay.status).toBe('replayed');
     const again = await replayDeadLetter(context, letter.id);

@@ -42,14 +42,24 @@ export function registerDashboardRoutes(api: Api, context: ApiContext): void {
         response: { 200: Dashboard, ...errorResponses() },
       },
     },
-    // Counts that a stored file, a run or a break action retire at once (their tags); dead
-    // letters and alarms change without a tag, so the answer lives a minute at most.
+    // Counts that a stored file, a run, a break action, a dead-letter replay or an alarm
+    // acknowledged retire at once (their tags); a job dead-lettered in a worker or an alarm fired
+    // by the evaluator has no tag, so the answer lives a minute at most.
     async (request, reply) =>
       cachedGet(
         context,
         request,
         reply,
-        { ttlSeconds: TTL.user, tags: [cacheTags.periods, cacheTags.runs, cacheTags.breaks] },
+        {
+          ttlSeconds: TTL.user,
+          tags: [
+            cacheTags.periods,
+            cacheTags.runs,
+            cacheTags.breaks,
+            cacheTags.deadLetters,
+            cacheTags.alarms,
+          ],
+        },
         () =>
           dashboard(context.app, {
             since:

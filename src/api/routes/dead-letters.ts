@@ -57,7 +57,12 @@ export function registerDeadLetterRoutes(api: Api, context: ApiContext): void {
     },
     async (request) =>
       replayDeadLetter(
-        { database: app.database, jobs: ingestJobSender(context.boss), actor: callerOf(request).actor },
+        {
+          database: app.database,
+          cache: app.cache,
+          jobs: ingestJobSender(context.boss),
+          actor: callerOf(request).actor,
+        },
         request.params.id,
       ),
   );

@@ -29,7 +29,12 @@ function describeReplay(result: ReplayResult): string {
 async function withReplay<T>(app: App, run: (deps: ReplayDeps) => Promise<T>): Promise<T> {
   const boss = await openJobQueue(app.database, app.config.pipeline, app.logger, { role: 'client' });
   try {
-    return await run({ database: app.database, jobs: ingestJobSender(boss), actor: cliActor() });
+    return await run({
+      database: app.database,
+      cache: app.cache,
+      jobs: ingestJobSender(boss),
+      actor: cliActor(),
+    });
   } finally {
     await boss.stop({ graceful: false, close: false });
   }

@@ -42,6 +42,7 @@ export function registerRetentionCommands(program: Command): void {
             ['superseded passing results', report.results.rows, since(report.results.cutoff)],
             ['processing-log rows', report.processingLog.rows, since(report.processingLog.cutoff)],
             ['audit rows', report.audit.rows, since(report.audit.cutoff)],
+            ['metric samples', report.metricSamples.rows, since(report.metricSamples.cutoff)],
             [
               'archived landing files',
               `${report.landing.files} (${(report.landing.bytes / 1048576).toFixed(1)} MB)`,

@@ -1,5 +1,6 @@
 // Alarm episodes as the API and the CLI show them, and the one thing a person does to an
 // alarm: acknowledge it (someone is on it: the pager stops and it will not escalate).
+import { type Cache, tags as cacheTags } from '../../cache/index.ts';
 import type { AlarmsConfig } from '../../config/alarms-config.ts';
 import type { AlertsConfig } from '../../config/alerts-config.ts';
 import type { AlarmItem } from '../../contracts/alarms.ts';
@@ -58,7 +59,7 @@ export async function listAlarms(
 }
 
 export async function acknowledgeAlarm(
-  deps: AlarmDeps,
+  deps: AlarmDeps & { cache: Pick<Cache, 'invalidate'> },
   id: number,
   actor: string,
   now = new Date(),
@@ -80,6 +81,8 @@ export async function acknowledgeAlarm(
       updated_at: now,
     });
   });
+  // The dashboard counts alarms by state: its cached answer is out of date.
+  await deps.cache.invalidate([cacheTags.alarms]);
   const item = alarmItem(row);
   await deps.notifier.notify(alarmEvent(item, 'ACKNOWLEDGED', deps));
   return item;

@@ -1,13 +1,15 @@
 // The alarm evaluation: every rule's figure read at `now`, each active episode moved on (fired,
 // escalated, resolved), stored and audited in one transaction, announced after it commits. One
 // process evaluates at a time, and at most once per interval across processes (the database
-// keeps the turn); the others skip theirs.
+// keeps the turn); the others skip theirs. Each turn also samples the system's figures into the
+// metrics history (monitoring/metric-history.ts).
 import { hostname } from 'node:os';
 import type { AlarmsConfig } from '../../config/alarms-config.ts';
 import { type ActiveAlarm, type AlarmRule, alarmTransition } from '../../domain/alarm.ts';
 import type { Logger } from '../../observe/logger.ts';
 import { activeAlarms, insertAlarm, takeEvaluationTurn, updateAlarm } from '../../store/alarm-repository.ts';
 import { setAuditActor } from '../../store/vendor-repository.ts';
+import { readProcessFigures, recordMetricSamples, type SampleSources } from '../monitoring/metric-history.ts';
 import { type AlarmDeps, alarmItem } from './alarms.ts';
 import { type AlarmChange, alarmEvent } from './announce.ts';
 import { readSignal } from './signals.ts';
@@ -35,15 +37,18 @@ function message(rule: AlarmRule, value: number): string {
 }
 
 export async function evaluateAlarms(
-  deps: AlarmDeps & { alarms: Pick<AlarmsConfig, 'rules' | 'escalation'> },
+  deps: AlarmDeps & { alarms: Pick<AlarmsConfig, 'rules' | 'escalation'> } & SampleSources,
   options: EvaluationOptions = {},
 ): Promise<EvaluationResult> {
   const now = options.now ?? new Date();
   const rules = options.rules ?? deps.alarms.rules;
   const announcements: { item: ReturnType<typeof alarmItem>; change: AlarmChange }[] = [];
+  const own = await readProcessFigures(deps);
   const evaluated = await deps.database.db.transaction().execute(async (trx) => {
     if (!(await takeEvaluationTurn(trx, now, options.minIntervalSeconds ?? 0, ACTOR))) return false;
     await setAuditActor(trx, ACTOR);
+    // The turn's figures go into the metrics history whatever the rules watch.
+    await recordMetricSamples(trx, own, now);
     const active = new Map((await activeAlarms(trx)).map((row) => [`${row.rule}|${row.subject}`, row]));
     const judged = new Set<string>();
     for (const rule of rules) {

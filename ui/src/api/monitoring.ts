@@ -1,6 +1,8 @@
-// Monitoring: alarm episodes (acknowledged by an operator) and use and cost per vendor and day.
+// Monitoring: alarm episodes (acknowledged by an operator), use and cost per vendor and day, and
+// the history of the figures the alarm evaluator samples.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AlarmItem } from '../../../src/contracts/alarms.ts';
+import type { MetricsHistory } from '../../../src/contracts/metrics-history.ts';
 import type { UsageReport } from '../../../src/contracts/usage.ts';
 import type { AlarmState } from '../../../src/domain/alarm.ts';
 import { api, withQuery } from './http.ts';
@@ -27,5 +29,20 @@ export function useUsage(range: { from: string; to: string }) {
   return useQuery({
     queryKey: ['usage', range],
     queryFn: ({ signal }) => api<UsageReport>(withQuery('/api/v1/usage', range), { signal }),
+  });
+}
+
+/** The evaluator's samples of the last `hours`; a new one lands each interval, so re-read every minute. */
+export function useMetricsHistory(hours = 24) {
+  return useQuery({
+    queryKey: ['metrics-history', hours],
+    queryFn: ({ signal }) =>
+      api<MetricsHistory>(
+        withQuery('/api/v1/metrics/history', {
+          from: new Date(Date.now() - hours * 3_600_000).toISOString(),
+        }),
+        { signal },
+      ),
+    refetchInterval: 60_000,
   });
 }

@@ -1,12 +1,14 @@
 // Use and cost per vendor and day, drawn where a trend reads better than a table: rows stored
 // (throughput), mean processing time per job, the share of rows quarantined, CPU per vendor;
-// then the figures themselves, the database's size by table and the right-sizing hint. All from
-// GET /api/v1/usage: the API keeps no history of the gauges at /metrics (queue depth, cache hit
-// ratio, memory), so those are not drawn over time here.
+// then the figures themselves, the database's size by table and the right-sizing hint, from
+// GET /api/v1/usage. Below them, the last 24 hours of what /metrics shows only as current
+// readings (queue depth, error rate, processing time, cache hit ratio, memory, dead letters), as
+// the alarm evaluator sampled them (GET /api/v1/metrics/history).
 import { type FormEvent, useState } from 'react';
 import type { UsageReport } from '../../../src/contracts/usage.ts';
-import { useUsage } from '../api/monitoring.ts';
+import { useMetricsHistory, useUsage } from '../api/monitoring.ts';
 import { Chart } from '../components/Chart.tsx';
+import { MetricsHistory } from '../components/MetricsHistory.tsx';
 import { Empty, QueryView } from '../components/States.tsx';
 import { bytes, localIsoDate, percent } from '../format.ts';
 
@@ -21,6 +23,7 @@ export function Usage() {
   const [range, setRange] = useState(lastWeek);
   const [draft, setDraft] = useState(range);
   const usage = useUsage(range);
+  const history = useMetricsHistory();
   const apply = (event: FormEvent) => {
     event.preventDefault();
     setRange(draft);
@@ -45,6 +48,9 @@ export function Usage() {
       </form>
       <QueryView query={usage} what="usage">
         {(report) => <UsageBody report={report} />}
+      </QueryView>
+      <QueryView query={history} what="metrics history">
+        {(samples) => <MetricsHistory history={samples} />}
       </QueryView>
     </>
   );
