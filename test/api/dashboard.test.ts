@@ -1,6 +1,7 @@
 // GET /api/v1/dashboard counts in the database: files received since the reader's midnight by
 // status, checks per reader's day, active breaks by vendor and age beyond any page size, open
-// dead letters and active alarms; cached like the other reads and retired by a break action.
+// dead letters and active alarms; cached like the other reads and retired by a break action, a
+// dead-letter replay or an alarm acknowledgement.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dashboard } from '../../src/services/dashboard.ts';
@@ -108,4 +109,40 @@ it('is cached, and a break action retires it', async () => {
   const after = await get(URL_);
   expect(after.headers['x-cache']).toBe('MISS');
   expect(after.json().breaks.active).toBe(1203);
+});
+
+it('is retired by a dead-letter replay and by an alarm acknowledgement', async () => {
+  const db = h.app.database.db;
+  const letter = await sql<{
+    id: number;
+  }>`INSERT INTO dead_letters (job_id, dead_letter_job_id, queue, sha256,
+      file_name, landing_name, attempts, error, payload)
+    VALUES (gen_random_uuid(), gen_random_uuid(), 'ingest', ${'e'.repeat(64)}, 'y.csv', 'y.csv', 3, 'boom',
+      ${JSON.stringify({ landingName: 'y.csv', sha256: 'e'.repeat(64) })}) RETURNING id`.execute(db);
+  // The answer cached before the insert (the SQL above retires nothing) still counts one.
+  const stale = await get(URL_);
+  expect(stale.headers['x-cache']).toBe('HIT');
+  expect(stale.json().deadLetters.open).toBe(1);
+  const replayed = await h.api.inject({
+    method: 'POST',
+    url: `/api/v1/dead-letters/${letter.rows[0]?.id}/replay`,
+    headers: bearer(h.tokens.operator),
+  });
+  expect(replayed.json()).toMatchObject({ status: 'replayed' });
+  const afterReplay = await get(URL_);
+  expect(afterReplay.headers['x-cache']).toBe('MISS');
+  // The seeded letter (no ingest payload) stays open; the replayed one is no longer counted.
+  expect(afterReplay.json().deadLetters.open).toBe(1);
+
+  expect((await get(URL_)).headers['x-cache']).toBe('HIT');
+  const firing = await sql<{ id: number }>`SELECT id FROM alarms WHERE state = 'FIRING'`.execute(db);
+  const acknowledged = await h.api.inject({
+    method: 'POST',
+    url: `/api/v1/alarms/${firing.rows[0]?.id}/acknowledge`,
+    headers: bearer(h.tokens.operator),
+  });
+  expect(acknowledged.statusCode).toBe(200);
+  const afterAck = await get(URL_);
+  expect(afterAck.headers['x-cache']).toBe('MISS');
+  expect(afterAck.json().alarms).toEqual({ firing: 0, acknowledged: 2 });
 });
