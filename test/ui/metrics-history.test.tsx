@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetricsHistory } from '../../src/contracts/metrics-history.ts';
 import type { UsageReport } from '../../src/contracts/usage.ts';
 import { Usage } from '../../ui/src/pages/Usage.tsx';
-import { renderPage, signedIn, stubApi } from './support.tsx';
+import { renderPage, signedIn, stubApi, stubResizeObserver } from './support.tsx';
 
 const USAGE: UsageReport = {
   from: '2025-03-04',
@@ -52,14 +52,7 @@ describe('metrics history on the Usage page', () => {
   let samples: boolean;
   beforeEach(() => {
     signedIn('viewer');
-    // ECharts follows its box's size; jsdom has no layout to observe.
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        observe() {}
-        disconnect() {}
-      },
-    );
+    stubResizeObserver();
     api = stubApi((url) => (url.pathname === '/api/v1/metrics/history' ? history(samples) : USAGE));
   });
   afterEach(() => {

@@ -42,3 +42,14 @@ export function stubApi(answer: (url: URL) => unknown) {
     last: (path: string) => asked.filter((url) => url.pathname === path).at(-1),
   };
 }
+
+/** ECharts follows its box's size; jsdom has no layout to observe (undo with vi.unstubAllGlobals). */
+export function stubResizeObserver() {
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe() {}
+      disconnect() {}
+    },
+  );
+}
