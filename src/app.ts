@@ -11,7 +11,7 @@ import type { Notifier } from './domain/alert.ts';
 import type { VendorConfig } from './domain/vendor-config.ts';
 import { createLogger, type Logger } from './observe/logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './observe/metrics.ts';
-import { databaseIdentity } from './services/database.ts';
+import { databaseIdentity, preparePartitions } from './services/database.ts';
 import { type Database, openDatabase } from './store/db/database.ts';
 import { migrateToLatest, requireCurrentSchema } from './store/migrate.ts';
 
@@ -59,6 +59,11 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     if (schema === 'migrate') {
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
+      // The months ahead of the partitioned tables; rows go to their default partition meanwhile.
+      await preparePartitions({ database }).then(
+        (created) => created.length > 0 && logger.info({ created }, 'partitions created'),
+        (error: Error) => logger.warn({ err: error }, `could not create partitions ahead: ${error.message}`),
+      );
     } else if (schema === 'current') {
       await requireCurrentSchema(database.db);
     }

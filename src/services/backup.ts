@@ -31,6 +31,7 @@ import {
 } from '../store/backup-repository.ts';
 import type { Database } from '../store/db/database.ts';
 import { knownMigrations, migrateTo, migrateToLatest, migrationStatus } from '../store/migrate.ts';
+import { preparePartitions } from './database.ts';
 
 const FORMAT = 'perfrecon-backup';
 const FORMAT_VERSION = 1;
@@ -256,6 +257,8 @@ export async function restoreDatabase(deps: BackupDeps, options: RestoreOptions)
     throw error;
   }
   const migratedForward = await migrateToLatest(db);
+  // Restored rows of months without a partition waited in the default ones: into their months.
+  await preparePartitions(deps);
   return { header, tables: loader.tables, files: loader.files.size, migratedForward };
 }
 

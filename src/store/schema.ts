@@ -199,6 +199,8 @@ export interface ReconciliationResultsTable {
     inputs: Record<string, unknown>;
     explanation: Record<string, unknown> | null;
   }> | null;
+  /** The run's start (its reconciliation_runs.started_at): the partition key. */
+  run_started_at: Timestamp;
 }
 
 export type BreakStatusColumn = 'OPEN' | 'ACKNOWLEDGED' | 'PENDING_APPROVAL' | 'RESOLVED' | 'CLEARED';

@@ -26,6 +26,7 @@ import {
   createRun,
   failRun,
   finishRun,
+  type RunRecord,
   storeResults,
 } from '../../store/reconciliation-repository.ts';
 import { listToleranceRules } from '../../store/tolerance-repository.ts';
@@ -141,27 +142,31 @@ export async function startReconciliation(
     expectThrough: scope.expectThrough,
   };
   await abandonRuns({ database: deps.database }, request.actor);
-  const runId = await createRun(deps.database.db, {
+  const run = await createRun(deps.database.db, {
     trigger: request.trigger ?? 'manual',
     actor: request.actor,
     inputs,
   });
   await deps.cache.invalidate([tags.runs]);
-  return { runId, outcome: runChecks(deps, request, { runId, scope, lookback, inputs, started }) };
+  return {
+    runId: run.id,
+    outcome: runChecks(deps, request, { record: run, scope, lookback, inputs, started }),
+  };
 }
 
 async function runChecks(
   deps: ReconcileDeps,
   request: ReconcileRequest,
   run: {
-    runId: number;
+    record: RunRecord;
     scope: RunScope;
     lookback: boolean;
     inputs: Record<string, unknown>;
     started: number;
   },
 ): Promise<ReconcileOutcome> {
-  const { runId, scope, lookback, inputs, started } = run;
+  const { record, scope, lookback, inputs, started } = run;
+  const runId = record.id;
   const { db, bulk } = deps.database;
   const accountIds = accountFilter(request);
   const settings = vendorSettingsLookup(deps.vendors);
@@ -191,7 +196,7 @@ async function runChecks(
       throwIfAborted(request.signal);
       const synced = await reconcileBatch(db, batchRun, batch, context, screen);
       // Results are a record of the run, appended by bulk load outside the transaction.
-      await storeResults(bulk, runId, synced.stored);
+      await storeResults(bulk, record, synced.stored);
       summary.add(synced.decided);
       for (const passed of synced.passed) {
         summary.addPassed(passed.accountId, passed.vendorCode, 'RETURN', passed.returns);
