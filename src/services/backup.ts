@@ -30,6 +30,7 @@ import {
   tableRows,
 } from '../store/backup-repository.ts';
 import type { Database } from '../store/db/database.ts';
+import { renewIdentity } from '../store/identity-repository.ts';
 import { knownMigrations, migrateTo, migrateToLatest, migrationStatus } from '../store/migrate.ts';
 import { preparePartitions } from './database.ts';
 
@@ -188,6 +189,11 @@ export interface RestoreResult {
   files: number;
   /** Migrations applied after the load, from the backup's schema version to this version's. */
   migratedForward: string[];
+  /**
+   * The restored database's own identity (new: it names the database's Redis namespace, which a
+   * copy must not share with its source) and the source's, as the backup held it.
+   */
+  identity: { source: string | undefined; restored: string } | undefined;
 }
 
 function backupError(file: string, what: string): InvalidInputError {
@@ -245,12 +251,14 @@ export async function restoreDatabase(deps: BackupDeps, options: RestoreOptions)
   await migrateTo(db, header.schemaVersion);
   const tables = new Map((await applicationTables(db)).map((table) => [table.name, table]));
   const loader = new BackupLoader(file, header, tables, options);
+  let renewed: Awaited<ReturnType<typeof renewIdentity>>;
   try {
-    await db.transaction().execute(async (trx) => {
+    renewed = await db.transaction().execute(async (trx) => {
       await loadAsReplica(trx);
       const manifest = await loader.load(trx);
       verifyAgainstManifest(file, manifest, loader.tables, loader.files, options.landingRoot !== undefined);
       await verifyLoadedTables(trx, tables, manifest);
+      return renewIdentity(trx, { restoredFrom: path.basename(file), backupTakenAt: header.createdAt });
     });
   } catch (error) {
     await loader.discardFiles();
@@ -259,7 +267,10 @@ export async function restoreDatabase(deps: BackupDeps, options: RestoreOptions)
   const migratedForward = await migrateToLatest(db);
   // Restored rows of months without a partition waited in the default ones: into their months.
   await preparePartitions(deps);
-  return { header, tables: loader.tables, files: loader.files.size, migratedForward };
+  // A backup older than identities gets one when the application first opens the database.
+  const identity =
+    renewed === undefined ? undefined : { source: renewed.previous, restored: renewed.current };
+  return { header, tables: loader.tables, files: loader.files.size, migratedForward, identity };
 }
 
 /** Reads a backup file line by line into the database (and the landing folder), table by table. */

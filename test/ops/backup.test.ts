@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { writeSamples } from '../../src/samples/write-samples.ts';
 import { backupDatabase, restoreDatabase } from '../../src/services/backup.ts';
+import { databaseIdentity } from '../../src/services/database.ts';
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import { periodLineage } from '../../src/services/lineage.ts';
 import { actOnBreak, listBreakViews, reconcile, showBreak } from '../../src/services/reconciliation/index.ts';
@@ -59,7 +60,13 @@ async function snapshot(app: App) {
   return {
     periods: (await rows('performance_periods', 'account_id, vendor_code, period_start, period_end')).rows,
     flows: (await rows('period_flows', 'account_id, vendor_code, period_start, period_end, seq')).rows,
-    audit: (await rows('audit_log', 'id')).rows,
+    // Every audit row, but the one a restore writes about the restored copy's new identity.
+    audit: (
+      await rows(
+        `(SELECT * FROM audit_log WHERE NOT (table_name = 'database_identity' AND action = 'RENEW'))`,
+        'id',
+      )
+    ).rows,
     breaks: await Promise.all(breaks.map((b) => showBreak(breakDeps, b.id, new Date('2030-01-01')))),
     lineage: await periodLineage(app, { accountId: 'ACC-0001', periodEnd: '2024-01-31' }),
   };
@@ -102,6 +109,27 @@ beforeAll(async () => {
 
 async function drill(target: { env: TestEnv; app: App }, file: string) {
   const result = await restoreDatabase(target.app, { file, force: false });
+  // The copy's identity is its own (it names the copy's Redis namespace): the source may run on
+  // beside it, sharing one Redis. The restore records the source's.
+  const sourceIdentity = await databaseIdentity(source.app);
+  const restoredIdentity = await databaseIdentity(target.app);
+  expect(sourceIdentity).toBeDefined();
+  expect(restoredIdentity).not.toBe(sourceIdentity);
+  expect(result.identity).toEqual({ source: sourceIdentity, restored: restoredIdentity });
+  const renewed = await sql<{ old_values: unknown; new_values: unknown }>`
+    SELECT old_values, new_values FROM audit_log WHERE table_name = 'database_identity' AND action = 'RENEW'`.execute(
+    target.app.database.db,
+  );
+  expect(renewed.rows).toEqual([
+    {
+      old_values: { id: sourceIdentity },
+      new_values: {
+        id: restoredIdentity,
+        restoredFrom: path.basename(file),
+        backupTakenAt: expect.any(String),
+      },
+    },
+  ]);
   expect(result.tables.performance_periods?.rows).toBe(before.periods.length);
   expect(await snapshot(target.app)).toEqual(before);
   // Reconciliation runs again on the restored data and finds nothing new.
