@@ -26,13 +26,13 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { buildServer } from '../src/api/server.ts';
 import { openApp } from '../src/app.ts';
 import { startPipeline } from '../src/pipeline/runtime.ts';
 import { ingestFile } from '../src/services/ingest/ingest-file.ts';
 import { reconcile } from '../src/services/reconciliation/index.ts';
 import { createToken } from '../src/services/tokens.ts';
+import { serverDatabase } from './server-database.ts';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const FLOOD_SECONDS = Number(process.env.BENCH_API_FLOOD_SECONDS ?? 30);
@@ -56,24 +56,6 @@ async function measure(name: string, options: autocannon.Options): Promise<Measu
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
-  };
-}
-
-async function serverDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return { url: undefined, drop: async () => {} };
-  const name = `perfrecon_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
   };
 }
 
