@@ -15,6 +15,7 @@ import type { ProcessMetrics } from '../observe/metrics.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
 import { discardAbandonedStaging, discardOrphanedStaging } from '../services/ingest/ingest-file.ts';
 import { lineageDatabase } from '../services/ingest/ingest-lineage.ts';
+import { landingClaims } from '../services/landing-claims.ts';
 import { abandonRuns, reconcileAfterIngest, startBreakDigest } from '../services/reconciliation/index.ts';
 import { startRetentionSchedule } from '../services/retention.ts';
 import type { Database } from '../store/db/database.ts';
@@ -111,7 +112,13 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
     role: options.workers === undefined && options.supervise !== true ? 'client' : 'worker',
   });
   registerSystemGauges(app.metrics, app);
-  const intake: IntakeDeps = { landing: deps.landing, boss, logger: app.logger, failpoint: config.failpoint };
+  const intake: IntakeDeps = {
+    landing: deps.landing,
+    claims: landingClaims(app, deps.worker),
+    boss,
+    logger: app.logger,
+    failpoint: config.failpoint,
+  };
   try {
     if (options.workers !== undefined)
       await startWorkers(boss, deps, options.workers.concurrency, config.pollIntervalSeconds);

@@ -172,6 +172,12 @@ export interface ReconciliationRunsTable {
 }
 
 /** Rows arrive by bulk load; read through Kysely. */
+export interface LandingClaimsTable {
+  landing_name: string;
+  claimed_by: string;
+  claimed_at: Generated<Date>;
+}
+
 export interface ReconciliationResultsTable {
   account_id: string;
   run_id: number;
@@ -334,4 +340,5 @@ export interface DB {
   alarms: AlarmsTable;
   alarm_evaluations: AlarmEvaluationsTable;
   job_usage: JobUsageTable;
+  landing_claims: LandingClaimsTable;
 }
