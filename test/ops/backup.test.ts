@@ -102,6 +102,9 @@ let before: Awaited<ReturnType<typeof snapshot>>;
 beforeAll(async () => {
   source = await open();
   await populate(source.app, source.env.home);
+  // Its identity (made when an application first opens it with Redis; here on either leg), so
+  // the backup holds one.
+  await databaseIdentity(source.app);
   before = await snapshot(source.app);
   backupFile = path.join(source.env.home, 'drill.backup.gz');
   await backupDatabase(source.app, { out: backupFile });
