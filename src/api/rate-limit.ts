@@ -1,15 +1,17 @@
 // Requests per minute per token (by its role's limit), or per IP address without a valid
-// token. With REDIS_URL the counts live in Redis, shared by every API process; otherwise in
-// this process. A Redis that is down lets requests through rather than refusing them all.
+// token. With REDIS_URL the counts live in Redis, shared by every API process of the same
+// database (under the database's namespace: token ids and addresses of another database sharing
+// the Redis are other callers); otherwise in this process. A Redis that is down lets requests
+// through rather than refusing them all.
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import type { Api, ApiContext } from './types.ts';
 
 export async function registerRateLimit(api: Api, context: ApiContext): Promise<void> {
-  const { config } = context.app;
+  const { config, redisNamespace } = context.app;
   const limits = config.api.rateLimits;
   const redis =
-    config.redisUrl === undefined
+    config.redisUrl === undefined || redisNamespace === undefined
       ? undefined
       : new Redis(config.redisUrl, {
           enableOfflineQueue: false,
@@ -38,7 +40,7 @@ export async function registerRateLimit(api: Api, context: ApiContext): Promise<
     keyGenerator: (request) => (request.caller ? `token:${request.caller.tokenId}` : `ip:${request.ip}`),
     enableDraftSpec: true,
     skipOnError: true,
-    ...(redis === undefined ? {} : { redis, nameSpace: `${config.redisPrefix}:rate:` }),
+    ...(redis === undefined ? {} : { redis, nameSpace: `${redisNamespace}:rate:` }),
     errorResponseBuilder: (_request, limit) => ({
       statusCode: 429,
       code: 'RATE_LIMITED',

@@ -1,6 +1,7 @@
 // Rate limits per token by its role, per address without a token, unknown routes included:
 // 429 with Retry-After and RateLimit-* headers, and other callers still served.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, bearer, openApiHarness } from './support.ts';
 
 let h: ApiHarness;
@@ -40,4 +41,33 @@ it('limits callers without a token by address, unknown routes too, but never the
   expect((await from('10.0.0.2', '/api/openapi.json')).statusCode).toBe(200);
   for (const probe of ['/healthz', '/readyz', '/healthz'])
     expect((await from('10.0.0.1', probe)).statusCode).toBe(200);
+});
+
+describe.runIf(process.env.REDIS_URL !== undefined)('two databases sharing one Redis and its prefix', () => {
+  const harnesses: ApiHarness[] = [];
+  beforeAll(async () => {
+    const prefix = `t${randomBytes(6).toString('hex')}`;
+    for (let i = 0; i < 2; i++)
+      harnesses.push(
+        await openApiHarness({
+          env: { PERFRECON_REDIS_PREFIX: prefix, PERFRECON_API_RATE_LIMIT_VIEWER: '2' },
+        }),
+      );
+  });
+  afterAll(async () => {
+    for (const harness of harnesses) await harness.close();
+  });
+
+  it('count each database’s callers apart (the same token id in each is two callers)', async () => {
+    const [first, second] = harnesses as [ApiHarness, ApiHarness];
+    const ask = (harness: ApiHarness) =>
+      harness.api.inject({ url: '/api/v1/vendors', headers: bearer(harness.tokens.viewer) });
+    expect((await ask(first)).statusCode).toBe(200);
+    expect((await ask(first)).statusCode).toBe(200);
+    expect((await ask(first)).statusCode).toBe(429);
+    // The viewer token of the second database has the same id, and its own count.
+    expect(second.app.redisNamespace).not.toBe(first.app.redisNamespace);
+    expect((await ask(second)).statusCode).toBe(200);
+    expect((await ask(second)).headers['ratelimit-remaining']).toBe('0');
+  });
 });
