@@ -8,9 +8,15 @@
 // at once; the epoch is read with the tag versions, so every process sees it on its next read.
 // (A process that exits before Redis returns cannot do this; its entries then live at
 // most their TTL.)
+//
+// Entries read with `local` (CacheOptions) are also kept in this process's memory for that many
+// seconds and answered from there without a round trip; this process's invalidations drop them at
+// once (local-copies.ts). Commands issued in the same tick go to Redis in one write
+// (auto-pipelining), and the lookup script is sent by its SHA-1, not its text.
 import { Redis } from 'ioredis';
 import type { Logger } from '../observe/logger.ts';
 import type { Cache } from './cache.ts';
+import { localCopies } from './local-copies.ts';
 import { memoryCache } from './memory-cache.ts';
 
 export interface RedisCacheOptions {
@@ -48,7 +54,13 @@ export function redisCache(options: RedisCacheOptions): Cache {
     commandTimeout: 500,
     connectTimeout: options.connectTimeoutMs ?? 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+    enableAutoPipelining: true,
   });
+  redis.defineCommand('cacheLookup', { lua: LOOKUP });
+  const lookupScript = redis as unknown as {
+    cacheLookup(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[string, string | null]>;
+  };
+  const copies = localCopies();
   // Commands fail fast while Redis is unreachable; only the very first ones wait for the first
   // connection attempt to finish, so a process starting up is not uncached for no reason.
   let firstAttempt: Promise<void> | undefined = new Promise<void>((resolve) => {
@@ -84,6 +96,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
     warned = false;
     if (staleAfterOutage) {
       staleAfterOutage = false;
+      copies.clear();
       redis.incr(EPOCH_KEY).catch(() => {
         staleAfterOutage = true;
       });
@@ -93,17 +106,21 @@ export function redisCache(options: RedisCacheOptions): Cache {
   return {
     kind: 'redis',
     health: () => ({ available: redis.status === 'ready', failures }),
-    async lookup(name, tags) {
+    async lookup(name, tags, local) {
+      const copy = local === undefined ? undefined : copies.get(name);
+      if (copy !== undefined) return copy;
+      const generation = copies.generation();
       try {
         await settled();
-        const [stamp, value] = (await redis.eval(
-          LOOKUP,
+        const [stamp, value] = await lookupScript.cacheLookup(
           tags.length + 1,
           EPOCH_KEY,
           ...tags.map((tag) => `${PREFIX}tag:${tag}`),
           `${PREFIX}cache:${name}@`,
           ...tags,
-        )) as [string, string | null];
+        );
+        if (local !== undefined && value !== null)
+          copies.put(name, { stamp, value, tags }, local.seconds, generation);
         return { stamp, value: value ?? undefined };
       } catch (error) {
         degrade('lookup', error);
@@ -120,6 +137,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
     },
     async invalidate(tags) {
       if (tags.length === 0) return;
+      copies.drop(tags);
       try {
         await settled();
         const pipeline = redis.pipeline();

@@ -28,6 +28,13 @@ const TOKEN_PREFIX = 'prt_';
 const NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 /** Bumped on every revocation, so no process keeps accepting a revoked token from its cache. */
 const TOKENS_TAG = 'api:tokens';
+/**
+ * A verified token is trusted from the process's memory for this long: every request needs its
+ * caller, and a round trip to Redis for it would cost more than the rest of a cached answer. So a
+ * token revoked is refused at once by the process that revoked it (its invalidation drops its
+ * copies), and by every other process (another API, the CLI's revocation) within this bound.
+ */
+export const TOKEN_REVOCATION_BOUND_SECONDS = 5;
 
 function sha256(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -100,7 +107,12 @@ export async function revokeToken(deps: TokenDeps, id: number, actor: string): P
 export async function authenticateToken(deps: TokenDeps, secret: string): Promise<Caller | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const hash = sha256(secret);
-  return cached(deps.cache, `token:${hash}`, { ttlSeconds: TTL.user, tags: [TOKENS_TAG] }, async () => {
+  const options = {
+    ttlSeconds: TTL.user,
+    tags: [TOKENS_TAG],
+    local: { seconds: TOKEN_REVOCATION_BOUND_SECONDS },
+  };
+  return cached(deps.cache, `token:${hash}`, options, async () => {
     const row = await findLiveTokenByHash(deps.database.db, hash);
     return row === undefined
       ? null

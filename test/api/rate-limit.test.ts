@@ -2,6 +2,8 @@
 // 429 with Retry-After and RateLimit-* headers, and other callers still served.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/api/server.ts';
+import type { Api } from '../../src/api/types.ts';
 import { type ApiHarness, bearer, openApiHarness } from './support.ts';
 
 let h: ApiHarness;
@@ -71,3 +73,37 @@ describe.runIf(process.env.REDIS_URL !== undefined)('two databases sharing one R
     expect((await ask(second)).headers['ratelimit-remaining']).toBe('0');
   });
 });
+
+describe.runIf(process.env.REDIS_URL !== undefined)(
+  'two servers of one database, a limit counted in leases',
+  () => {
+    let limited: ApiHarness;
+    let second: Api;
+    beforeAll(async () => {
+      // 200 a minute: each server leases 4 numbers at a time from Redis.
+      limited = await openApiHarness({ env: { PERFRECON_API_RATE_LIMIT_VIEWER: '200' } });
+      second = await buildServer(limited.app, limited.pipeline);
+    });
+    afterAll(async () => {
+      await second?.close();
+      await limited?.close();
+    });
+
+    it('never serves more than the limit together, and at most (servers - 1) × (lease - 1) fewer', async () => {
+      const servers = [limited.api, second];
+      let served = 0;
+      let refused = 0;
+      for (let i = 0; i < 220; i++) {
+        const res = await (servers[i % 2] as Api).inject({
+          url: '/api/v1/me',
+          headers: bearer(limited.tokens.viewer),
+        });
+        if (res.statusCode === 200) served++;
+        else if (res.statusCode === 429) refused++;
+      }
+      expect(served + refused).toBe(220);
+      expect(served).toBeLessThanOrEqual(200);
+      expect(served).toBeGreaterThanOrEqual(200 - 3);
+    });
+  },
+);
