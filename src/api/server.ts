@@ -48,7 +48,6 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
     app,
     landing: options.landing,
     boss: options.boss,
-    runs: new Set(),
   };
   api.addSchema(ApiError);
   registerErrorHandling(api);
@@ -73,9 +72,5 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   registerAlarmRoutes(api, context);
   registerUsageRoutes(api, context);
   await registerStaticUi(api);
-  // Runs started through the API finish before the process lets go of the database.
-  api.addHook('onClose', async () => {
-    await Promise.allSettled([...context.runs]);
-  });
   return api;
 }
