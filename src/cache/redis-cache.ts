@@ -10,12 +10,14 @@
 // most their TTL.)
 //
 // Entries read with `local` (CacheOptions) are also kept in this process's memory for that many
-// seconds and answered from there without a round trip; this process's invalidations drop them at
-// once (local-copies.ts). Commands issued in the same tick go to Redis in one write
+// seconds and answered from there without a round trip (local-copies.ts); an invalidation drops
+// them at once in the process that makes it, and in the others through a pub/sub message sent with
+// it (invalidation-feed.ts). Commands issued in the same tick go to Redis in one write
 // (auto-pipelining), and the lookup script is sent by its SHA-1, not its text.
 import { Redis } from 'ioredis';
 import type { Logger } from '../observe/logger.ts';
 import type { Cache } from './cache.ts';
+import { type Invalidated, invalidationFeed } from './invalidation-feed.ts';
 import { localCopies } from './local-copies.ts';
 import { memoryCache } from './memory-cache.ts';
 
@@ -61,6 +63,9 @@ export function redisCache(options: RedisCacheOptions): Cache {
     cacheLookup(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[string, string | null]>;
   };
   const copies = localCopies();
+  const channel = `${PREFIX}invalidations`;
+  const feed = invalidationFeed(redis, channel, copies);
+  const announce = (tags: Invalidated) => JSON.stringify(tags);
   // Commands fail fast while Redis is unreachable; only the very first ones wait for the first
   // connection attempt to finish, so a process starting up is not uncached for no reason.
   let firstAttempt: Promise<void> | undefined = new Promise<void>((resolve) => {
@@ -97,9 +102,14 @@ export function redisCache(options: RedisCacheOptions): Cache {
     if (staleAfterOutage) {
       staleAfterOutage = false;
       copies.clear();
-      redis.incr(EPOCH_KEY).catch(() => {
-        staleAfterOutage = true;
-      });
+      redis
+        .multi()
+        .incr(EPOCH_KEY)
+        .publish(channel, announce('*'))
+        .exec()
+        .catch(() => {
+          staleAfterOutage = true;
+        });
     }
   });
   const key = (name: string, stamp: string) => `${PREFIX}cache:${name}@${stamp}`;
@@ -107,7 +117,8 @@ export function redisCache(options: RedisCacheOptions): Cache {
     kind: 'redis',
     health: () => ({ available: redis.status === 'ready', failures }),
     async lookup(name, tags, local) {
-      const copy = local === undefined ? undefined : copies.get(name);
+      const keepCopy = local !== undefined && feed.live() && redis.status === 'ready';
+      const copy = keepCopy ? copies.get(name) : undefined;
       if (copy !== undefined) return copy;
       const generation = copies.generation();
       try {
@@ -119,8 +130,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
           `${PREFIX}cache:${name}@`,
           ...tags,
         );
-        if (local !== undefined && value !== null)
-          copies.put(name, { stamp, value, tags }, local.seconds, generation);
+        if (keepCopy && value !== null) copies.put(name, { stamp, value, tags }, local.seconds, generation);
         return { stamp, value: value ?? undefined };
       } catch (error) {
         degrade('lookup', error);
@@ -142,12 +152,17 @@ export function redisCache(options: RedisCacheOptions): Cache {
         await settled();
         const pipeline = redis.pipeline();
         for (const tag of tags) pipeline.incr(`${PREFIX}tag:${tag}`);
+        // After the versions: a process that drops its copies on this message reads the new ones.
+        pipeline.publish(channel, announce(tags));
         const replies = await pipeline.exec();
         const failed = replies?.find(([error]) => error !== null);
         if (failed) throw failed[0];
       } catch (error) {
         staleAfterOutage = true;
         degrade('invalidate', error);
+      } finally {
+        // Again: a lookup of this process may have kept a copy of the old versions meanwhile.
+        copies.drop(tags);
       }
     },
     async claim(name, ttlSeconds) {
@@ -160,6 +175,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
       }
     },
     async close() {
+      feed.close();
       redis.disconnect();
     },
   };

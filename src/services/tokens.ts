@@ -29,10 +29,11 @@ const NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 /** Bumped on every revocation, so no process keeps accepting a revoked token from its cache. */
 const TOKENS_TAG = 'api:tokens';
 /**
- * A verified token is trusted from the process's memory for this long: every request needs its
- * caller, and a round trip to Redis for it would cost more than the rest of a cached answer. So a
- * token revoked is refused at once by the process that revoked it (its invalidation drops its
- * copies), and by every other process (another API, the CLI's revocation) within this bound.
+ * A verified token is trusted from the process's memory for at most this long: every request
+ * needs its caller, and a round trip to Redis for it would cost more than the rest of a cached
+ * answer. A revocation drops the copies at once in the process that makes it and, through Redis
+ * pub/sub, in every other (API processes, whoever revoked: the CLI too); this is the bound should
+ * that message be lost without the subscription noticing.
  */
 export const TOKEN_REVOCATION_BOUND_SECONDS = 5;
 
