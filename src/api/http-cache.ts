@@ -3,7 +3,7 @@
 // bytes of every successful GET, answered with 304 when the client has them already. What is
 // cached is the serialized body with its ETag, so a hit is sent as it is: no parsing, no
 // serializing, no hashing (and, for a hot body, no round trip: a copy in memory answers).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type CacheOptions, cacheAsideText } from '../cache/index.ts';
 import type { Api, ApiContext } from './types.ts';
@@ -17,7 +17,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  */
 const BODY_COPY = { seconds: 10 };
 
-const etagOf = (body: string | Buffer) => `"${createHash('sha256').update(body).digest('base64url')}"`;
+// One-shot hashing: no Hash object per response.
+const etagOf = (body: string | Buffer) => `"${hash('sha256', body, 'base64url')}"`;
 
 /** Send the cached body of this GET (keyed by its path and query), or `load()`'s, stored for next time. */
 export async function cachedGet<T>(

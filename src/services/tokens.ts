@@ -1,7 +1,7 @@
 // API tokens: created with a role and shown once, listed, revoked; and the caller a presented
 // token stands for. A token is 256 random bits; only its SHA-256 is stored, which is enough for
 // a secret that cannot be guessed (no slow KDF needed, unlike a password).
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { type Cache, cached, TTL } from '../cache/index.ts';
 import { optionalTimestamp, timestamp } from '../contracts/common.ts';
 import type { CreatedToken, TokenItem } from '../contracts/tokens.ts';
@@ -38,7 +38,7 @@ const TOKENS_TAG = 'api:tokens';
 export const TOKEN_REVOCATION_BOUND_SECONDS = 5;
 
 function sha256(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 function tokenItem(row: TokenRow): TokenItem {
