@@ -17,7 +17,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../observe/logger.ts';
 import type { Cache } from './cache.ts';
-import { type Invalidated, invalidationFeed } from './invalidation-feed.ts';
+import { type Invalidated, type InvalidationFeed, invalidationFeed } from './invalidation-feed.ts';
 import { localCopies } from './local-copies.ts';
 import { memoryCache } from './memory-cache.ts';
 
@@ -64,7 +64,9 @@ export function redisCache(options: RedisCacheOptions): Cache {
   };
   const copies = localCopies();
   const channel = `${PREFIX}invalidations`;
-  const feed = invalidationFeed(redis, channel, copies);
+  // Subscribed on the first lookup that wants a copy: processes that keep none (workers, the CLI)
+  // only publish.
+  let feed: InvalidationFeed | undefined;
   const announce = (tags: Invalidated) => JSON.stringify(tags);
   // Commands fail fast while Redis is unreachable; only the very first ones wait for the first
   // connection attempt to finish, so a process starting up is not uncached for no reason.
@@ -117,7 +119,8 @@ export function redisCache(options: RedisCacheOptions): Cache {
     kind: 'redis',
     health: () => ({ available: redis.status === 'ready', failures }),
     async lookup(name, tags, local) {
-      const keepCopy = local !== undefined && feed.live() && redis.status === 'ready';
+      if (local !== undefined) feed ??= invalidationFeed(redis, channel, copies);
+      const keepCopy = local !== undefined && feed?.live() === true && redis.status === 'ready';
       const copy = keepCopy ? copies.get(name) : undefined;
       if (copy !== undefined) return copy;
       const generation = copies.generation();
@@ -175,7 +178,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
       }
     },
     async close() {
-      feed.close();
+      feed?.close();
       redis.disconnect();
     },
   };
