@@ -8,8 +8,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { FileRejectedError } from '../domain/errors.ts';
-import { matchesFooterPattern } from '../domain/footer.ts';
-import { normalizeHeader, type RawRecord, type ReadRecord } from '../domain/read-row.ts';
+import { footerPrefixMatches } from '../domain/footer.ts';
+import { emptyValues, normalizeHeader, type RawRecord, type ReadRecord } from '../domain/read-row.ts';
 import type { VendorSource } from '../domain/vendor-config.ts';
 import { countLines, MAX_RECORD_CHARS, recordTooLong } from './csv-record-limit.ts';
 import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
@@ -156,6 +156,21 @@ async function* parseRows(stream: RowStream): AsyncGenerator<string[]> {
   }
 }
 
+/** Whether every cell from `from` on is empty or spaces (a cell with no space to trim is checked cheaply). */
+function isBlank(row: readonly string[], from = 0): boolean {
+  for (let i = from; i < row.length; i++) {
+    const cell = row[i] as string;
+    if (cell.length > 0 && cell.trim() !== '') return false;
+  }
+  return true;
+}
+
+/** A total or footer row: its first non-empty cell matches a footer pattern (normalized once, by the caller). */
+function isFooter(row: readonly string[], footers: readonly string[]): boolean {
+  const first = normalizeHeader(row.find((c) => c.trim() !== '') ?? '');
+  return footers.some((p) => footerPrefixMatches(first, p));
+}
+
 export async function* readCsvRecords(
   filePath: string,
   source: VendorSource,
@@ -185,7 +200,7 @@ export async function* readCsvRecords(
       options.headerScanRows,
     ).delimiter;
   }
-  const footers = options.footerPatterns;
+  const footers = options.footerPatterns.map(normalizeHeader);
 
   const sampleText = decodeBuffer(sample, encoding);
   // Bytes that are not UTF-8 reject the file once its header is found; before that, a missing
@@ -218,7 +233,7 @@ export async function* readCsvRecords(
     for await (const row of rows) {
       if (keys && invalidUtf8) throw invalidUtf8;
       rowNumber++;
-      const blank = row.every((c) => c.trim() === '');
+      const blank = isBlank(row);
       if (!keys) {
         scanned.push(row);
         const match = findHeader([row], required);
@@ -252,8 +267,7 @@ export async function* readCsvRecords(
         hooks.onSkippedRow?.({ location: { file, row: rowNumber }, reason: 'blank row', text: '' });
         continue;
       }
-      const first = row.find((c) => c.trim() !== '')?.trim() ?? '';
-      if (footers.some((p) => matchesFooterPattern(first, p))) {
+      if (footers.length > 0 && isFooter(row, footers)) {
         hooks.onSkippedRow?.({
           location: { file, row: rowNumber },
           reason: 'total or footer row',
@@ -263,15 +277,14 @@ export async function* readCsvRecords(
       }
       dataRows++;
       // No prototype: a header named `__proto__` is a column like any other.
-      const values: Record<string, string> = Object.create(null);
+      const values = emptyValues<string>();
       for (let i = 0; i < keys.length; i++) values[keys[i] as string] = row[i] ?? '';
       const record: ReadRecord = { location: { file, row: rowNumber }, values, header: keys };
       if (document) record.document = document;
-      const extra = row.slice(keys.length);
       // Extra empty cells are padding only where the header row was padded the same way.
       if (
         row.length < keys.length ||
-        (extra.length > 0 && (row.length > headerWidth || extra.some((c) => c.trim() !== '')))
+        (row.length > keys.length && (row.length > headerWidth || !isBlank(row, keys.length)))
       ) {
         for (let i = keys.length; i < row.length; i++) values[`(column ${i + 1})`] = row[i] as string;
         const multiline = row.some((c) => c.includes('\n'));
