@@ -1,5 +1,5 @@
 // Claims on the inbox objects of an object-store landing, held in the database every process
-// shares: one watcher at a time takes an object (see store/migrations/0011-landing-claims.ts).
+// shares: one watcher at a time takes an object (see store/migrations/0012-landing-claims.ts).
 import type { Database } from '../store/db/database.ts';
 import { claimLanding, releaseLanding } from '../store/landing-claim-repository.ts';
 

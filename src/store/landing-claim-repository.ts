@@ -1,4 +1,4 @@
-// Claims on inbox objects of an object-store landing (migration 0011): one process at a time
+// Claims on inbox objects of an object-store landing (migration 0012): one process at a time
 // takes an object into processing/.
 import { sql } from 'kysely';
 import type { Executor } from './db/database.ts';

@@ -1,4 +1,4 @@
-// The monthly partitions of the tables that grow with every run and every file (migration 0010):
+// The monthly partitions of the tables that grow with every run and every file (migration 0011):
 // `<table>_pYYYY_MM` holds the rows whose partition key falls in that month (UTC) and
 // `<table>_default` whatever has no month yet, so an insert never fails. Months are created
 // ahead; a month's rows that landed in the default partition are moved into their own month
@@ -57,7 +57,7 @@ export async function monthPartitions(db: Executor, table: TimePartitionedTable)
     .sort((a, b) => a.month.localeCompare(b.month));
 }
 
-/** True once migration 0010 has run (the tables are partitioned). */
+/** True once migration 0011 has run (the tables are partitioned). */
 export async function isPartitioned(db: Executor): Promise<boolean> {
   const { rows } = await sql<{ partitioned: boolean }>`
     SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass('audit_log')) AS partitioned`.execute(

@@ -182,19 +182,40 @@ export interface RunRecord {
   startedAt: string;
 }
 
+const runStartText = sql<string>`to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 export async function createRun(
   db: Executor,
-  run: { trigger: ReconciliationRunsTable['trigger']; actor: string; inputs: Record<string, unknown> },
+  run: {
+    trigger: ReconciliationRunsTable['trigger'];
+    actor: string;
+    inputs: Record<string, unknown>;
+    status: 'RUNNING' | 'QUEUED';
+  },
 ): Promise<RunRecord> {
   const row = await db
     .insertInto('reconciliation_runs')
-    .values({ trigger: run.trigger, actor: run.actor, inputs: JSON.stringify(run.inputs), status: 'RUNNING' })
-    .returning([
-      'id',
-      sql<string>`to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('started_at'),
-    ])
+    .values({
+      trigger: run.trigger,
+      actor: run.actor,
+      inputs: JSON.stringify(run.inputs),
+      status: run.status,
+    })
+    .returning(['id', runStartText.as('started_at')])
     .executeTakeFirstOrThrow();
   return { id: row.id, startedAt: row.started_at };
+}
+
+/** A QUEUED run taken by a worker: RUNNING from now; undefined when it is not queued (any more). */
+export async function beginQueuedRun(db: Executor, runId: number): Promise<RunRecord | undefined> {
+  const row = await db
+    .updateTable('reconciliation_runs')
+    .set({ status: 'RUNNING', started_at: sql`clock_timestamp()`, heartbeat_at: sql`clock_timestamp()` })
+    .where('id', '=', runId)
+    .where('status', '=', 'QUEUED')
+    .returning(['id', runStartText.as('started_at')])
+    .executeTakeFirst();
+  return row === undefined ? undefined : { id: row.id, startedAt: row.started_at };
 }
 
 /** Advisory-lock class of reconciliation: key (class, hashtext(account)) serialises runs per account. */

@@ -1,4 +1,4 @@
-// Migration 0010 on a database that already holds rows: the audit log, processing log and
+// Migration 0011 on a database that already holds rows: the audit log, processing log and
 // reconciliation results become partitioned by month with every row kept, in its month, each
 // result carrying its run's start; identities go on from where they were.
 import { sql } from 'kysely';
@@ -51,7 +51,7 @@ describe('partitioning a populated database', () => {
       ),
     };
 
-    expect(await migrateToLatest(db)).toContain('0010-partition-by-time');
+    expect(await migrateToLatest(db)).toContain('0011-partition-by-time');
 
     expect(await rows(`SELECT concat_ws(' ', id, at) AS row FROM etl_processing_log ORDER BY id`)).toEqual(
       before.log,

@@ -11,8 +11,9 @@ import * as m0006 from './0006-alarms.ts';
 import * as m0007 from './0007-job-usage.ts';
 import * as m0008 from './0008-break-reopen.ts';
 import * as m0009 from './0009-staging-order.ts';
-import * as m0010 from './0010-partition-by-time.ts';
-import * as m0011 from './0011-landing-claims.ts';
+import * as m0010 from './0010-queued-runs.ts';
+import * as m0011 from './0011-partition-by-time.ts';
+import * as m0012 from './0012-landing-claims.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
@@ -24,8 +25,9 @@ const migrations: Record<string, Migration> = {
   '0007-job-usage': m0007,
   '0008-break-reopen': m0008,
   '0009-staging-order': m0009,
-  '0010-partition-by-time': m0010,
-  '0011-landing-claims': m0011,
+  '0010-queued-runs': m0010,
+  '0011-partition-by-time': m0011,
+  '0012-landing-claims': m0012,
 };
 
 /** The names of every migration this code knows, oldest first. */
