@@ -15,7 +15,7 @@
 // breaks, audit rows — under new account ids and file/run ids (`INSERT … SELECT … CROSS JOIN
 // generate_series`) until N periods are stored.
 //   node bench/backup-restore.bench.ts [--periods 1000000,5000000] [--modes server,embedded]
-//     [--embedded-max 1000000]
+//     [--embedded-max 1000000] [--max-old-space MB] [--backup-only]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,6 +38,9 @@ const MODES = option('modes', 'server,embedded').split(',') as Mode[];
 const EMBEDDED_MAX = Number(option('embedded-max', String(Number.MAX_SAFE_INTEGER)));
 /** A JavaScript heap limit (MB) for `perfrecon backup` and `restore`: they must stream within it. */
 const HEAP_LIMIT = option('max-old-space', '');
+/** Backups only (`perfrecon backup` and its baseline dump), when a restore would not fit the time. */
+const BACKUP_ONLY = process.argv.includes('--backup-only');
+const NOT_RUN: Measure = { seconds: Number.NaN, bytes: Number.NaN, peakRssMb: Number.NaN };
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Periods inserted per statement while filling: bounded statements on PGlite too. */
 const PERIODS_PER_STATEMENT = 100_000;
@@ -123,14 +126,7 @@ async function measure(mode: Mode, periods: number): Promise<Case> {
       bytes: fs.statSync(file).size,
     };
     say(`${backup.seconds.toFixed(0)} s; restore… `);
-    const target = await freshEnv(mode, 'backup');
-    let restore: Measure;
-    try {
-      const restoreRun = perfrecon(['restore', file], target.env);
-      restore = { seconds: restoreRun.seconds, peakRssMb: restoreRun.peakRssMb, bytes: backup.bytes };
-    } finally {
-      await target.drop();
-    }
+    const restore = BACKUP_ONLY ? NOT_RUN : await timedRestore(mode, file, backup.bytes);
     say(`${restore.seconds.toFixed(0)} s; baseline… `);
     const result: Case = {
       mode,
@@ -150,24 +146,33 @@ async function measure(mode: Mode, periods: number): Promise<Case> {
   }
 }
 
+/** `perfrecon restore FILE` into a fresh database. */
+async function timedRestore(mode: Mode, file: string, bytes: number): Promise<Measure> {
+  const target = await freshEnv(mode, 'backup');
+  try {
+    const restoreRun = perfrecon(['restore', file], target.env);
+    return { seconds: restoreRun.seconds, peakRssMb: restoreRun.peakRssMb, bytes };
+  } finally {
+    await target.drop();
+  }
+}
+
 async function serverBaseline(
   source: BenchEnv,
   work: string,
 ): Promise<Pick<Case, 'baselineDump' | 'baselineRestore'>> {
   const file = path.join(work, 'pg_dump.custom');
   const dump = timed('pg_dump', ['-Fc', '-f', file, source.url ?? ''], process.env);
+  const bytes = fs.statSync(file).size;
+  const baselineDump = { label: '`pg_dump -Fc`', seconds: dump.seconds, peakRssMb: dump.peakRssMb, bytes };
+  const label = '`pg_restore` (new database)';
+  if (BACKUP_ONLY) return { baselineDump, baselineRestore: { label, ...NOT_RUN } };
   const target = await freshEnv('server', 'backup');
   try {
     const restored = timed('pg_restore', ['--no-owner', '-d', target.url ?? '', file], process.env);
-    const bytes = fs.statSync(file).size;
     return {
-      baselineDump: { label: '`pg_dump -Fc`', seconds: dump.seconds, peakRssMb: dump.peakRssMb, bytes },
-      baselineRestore: {
-        label: '`pg_restore` (new database)',
-        seconds: restored.seconds,
-        peakRssMb: restored.peakRssMb,
-        bytes,
-      },
+      baselineDump,
+      baselineRestore: { label, seconds: restored.seconds, peakRssMb: restored.peakRssMb, bytes },
     };
   } finally {
     await target.drop();
