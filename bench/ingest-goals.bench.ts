@@ -17,18 +17,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { canonicalCsvLines } from '../src/samples/canonical.ts';
 import { ProblemPlanner } from '../src/samples/problems.ts';
 import { SampleRecorder } from '../src/samples/sample-file.ts';
 import { truthAccounts } from '../src/samples/truth.ts';
 import { VENDOR_A, vendorACsvLines } from '../src/samples/vendor-a.ts';
 import { writeChunks } from '../src/samples/write-samples.ts';
-
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
+import { admin, benchMain, fmt, freshEnv, loadAverage, type Mode, option, SERVER_URL } from './support.ts';
 
 const ROWS = Number(option('rows', '1000000'));
 const LARGE_ROWS = Number(option('large-rows', '0'));
@@ -36,13 +31,10 @@ const MODES = option('modes', 'server,embedded').split(',') as Mode[];
 const FILES = option('files', `canonical,${VENDOR_A}`).split(',');
 const WORKFLOW = !process.argv.includes('--no-workflow');
 const CPU_PROF = option('cpu-prof', '');
-const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const DAYS = 1_000;
 const START = '2020-12-31';
 const SEED = 20_240_531;
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-type Mode = 'server' | 'embedded';
 
 interface SourceFile {
   label: string;
@@ -96,43 +88,9 @@ async function writeFiles(dir: string): Promise<SourceFile[]> {
   return files;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh home (and, on the server, a fresh database): the environment of one case. */
-async function freshEnv(mode: Mode): Promise<{ env: NodeJS.ProcessEnv; drop(): Promise<void> }> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'prgoals-'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PERFRECON_HOME: home,
-    PERFRECON_LOG_LEVEL: 'silent',
-    PERFRECON_OPENLINEAGE_FILE: 'off',
-    PERFRECON_MAX_FILE_MB: '4096',
-    PERFRECON_JOB_TIMEOUT_SECONDS: '7200',
-  };
-  if (mode === 'embedded')
-    return { env, drop: async () => fs.rmSync(home, { recursive: true, force: true }) };
-  const name = `perfrecon_goals_${randomBytes(4).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  env.DATABASE_URL = url.toString();
-  return {
-    env,
-    async drop() {
-      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      fs.rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
+/** A fresh home (and, on the server, a fresh database) that takes files of any size and time. */
+const freshGoalsEnv = (mode: Mode) =>
+  freshEnv(mode, 'goals', { PERFRECON_MAX_FILE_MB: '4096', PERFRECON_JOB_TIMEOUT_SECONDS: '7200' });
 
 /** The baseline: `psql \copy` of the canonical file into a keyed table with its columns. */
 async function psqlCopy(file: SourceFile): Promise<Figures> {
@@ -166,7 +124,7 @@ type ChildCase = 'direct' | 'dry-run' | 'pglite-copy';
 
 /** Direct: ingestFile then the reconciliation a job runs, in a fresh child process. */
 async function direct(mode: Mode, file: SourceFile, kind: ChildCase = 'direct'): Promise<Figures> {
-  const target = await freshEnv(mode);
+  const target = await freshGoalsEnv(mode);
   try {
     const profile =
       CPU_PROF === '' || kind !== 'direct' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)];
@@ -288,7 +246,7 @@ async function directInChild(filePath: string, vendorCode: string): Promise<Figu
 
 /** The workflow: `perfrecon ingest FILE --vendor V` on a migrated database, timed with its RSS. */
 async function workflow(mode: Mode, file: SourceFile): Promise<Figures> {
-  const target = await freshEnv(mode);
+  const target = await freshGoalsEnv(mode);
   const cli = (args: string[], timed: boolean) => {
     const command = timed ? '/usr/bin/time' : process.execPath;
     const prefix = timed ? ['-f', 'maxrss-kb %M cpu %U %S', process.execPath] : [];
@@ -331,21 +289,9 @@ function cpuSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-const fmt = (value: number, digits = 0) =>
-  Number.isNaN(value)
-    ? '–'
-    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function load(): string {
-  return os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' / ');
-}
-
 export async function run(): Promise<string> {
   const source = fs.mkdtempSync(path.join(os.tmpdir(), 'prgoals-src-'));
-  const loads: string[] = [`start ${load()}`];
+  const loads: string[] = [`start ${loadAverage()}`];
   const rows: Row[] = [];
   const say = (text: string) => process.stderr.write(text);
   try {
@@ -393,7 +339,7 @@ export async function run(): Promise<string> {
           rows.push({ path: 'workflow (`perfrecon ingest`)', mode, file, ...(await workflow(mode, file)) });
           say(`${fmt(rows.at(-1)?.seconds ?? 0, 1)} s\n`);
         }
-        loads.push(load());
+        loads.push(loadAverage());
       }
     }
   } finally {
@@ -444,18 +390,8 @@ function report(rows: Row[], loads: string[]): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--child')) {
-    const index = process.argv.indexOf('--child');
-    const [kind, file, vendor] = process.argv.slice(index + 1, index + 4) as [ChildCase, string, string];
-    const figures =
-      kind === 'pglite-copy'
-        ? await pgliteCopyInChild(file)
-        : kind === 'dry-run'
-          ? await dryRunInChild(file, vendor)
-          : await directInChild(file, vendor);
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
-  } else {
-    process.stdout.write(await run());
-  }
-}
+await benchMain(import.meta.url, run, {
+  'pglite-copy': (file = '') => pgliteCopyInChild(file),
+  'dry-run': (file = '', vendor = '') => dryRunInChild(file, vendor),
+  direct: (file = '', vendor = '') => directInChild(file, vendor),
+});

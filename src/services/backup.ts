@@ -137,14 +137,19 @@ async function writeTable(
   let rows = 0;
   await write(`${JSON.stringify({ '@table': table.name })}\n`);
   for await (const batch of tableRows(trx, table, BATCH)) {
-    for (const row of batch) {
-      hash.update(`${row}\n`);
-      await write(`${row}\n`);
-    }
+    // A page at a time: one checksum update and one write, the same bytes as line by line.
+    const lines = pageText(batch);
+    hash.update(lines);
+    await write(lines);
     rows += batch.length;
     options.onProgress?.(table.name, rows);
   }
   return { rows, sha256: hash.digest('hex') };
+}
+
+/** Rows of a page as the backup holds them: one line each. */
+function pageText(rows: readonly string[]): string {
+  return `${rows.join('\n')}\n`;
 }
 
 async function writeLandingArchive(
@@ -420,7 +425,7 @@ async function verifyLoadedTables(
     const hash = createHash('sha256');
     let rows = 0;
     for await (const batch of tableRows(trx, table, BATCH)) {
-      for (const row of batch) hash.update(`${row}\n`);
+      hash.update(pageText(batch));
       rows += batch.length;
     }
     if (rows !== expected.rows || hash.digest('hex') !== expected.sha256) {
