@@ -309,7 +309,9 @@ function resultRow(runId: number, result: CheckResult): CopyValue[] {
     result.fileId,
     result.message,
     result.explanation?.cause ?? null,
-    result.status === 'FAILED' ? { tolerance, inputs: result.inputs, explanation: result.explanation } : null,
+    result.status === 'FAILED' || result.explanation !== null
+      ? { tolerance, inputs: result.inputs, explanation: result.explanation }
+      : null,
   ];
 }
 
