@@ -101,7 +101,9 @@ export interface IngestJobOutput {
   storedPath: string | null;
   /** True when this run finished what an earlier, interrupted run had stored. */
   recovered: boolean;
+  /** The first warnings; every one of the warningCount is stored with the file. */
   warnings: string[];
+  warningCount: number;
   skipped: string[];
   quarantine: { location: string; problems: string[] }[];
   error: { message: string; hint: string | null } | null;
@@ -462,6 +464,7 @@ function outputFromSummary(
     storedPath,
     recovered: false,
     warnings: summary.warnings.slice(0, OUTPUT_SAMPLE),
+    warningCount: summary.warningCount,
     skipped: summary.skipped.slice(0, OUTPUT_SAMPLE),
     quarantine: summary.quarantine.slice(0, OUTPUT_SAMPLE),
     error: summary.error,
@@ -493,6 +496,7 @@ function outputFromFile(
     storedPath: file?.stored_path ?? null,
     recovered: false,
     warnings: [],
+    warningCount: 0,
     skipped: [],
     quarantine: [],
     error: file?.error ? { message: file.error, hint: null } : null,

@@ -39,6 +39,7 @@ import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repositor
 import { rowProblems, settleRepeats } from '../../validate/quality.ts';
 import { calculatePeriod } from './calculation.ts';
 import { type QuarantineSink, quarantineSink } from './quarantine-sink.ts';
+import { describeWarning, type IngestWarning, type WarningSink, warningSink } from './warning-sink.ts';
 
 export interface IngestContext {
   database: Database;
@@ -89,7 +90,9 @@ export interface IngestSummary {
   rowsSkipped: number;
   skipped: string[];
   durationMs: number;
+  /** The first warnings, those about the whole file first; every one is stored with the file. */
   warnings: string[];
+  warningCount: number;
   /** The first quarantined rows with their location and reasons. */
   quarantine: { location: string; problems: string[] }[];
   preview: CanonicalPeriod[];
@@ -122,6 +125,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     skipped: [],
     durationMs: 0,
     warnings: [],
+    warningCount: 0,
     quarantine: [],
     preview: [],
     error: null,
@@ -170,6 +174,15 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
   const jobId = request.jobId ?? null;
   let staged = 0;
   let quarantined: QuarantineSink | undefined;
+  let warnings: WarningSink | undefined;
+  /** Warnings about the whole file: shown first. */
+  const fileWarnings: IngestWarning[] = [];
+  const summarizeWarnings = (sink: WarningSink) => {
+    // They are in the sink too (stored last), and in its sample when it has room.
+    const first = fileWarnings.map(describeWarning);
+    summary.warnings = [...first, ...sink.sample.filter((warning) => !first.includes(warning))];
+    summary.warningCount = sink.count;
+  };
   try {
     if (vendor === undefined) {
       throw new FileRejectedError(
@@ -188,7 +201,10 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
 
     let header: string[] | undefined;
     quarantined = quarantineSink(db, dryRun ? null : fileId, QUARANTINE_SAMPLE);
-    if (!dryRun) await quarantined.discard();
+    warnings = warningSink(db, dryRun ? null : fileId, QUARANTINE_SAMPLE);
+    if (!dryRun) await Promise.all([quarantined.discard(), warnings.discard()]);
+    // The reader reports warnings through a callback; they are written after its row.
+    const readerWarnings: IngestWarning[] = [];
     let batch: StagedPeriod[] = [];
     const previewRows = request.previewRows ?? 0;
     for await (const row of readVendorFile(request.filePath, vendor, {
@@ -203,10 +219,11 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
           summary.skipped.push(`${formatLocation(skipped.location)}: ${skipped.reason} (${skipped.text})`);
         }
       },
-      onWarning: (location, message) => summary.warnings.push(`${formatLocation(location)}: ${message}`),
+      onWarning: (location, message) => readerWarnings.push({ location, message }),
     })) {
       summary.rowsRead++;
       throwIfAborted(request.signal);
+      for (const warning of readerWarnings.splice(0)) await warnings.add(warning);
       if (!row.ok) {
         await quarantined.add(row);
         continue;
@@ -216,8 +233,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         await quarantined.add({ ok: false, location: row.location, raw: { ...row.record }, problems });
         continue;
       }
-      for (const warning of row.warnings)
-        summary.warnings.push(`${formatLocation(row.location)}: ${warning}`);
+      for (const message of row.warnings) await warnings.add({ location: row.location, message });
       if (summary.preview.length < previewRows) summary.preview.push(row.record);
       batch.push({
         seq: summary.rowsRead,
@@ -233,6 +249,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         batch = [];
       }
     }
+    for (const warning of readerWarnings.splice(0)) await warnings.add(warning);
     if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
     summary.rowsStored += batch.length;
     // Periods the file reported twice, found over the staged rows (a dry run stages nothing, and
@@ -242,7 +259,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       const removed = await unstageRows(db, loadId, settled.unstage);
       staged -= removed;
       summary.rowsStored -= removed;
-      summary.warnings.push(...settled.warnings);
+      for (const warning of settled.warnings) await warnings.add(warning);
       for (const entry of settled.quarantined) await quarantined.add({ ok: false, ...entry });
     }
     await quarantined.flush();
@@ -254,12 +271,17 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       if (previous !== undefined) {
         const drift = describeSchemaDrift(previous, header);
         if (drift.renamed.length + drift.missing.length + drift.added.length > 0 || drift.reordered)
-          summary.warnings.unshift(
-            `schema drift against the last good ${source.format} file of ${vendor.code}: ${drift.message}`,
-          );
+          fileWarnings.push({
+            location: null,
+            message: `schema drift against the last good ${source.format} file of ${vendor.code}: ${drift.message}`,
+          });
       }
     }
+    for (const warning of fileWarnings) await warnings.add(warning);
+    await warnings.flush();
+    summarizeWarnings(warnings);
     if (dryRun || fileId === null) return finish('DRY_RUN');
+    const fileSink = warnings;
 
     const status: FileStatus =
       summary.rowsStored === 0 && summary.rowsQuarantined > 0 ? 'QUARANTINED' : 'SUCCEEDED';
@@ -270,9 +292,13 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       await setAuditActor(trx, context.actor);
       const merged = await mergeStaged(trx, loadId, staged, id, configVersion ?? '');
       if (merged.superseded > 0) {
-        summary.warnings.unshift(
-          `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
-        );
+        fileWarnings.unshift({
+          location: null,
+          message: `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
+        });
+        await fileSink.add(fileWarnings[0] as IngestWarning);
+        await fileSink.flush(trx);
+        summarizeWarnings(fileSink);
       }
       await setFileStatus(trx, id, {
         status,
@@ -299,6 +325,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     const error = staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
     if (staged > 0) await discardStaged(db, loadId).catch(() => {});
     await quarantined?.discard().catch(() => {});
+    await warnings?.discard().catch(() => {});
     if (!(error instanceof FileRejectedError)) {
       if (fileId !== null) {
         await appendLog(db, fileId, {
