@@ -143,6 +143,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     rowsStored: 0,
     rowsUpdated: 0,
     rowsQuarantined: 0,
+    warnings: 0,
   };
   await deps.lineage.emit(ingestRunEvent('START', facts, deps.lineageDatabase));
   failpoint(deps.failpoint, 'job:start');
@@ -255,6 +256,7 @@ async function completed(
     rowsStored: output.rowsStored,
     rowsUpdated: output.rowsUpdated,
     rowsQuarantined: output.rowsQuarantined,
+    warnings: output.warningCount,
   });
   const mapping =
     output.fileId !== null && output.outcome !== 'REJECTED'
