@@ -37,7 +37,7 @@ describe('a file uploaded through the API', () => {
   });
 
   it("shows a file's warnings with their locations, and pages through all of them", async () => {
-    const rows = [1, 2, 3].map((i) => `API-W${i},2024-01-01,2024-01-02,USD,1000,-${i}.50,,,,,0,,gross`);
+    const rows = [1, 2, 3].map((i) => `WARN-${i},2024-01-01,2024-01-02,USD,1000,-${i}.50,,,,,0,,gross`);
     const res = await uploadFile(h, 'canonical-api-warnings.csv', `${[HEADER, ...rows].join('\n')}\n`);
     expect(res.statusCode).toBe(202);
     const file = await waitUntil(async () => {
