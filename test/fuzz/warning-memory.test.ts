@@ -19,7 +19,7 @@ const ROWS = 300_000;
 const MAX_DRY_RUN_GROWTH_MB = 250;
 const MAX_RETAINED_MB = 10;
 // These rows are also stored, in staging batches of 20,000: the embedded database's heap grows
-// with what it stores (measured 484 MB for the 300,000 periods, their staging and warnings).
+// with what it stores (measured 278-484 MB for the 300,000 periods, their staging and warnings).
 const MAX_RSS_GROWTH_MB = 700;
 
 function* warnedRows(): Generator<string> {
