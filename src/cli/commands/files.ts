@@ -180,7 +180,7 @@ export function registerFilesCommands(program: Command): void {
       if (options.json) return printJson(page);
       printText(
         [
-          ...page.items.map((w) => `${w.seq}\t${describeWarning(w)}`),
+          ...page.items.map((w) => `${String(w.seq).padStart(6)}  ${describeWarning(w)}`),
           ...(page.nextCursor === null
             ? []
             : [`… more: perfrecon files warnings ${id} --after ${page.nextCursor}`]),
