@@ -22,17 +22,13 @@
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import pg from 'pg';
-import { buildServer } from '../src/api/server.ts';
-import { openApp } from '../src/app.ts';
-import { startPipeline } from '../src/pipeline/runtime.ts';
 import { ingestFile } from '../src/services/ingest/ingest-file.ts';
 import { reconcile } from '../src/services/reconciliation/index.ts';
 import { createToken } from '../src/services/tokens.ts';
+import { openBenchApi } from './bench-api.ts';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const FLOOD_SECONDS = Number(process.env.BENCH_API_FLOOD_SECONDS ?? 30);
@@ -59,24 +55,6 @@ async function measure(name: string, options: autocannon.Options): Promise<Measu
   };
 }
 
-async function serverDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return { url: undefined, drop: async () => {} };
-  const name = `perfrecon_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
 function canonicalFile(dir: string): string {
   const lines = [
     'account_id,period_start,period_end,currency,begin_market_value,end_market_value,flow_date,flow_amount,flow_timing,income,fees,vendor_return,return_basis',
@@ -97,23 +75,14 @@ function canonicalFile(dir: string): string {
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 export async function run(): Promise<string> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'prb-api-'));
-  const database = await serverDatabase();
-  const app = await openApp({
-    env: {
-      PATH: process.env.PATH,
-      PERFRECON_HOME: home,
-      PERFRECON_LOG_LEVEL: 'silent',
+  const { app, api, home, close } = await openBenchApi(
+    {
       PERFRECON_API_RATE_LIMIT_VIEWER: '1000000000',
       PERFRECON_API_RATE_LIMIT_OPERATOR: '600',
       PERFRECON_REDIS_PREFIX: `bench${randomBytes(4).toString('hex')}`,
-      ...(database.url === undefined ? {} : { DATABASE_URL: database.url }),
-      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     },
-    maxConnections: 20,
-  });
-  const pipeline = await startPipeline(app, {});
-  const api = await buildServer(app, pipeline);
+    { maxConnections: 20 },
+  );
   const bare = Fastify();
   bare.get('/', async () => ({ status: 'ok' }));
   try {
@@ -224,11 +193,7 @@ export async function run(): Promise<string> {
     ].join('\n');
   } finally {
     await bare.close();
-    await api.close();
-    await pipeline.stop();
-    await app.close();
-    await database.drop();
-    fs.rmSync(home, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -18,6 +18,7 @@ import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerAlarmRoutes } from './routes/alarms.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerBreakRoutes } from './routes/breaks.ts';
+import { registerDashboardRoutes } from './routes/dashboard.ts';
 import { registerDeadLetterRoutes } from './routes/dead-letters.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -70,6 +71,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   registerTokenRoutes(api, context);
   registerAlarmRoutes(api, context);
   registerUsageRoutes(api, context);
+  registerDashboardRoutes(api, context);
   await registerStaticUi(api);
   // Runs started through the API finish before the process lets go of the database.
   api.addHook('onClose', async () => {

@@ -12,7 +12,7 @@ import { type Api, callerOf } from './types.ts';
 
 const UI_ROOT = path.resolve(import.meta.dirname, '../../dist/ui');
 /** The UI router's pages (ui/src/app/routes.tsx): a section, optionally one item of it. */
-const UI_PAGE = /^\/(sign-in|breaks|accounts|files|operations)(\/[^/?]+)?\/?(\?.*)?$/;
+const UI_PAGE = /^\/(sign-in|breaks|accounts|files|operations|alarms|usage)(\/[^/?]+)?\/?(\?.*)?$/;
 
 export async function registerStaticUi(api: Api): Promise<void> {
   api.get(
@@ -36,11 +36,14 @@ export async function registerStaticUi(api: Api): Promise<void> {
   await api.register(fastifyStatic, {
     root: UI_ROOT,
     wildcard: false,
-    // Built assets carry a content hash in their names; index.html must be fetched anew.
+    // The build writes a .br and a .gz beside each file (ui/vite.config.ts): sent as the browser accepts.
+    preCompressed: true,
+    // Built assets carry a content hash in their names; index.html (or its compressed copy) must be
+    // fetched anew.
     setHeaders: (reply, file) =>
       reply.header(
         'cache-control',
-        file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+        /index\.html(\.br|\.gz)?$/.test(file) ? 'no-cache' : 'public, max-age=31536000, immutable',
       ),
   });
   api.get('/*', { schema: { hide: true } }, (request, reply) =>

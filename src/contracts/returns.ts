@@ -12,6 +12,17 @@ export const SeriesPoint = Type.Object({
   cumulativeReturn: Nullable(
     Type.Number({ description: 'linked from the first period; null after a gap or an undefined period' }),
   ),
+  vendorReturn: Type.Optional(
+    Nullable(Type.Number({ description: 'the return the vendor reported for the period, a fraction' })),
+  ),
+  vendorCumulativeReturn: Type.Optional(
+    Nullable(
+      Type.Number({
+        description:
+          "the vendor's reported returns linked the same way; null from a period it reported none for",
+      }),
+    ),
+  ),
 });
 export type SeriesPoint = Static<typeof SeriesPoint>;
 

@@ -15,7 +15,7 @@ import type { IsoDate, ReturnBasis } from '../domain/canonical.ts';
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Database } from '../store/db/database.ts';
-import { accountCoverage, selectPeriods } from '../store/period-repository.ts';
+import { accountCoverage, type StoredPeriod, selectPeriods } from '../store/period-repository.ts';
 
 export interface ReturnsDeps {
   database: Database;
@@ -59,15 +59,34 @@ export async function accountReturns(deps: ReturnsDeps, request: ReturnsRequest)
     daysInYear: request.daysInYear,
   });
   const series = request.series
-    ? cumulativeSeries(
-        periods.map((p) => ({
-          periodStart: p.periodStart,
-          periodEnd: p.periodEnd,
-          value: periodReturn(p, conventions).value,
-        })),
+    ? withReported(
+        periods.map((p) => periodReturn(p, conventions).value),
+        stored,
       )
     : undefined;
   return { vendorCode, report, series };
+}
+
+/**
+ * Our series over the stored periods beside the vendor's own: the returns it reported, linked the
+ * same way (a period it reported no return for breaks its line there, never linked over), so an
+ * analyst sees where the two diverge.
+ */
+function withReported(ours: readonly (number | null)[], stored: readonly StoredPeriod[]): SeriesPoint[] {
+  const dated = (value: (period: StoredPeriod, index: number) => number | null) =>
+    stored.map((period, index) => ({
+      periodStart: period.periodStart,
+      periodEnd: period.periodEnd,
+      value: value(period, index),
+    }));
+  const reported = cumulativeSeries(
+    dated((period) => (period.vendorReturn === null ? null : Number(period.vendorReturn))),
+  );
+  return cumulativeSeries(dated((_, index) => ours[index] ?? null)).map((point, index) => ({
+    ...point,
+    vendorReturn: reported[index]?.periodReturn ?? null,
+    vendorCumulativeReturn: reported[index]?.cumulativeReturn ?? null,
+  }));
 }
 
 /** The public shape: the ten agreed keys in their order, then the series when asked for. */

@@ -76,6 +76,7 @@ const ROUTES: Record<string, RouteCase | (() => RouteCase)> = {
     url: '/api/v1/usage?from=2024-01-01&to=2024-01-31',
     expected: 200,
   },
+  'get /api/v1/dashboard': { access: 'viewer', url: '/api/v1/dashboard?utcOffset=120', expected: 200 },
   'get /api/v1/breaks/{id}': { access: 'viewer', url: '/api/v1/breaks/99', expected: 404 },
   'post /api/v1/breaks/{id}/acknowledge': {
     access: 'operator',

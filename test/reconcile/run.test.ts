@@ -212,6 +212,28 @@ describe('the break workflow', () => {
       ['UPDATE', 'ops:bob', 'RESOLVED'],
     ]);
     expect(detail.history[2]?.comment).toBe('custodian counts flows at start of day; confirmed by e-mail');
+    expect(detail.history[3]?.comment).toBeNull(); // an approval writes no comment
+  });
+
+  it('shows a reopen with its own comment in the history, not the resolution’s', async () => {
+    const resolved = (await listBreakViews(deps(), { statuses: ['RESOLVED'] })).find(
+      (b) => b.check === 'RETURN',
+    );
+    const id = resolved?.id as number;
+    const noFourEyes = { ...deps(), fourEyes: false };
+    await actOnBreak(noFourEyes, id, {
+      action: 'reopen',
+      actor: 'ops:cy',
+      comment: 'the vendor did not restate',
+    });
+    const history = (await showBreak(deps(), id)).history;
+    expect(history.at(-1)).toMatchObject({
+      actor: 'ops:cy',
+      status: 'OPEN',
+      comment: 'the vendor did not restate',
+    });
+    // Back as it was for the tests that follow.
+    await actOnBreak(noFourEyes, id, { action: 'resolve', actor: 'ops:ann', comment: 'confirmed again' });
   });
 
   it('refuses an action on a break that does not exist', async () => {

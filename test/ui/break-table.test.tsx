@@ -121,6 +121,33 @@ describe('break table', () => {
     expect(lastQuery()?.get('order')).toBe('desc');
   });
 
+  it('keeps the previous rows in view but not clickable while a new filter loads', async () => {
+    const user = userEvent.setup();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    api = stubApi(async (url) => {
+      const account = url.searchParams.get('account');
+      if (account === null) return ALL.slice(0, 26);
+      await held;
+      return ALL.filter((row) => row.accountId === account);
+    });
+    renderPage(<BreakTable vendors={[]} />);
+    await screen.findByRole('link', { name: '#1' });
+    await user.type(screen.getByRole('searchbox', { name: 'Account' }), 'ACC-7{Enter}');
+    expect(await screen.findByText('Loading the matching breaks…')).toBeDefined();
+    const staleLink = screen.getByRole('link', { name: '#1' });
+    expect(staleLink.closest('tbody')?.hasAttribute('inert')).toBe(true);
+    expect(staleLink.closest('table')?.getAttribute('aria-busy')).toBe('true');
+
+    release();
+    await waitFor(() => expect(screen.queryByRole('link', { name: '#1' })).toBeNull());
+    const link = screen.getByRole('link', { name: '#7' });
+    expect(link.closest('tbody')?.hasAttribute('inert')).toBe(false);
+    expect(screen.queryByText('Loading the matching breaks…')).toBeNull();
+  });
+
   it('says what to do when no break matches', async () => {
     api = stubApi(() => []);
     renderPage(<BreakTable vendors={[]} />);

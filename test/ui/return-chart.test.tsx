@@ -22,7 +22,14 @@ function report(vendor: string, url: URL): ReturnsReport {
     undefined_reason: gapped ? 'GAP_IN_PERIODS' : null,
     series: [
       { periodEnd: '2025-01-31', periodReturn: 0.01, cumulativeReturn: 0.01 },
-      { periodEnd: '2025-02-28', periodReturn: 0.0025, cumulativeReturn: 0.0125 },
+      {
+        periodEnd: '2025-02-28',
+        periodReturn: 0.0025,
+        cumulativeReturn: 0.0125,
+        vendorReturn: 0.003,
+        // The vendor's own reported returns, linked by the API: 1.30 % against our 1.25 %.
+        vendorCumulativeReturn: gapped ? null : 0.013,
+      },
     ],
   };
 }
@@ -52,7 +59,9 @@ describe('return chart', () => {
     vi.unstubAllGlobals();
   });
 
-  it('starts with the whole history: one series per vendor, since inception', async () => {
+  it('starts with the whole history: one series per vendor and its reported line, since inception', {
+    timeout: 60_000,
+  }, async () => {
     renderPage(<ReturnChart accountId="ACC-1" vendors={['vendor-a', 'vendor-b']} />);
     const table = await screen.findByRole('table', { name: 'Linked return over the range' });
     for (const vendor of ['vendor-a', 'vendor-b']) {
@@ -61,6 +70,12 @@ describe('return chart', () => {
     }
     const [, first, second] = within(table).getAllByRole('row');
     expect(first?.textContent).toContain('1.2500%');
+    expect(first?.textContent).toContain('1.3000%');
+    // Each vendor's reported line beside ours, in the chart's legend.
+    // ECharts describes the chart (its aria option): each vendor's reported line beside ours.
+    // The chart library loads on demand (Chart.tsx): give the import time on a busy machine.
+    const chart = await screen.findByRole('img', { name: /vendor-a as reported/ }, { timeout: 30_000 });
+    expect(chart.getAttribute('aria-label')).toContain('vendor-b as reported');
     expect(second?.textContent).toContain('GAP_IN_PERIODS');
     expect(second?.textContent).toContain('gap 2025-02-28 → 2025-03-31; no period covers March');
   });

@@ -20,7 +20,10 @@ export function signedIn(role: 'viewer' | 'operator' | 'admin' = 'operator') {
   signIn({ token: 'test-token', name: `test-${role}`, role });
 }
 
-/** Replaces fetch: `answer` gets each request's URL (path and query) and returns the JSON body. */
+/**
+ * Replaces fetch: `answer` gets each request's URL (path and query) and returns the JSON body, or
+ * a promise of it (a test can hold an answer back to see what the page shows meanwhile).
+ */
 export function stubApi(answer: (url: URL) => unknown) {
   const asked: URL[] = [];
   vi.stubGlobal(
@@ -28,7 +31,7 @@ export function stubApi(answer: (url: URL) => unknown) {
     vi.fn(async (input: string) => {
       const url = new URL(input, 'http://ui.test');
       asked.push(url);
-      return new Response(JSON.stringify(answer(url)), {
+      return new Response(JSON.stringify(await answer(url)), {
         status: 200,
         headers: { 'content-type': 'application/json' },
       });

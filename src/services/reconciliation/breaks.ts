@@ -89,6 +89,25 @@ export async function listBreakViews(
   return rows.map((row) => toView(row, now));
 }
 
+/** Each action's time column and the comment it writes. */
+const ACTION_COMMENTS = [
+  ['reopened_at', 'reopen_comment'],
+  ['resolved_at', 'resolution_comment'],
+  ['acknowledged_at', 'acknowledge_comment'],
+] as const;
+
+/**
+ * The comment an audited change wrote: that of the action whose time it set (a reopen keeps the
+ * earlier resolution's comment in its row, and an approval writes none).
+ */
+function commentOf(before: Record<string, unknown>, after: Record<string, unknown>): string | null {
+  for (const [at, comment] of ACTION_COMMENTS) {
+    const value = after[comment];
+    if (after[at] !== before[at] && after[at] != null) return typeof value === 'string' ? value : null;
+  }
+  return null;
+}
+
 export async function showBreak(deps: BreakDeps, id: number, now = new Date()): Promise<BreakDetail> {
   const row = await findBreak(deps.database.db, id);
   if (row === undefined)
@@ -98,7 +117,7 @@ export async function showBreak(deps: BreakDeps, id: number, now = new Date()): 
     ...toView(row, now),
     history: history.map((entry) => {
       const values = (entry.new_values ?? {}) as Record<string, unknown>;
-      const comment = (values.resolution_comment ?? values.acknowledge_comment ?? null) as string | null;
+      const comment = commentOf((entry.old_values ?? {}) as Record<string, unknown>, values);
       return {
         action: entry.action,
         actor: entry.actor,

@@ -51,7 +51,7 @@ export function useBreak(id: number) {
   });
 }
 
-export type BreakAction = 'acknowledge' | 'resolve' | 'approve';
+export type BreakAction = 'acknowledge' | 'resolve' | 'approve' | 'reopen';
 
 export function useBreakAction(id: number) {
   const client = useQueryClient();

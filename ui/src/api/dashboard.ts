@@ -1,54 +1,24 @@
-// What the dashboard reads, refreshed every REFRESH_MS while it is open: today's files, the
-// latest reconciliation runs, the active breaks and the open dead letters.
+// What the dashboard reads, refreshed every REFRESH_MS while it is open: the counts of
+// GET /api/v1/dashboard (counted by the database, at the reader's day boundaries).
 import { useQuery } from '@tanstack/react-query';
-import type { FilePage } from '../../../src/contracts/api.ts';
-import type { BreakView } from '../../../src/contracts/breaks.ts';
-import type { DeadLetterItem } from '../../../src/contracts/dead-letters.ts';
-import type { RunItem } from '../../../src/contracts/runs.ts';
+import type { Dashboard } from '../../../src/contracts/dashboard.ts';
 import { api, withQuery } from './http.ts';
 
 export const REFRESH_MS = 30_000;
-/** The API's largest pages: a dashboard count at the limit is shown as "at least". */
-export const LIMITS = { files: 500, runs: 500, breaks: 1000, deadLetters: 1000 } as const;
+export const TREND_DAYS = 30;
 
-const live = { refetchInterval: REFRESH_MS, staleTime: 0 } as const;
-
-export function useTodaysFiles(since: Date) {
+/** Counts from the reader's last midnight; days and the trend as the reader's calendar has them. */
+export function useDashboard(midnight: Date) {
+  // getTimezoneOffset is minutes *behind* UTC (UTC+2 gives -120).
+  const utcOffset = -midnight.getTimezoneOffset();
   return useQuery({
-    ...live,
-    queryKey: ['dashboard', 'files', since.toISOString()],
+    refetchInterval: REFRESH_MS,
+    staleTime: 0,
+    queryKey: ['dashboard', midnight.toISOString(), utcOffset],
     queryFn: ({ signal }) =>
-      api<FilePage>(withQuery('/api/v1/files', { receivedFrom: since.toISOString(), limit: LIMITS.files }), {
-        signal,
-      }),
-  });
-}
-
-export function useRecentRuns() {
-  return useQuery({
-    ...live,
-    queryKey: ['dashboard', 'runs'],
-    queryFn: ({ signal }) =>
-      api<RunItem[]>(withQuery('/api/v1/reconciliation/runs', { limit: LIMITS.runs }), { signal }),
-  });
-}
-
-export function useActiveBreaks() {
-  return useQuery({
-    ...live,
-    queryKey: ['dashboard', 'breaks'],
-    queryFn: ({ signal }) =>
-      api<BreakView[]>(withQuery('/api/v1/breaks', { limit: LIMITS.breaks }), { signal }),
-  });
-}
-
-export function useOpenDeadLetters() {
-  return useQuery({
-    ...live,
-    queryKey: ['dashboard', 'dead-letters'],
-    queryFn: ({ signal }) =>
-      api<DeadLetterItem[]>(withQuery('/api/v1/dead-letters', { state: 'open', limit: LIMITS.deadLetters }), {
-        signal,
-      }),
+      api<Dashboard>(
+        withQuery('/api/v1/dashboard', { since: midnight.toISOString(), utcOffset, days: TREND_DAYS }),
+        { signal },
+      ),
   });
 }

@@ -8,6 +8,8 @@ const SECTIONS = [
   ['/accounts', 'Accounts'],
   ['/files', 'Files'],
   ['/operations', 'Operations'],
+  ['/alarms', 'Alarms'],
+  ['/usage', 'Usage'],
 ] as const;
 
 export function Layout() {

@@ -13,9 +13,14 @@ export function BreakActions({ item }: { item: BreakView }) {
   if (!canAct) return null;
   const open = item.status === 'OPEN';
   const resolvable = open || item.status === 'ACKNOWLEDGED';
-  const resolve = (event: FormEvent) => {
+  // A resolution that proved wrong (or awaits an approval it should not get) is reopened with why.
+  const reopenable = item.status === 'RESOLVED' || item.status === 'PENDING_APPROVAL';
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    action.mutate({ action: 'resolve', comment: comment.trim() }, { onSuccess: () => setComment('') });
+    action.mutate(
+      { action: resolvable ? 'resolve' : 'reopen', comment: comment.trim() },
+      { onSuccess: () => setComment('') },
+    );
   };
   return (
     <section className="actions" aria-labelledby="actions-heading">
@@ -38,22 +43,22 @@ export function BreakActions({ item }: { item: BreakView }) {
           Approve resolution
         </button>
       ) : null}
-      {resolvable ? (
-        <form onSubmit={resolve}>
-          <label htmlFor="resolve-comment">Resolution comment</label>
+      {resolvable || reopenable ? (
+        <form onSubmit={submit}>
+          <label htmlFor="break-comment">{resolvable ? 'Resolution comment' : 'Why reopen it'}</label>
           <textarea
-            id="resolve-comment"
+            id="break-comment"
             required
             rows={3}
             value={comment}
             onChange={(event) => setComment(event.target.value)}
           />
           <button type="submit" disabled={action.isPending || comment.trim() === ''}>
-            Resolve
+            {resolvable ? 'Resolve' : 'Reopen'}
           </button>
         </form>
       ) : null}
-      {!open && !resolvable && item.status !== 'PENDING_APPROVAL' ? (
+      {!resolvable && !reopenable ? (
         <p>Nothing left to do: the break is {item.status.toLowerCase()}.</p>
       ) : null}
       {action.error ? <ErrorState error={action.error} /> : null}

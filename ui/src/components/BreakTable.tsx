@@ -26,6 +26,9 @@ export function BreakTable({ vendors }: { vendors: readonly string[] }) {
   const page = useBreakPage(filter);
   // Any change but a page turn starts again at the first page.
   const change = (next: Partial<BreakFilter>) => setFilter((old) => ({ ...old, pageIndex: 0, ...next }));
+  // While another filter, order or page loads, the previous rows stay in view (no jump), but they
+  // are not the answer: they cannot be clicked, so a click never lands on a row about to vanish.
+  const stale = page.isPlaceholderData;
   const sorting: SortingState = [{ id: filter.sort, desc: filter.order === 'desc' }];
   const table = useReactTable({
     data: page.data?.rows ?? [],
@@ -47,12 +50,13 @@ export function BreakTable({ vendors }: { vendors: readonly string[] }) {
       <BreakFilters filter={filter} vendors={vendors} onChange={change} />
       {page.error ? <ErrorState error={page.error} retry={() => void page.refetch()} /> : null}
       {page.isPending ? <Loading what="breaks" /> : null}
+      {stale ? <Loading what="the matching breaks" /> : null}
       {page.data?.rows.length === 0 ? (
         <Empty>No break matches these filters. Widen the statuses or clear the vendor and account.</Empty>
       ) : null}
       {page.data !== undefined && page.data.rows.length > 0 ? (
         <div className="table-scroll">
-          <table aria-busy={page.isFetching}>
+          <table aria-busy={page.isFetching} className={stale ? 'stale' : undefined}>
             <caption id="breaks-heading">Breaks, page {filter.pageIndex + 1}</caption>
             <thead>
               {table.getHeaderGroups().map((group) => (
@@ -88,7 +92,7 @@ export function BreakTable({ vendors }: { vendors: readonly string[] }) {
                 </tr>
               ))}
             </thead>
-            <tbody>
+            <tbody inert={stale}>
               {table.getRowModel().rows.map((row) => (
                 <tr key={row.id}>
                   {row.getVisibleCells().map((cell) => (

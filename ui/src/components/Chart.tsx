@@ -1,46 +1,14 @@
-// One chart: ECharts draws it into a box this component owns (set the option, follow the box's
-// size, let go on unmount). Its label names it for screen readers; the figures are also in a
-// table next to every chart.
+// A chart whose drawing library (ECharts, most of the UI's bytes) loads only when a chart is
+// first shown: a page's figures and tables paint first, its charts follow.
 import type { EChartsOption } from 'echarts';
-import { useEffect, useRef } from 'react';
-import { echarts } from './echarts.ts';
+import { lazy, Suspense } from 'react';
 
-export function Chart({
-  option,
-  label,
-  height = 280,
-}: {
-  option: EChartsOption;
-  label: string;
-  height?: number;
-}) {
-  const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+const EChart = lazy(() => import('./EChart.tsx'));
 
-  useEffect(() => {
-    if (box.current === null) return;
-    const instance = echarts.init(box.current, null, { renderer: 'svg' });
-    chart.current = instance;
-    const resize = new ResizeObserver(() => instance.resize());
-    resize.observe(box.current);
-    return () => {
-      resize.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    chart.current?.setOption(
-      {
-        aria: { enabled: true },
-        animation: false,
-        grid: { top: 40, bottom: 30, left: 60, right: 20 },
-        ...option,
-      },
-      { notMerge: true },
-    );
-  }, [option]);
-
-  return <figure className="chart" aria-label={label} ref={box} style={{ height, width: '100%' }} />;
+export function Chart(props: { option: EChartsOption; label: string; height?: number }) {
+  return (
+    <Suspense fallback={<div className="chart" style={{ height: props.height ?? 280, width: '100%' }} />}>
+      <EChart {...props} />
+    </Suspense>
+  );
 }

@@ -1,5 +1,6 @@
 // Cumulative return of an account over a chosen range: one line per vendor that reports it, each
-// linked by the API from that vendor's stored periods. Gaps and warnings are shown, never hidden.
+// linked by the API from that vendor's stored periods, and dashed beside it the vendor's own
+// reported returns linked the same way. Gaps and warnings are shown, never hidden.
 import { useState } from 'react';
 import { type ReturnRange, useReturnSeries } from '../api/accounts.ts';
 import { percent } from '../format.ts';
@@ -23,19 +24,34 @@ export function ReturnChart({ accountId, vendors }: { accountId: string; vendors
       {reports.length > 0 ? (
         <>
           <Chart
-            label={`Cumulative return of ${accountId}, one line per vendor`}
+            label={`Cumulative return of ${accountId}: ours from each vendor's periods, and each vendor's as reported (dashed)`}
             option={{
               tooltip: { trigger: 'axis', valueFormatter: (value) => percent(Number(value), 2) },
               legend: {},
               xAxis: { type: 'time' },
               yAxis: { type: 'value', axisLabel: { formatter: (value: number) => percent(value, 1) } },
-              series: reports.map(({ vendor, report }) => ({
-                name: vendor,
-                type: 'line',
-                showSymbol: false,
-                connectNulls: false,
-                data: (report.series ?? []).map((point) => [point.periodEnd, point.cumulativeReturn]),
-              })),
+              // Ours from each vendor's periods (solid), and the vendor's own reported returns
+              // linked by the API (dashed): where they part, the break is.
+              series: reports.flatMap(({ vendor, report }) => [
+                {
+                  name: vendor,
+                  type: 'line' as const,
+                  showSymbol: false,
+                  connectNulls: false,
+                  data: (report.series ?? []).map((point) => [point.periodEnd, point.cumulativeReturn]),
+                },
+                {
+                  name: `${vendor} as reported`,
+                  type: 'line' as const,
+                  showSymbol: false,
+                  connectNulls: false,
+                  lineStyle: { type: 'dashed' as const },
+                  data: (report.series ?? []).map((point) => [
+                    point.periodEnd,
+                    point.vendorCumulativeReturn ?? null,
+                  ]),
+                },
+              ]),
             }}
           />
           <div className="table-scroll">
@@ -47,6 +63,7 @@ export function ReturnChart({ accountId, vendors }: { accountId: string; vendors
                   <th scope="col">From</th>
                   <th scope="col">To</th>
                   <th scope="col">Cumulative</th>
+                  <th scope="col">As reported</th>
                   <th scope="col">Annualized</th>
                   <th scope="col">Periods</th>
                   <th scope="col">Gaps and warnings</th>
@@ -59,6 +76,7 @@ export function ReturnChart({ accountId, vendors }: { accountId: string; vendors
                     <td>{report.from}</td>
                     <td>{report.to}</td>
                     <td className="num">{report.undefined_reason ?? percent(report.cumulative_return)}</td>
+                    <td className="num">{percent(report.series?.at(-1)?.vendorCumulativeReturn)}</td>
                     <td className="num">{percent(report.annualized_return)}</td>
                     <td className="num">{report.periods}</td>
                     <td>

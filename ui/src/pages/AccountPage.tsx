@@ -8,7 +8,7 @@ import { ReturnChart } from '../components/ReturnChart.tsx';
 import { SpanTable } from '../components/SpanTable.tsx';
 import { Empty, QueryView } from '../components/States.tsx';
 
-export default function AccountPage() {
+export function AccountPage() {
   const accountId = useParams().accountId ?? '';
   const account = useAccount(accountId);
   const [chosen, setChosen] = useState<string | null>(null);
