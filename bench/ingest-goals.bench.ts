@@ -55,6 +55,11 @@ interface Figures {
   seconds: number;
   rows: number;
   peakRssMb: number;
+  /**
+   * CPU seconds (user + system) of the product's process over the timed part: on a shared
+   * machine far steadier than wall time, which mostly measures the wait for a core.
+   */
+  cpuSeconds?: number;
   /** Direct cases: the ingest alone, and the RSS peak it reached before reconciliation. */
   ingestSeconds?: number;
   /** Of the ingest: until the last row was read, mapped, calculated and staged (COPY); the rest is the merge. */
@@ -191,6 +196,7 @@ async function pgliteCopyInChild(filePath: string): Promise<Figures> {
   try {
     const pglite = await PGlite.create({ dataDir: dir });
     await pglite.exec(KEYED_TABLE);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await pglite.query("COPY periods FROM '/dev/blob' WITH (FORMAT csv, HEADER true)", [], {
       blob: new Blob([fs.readFileSync(filePath)]),
@@ -200,7 +206,7 @@ async function pgliteCopyInChild(filePath: string): Promise<Figures> {
       (await pglite.query<{ n: number }>('SELECT count(*)::int AS n FROM periods')).rows[0]?.n,
     );
     await pglite.close();
-    return { seconds, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return { seconds, rows, peakRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds: cpuSince(cpu) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -211,6 +217,7 @@ async function dryRunInChild(filePath: string, vendorCode: string): Promise<Figu
   const { openApp } = await import('../src/app.ts');
   const { ingestFile } = await import('../src/services/ingest/ingest-file.ts');
   const app = await openApp({ env: process.env });
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const summary = await ingestFile(
     {
@@ -222,9 +229,10 @@ async function dryRunInChild(filePath: string, vendorCode: string): Promise<Figu
     },
     { filePath, vendorCode, dryRun: true },
   );
+  const cpuSeconds = cpuSince(cpu);
   const seconds = (performance.now() - started) / 1000;
   await app.close();
-  return { seconds, rows: summary.rowsStored, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { seconds, rows: summary.rowsStored, peakRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds };
 }
 
 async function directInChild(filePath: string, vendorCode: string): Promise<Figures> {
@@ -234,6 +242,7 @@ async function directInChild(filePath: string, vendorCode: string): Promise<Figu
   const { reconcileAfterIngest } = await import('../src/services/reconciliation/index.ts');
   const app = await openApp({ env: process.env });
   await migrateToLatest(app.database.db);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let staged: number | undefined;
   const summary = await ingestFile(
@@ -262,12 +271,14 @@ async function directInChild(filePath: string, vendorCode: string): Promise<Figu
     summary.fileId,
   );
   const done = performance.now();
+  const cpuSeconds = cpuSince(cpu);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   await app.close();
   return {
     seconds: (done - started) / 1000,
     rows: summary.rowsStored,
     peakRssMb,
+    cpuSeconds,
     ingestSeconds: (ingested - started) / 1000,
     stagedSeconds: ((staged ?? ingested) - started) / 1000,
     ingestPeakRssMb,
@@ -280,7 +291,7 @@ async function workflow(mode: Mode, file: SourceFile): Promise<Figures> {
   const target = await freshEnv(mode);
   const cli = (args: string[], timed: boolean) => {
     const command = timed ? '/usr/bin/time' : process.execPath;
-    const prefix = timed ? ['-f', 'maxrss-kb %M', process.execPath] : [];
+    const prefix = timed ? ['-f', 'maxrss-kb %M cpu %U %S', process.execPath] : [];
     const result = spawnSync(command, [...prefix, path.join(ROOT, 'bin/perfrecon.js'), ...args], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -295,8 +306,13 @@ async function workflow(mode: Mode, file: SourceFile): Promise<Figures> {
     const started = performance.now();
     const result = cli(['ingest', file.path, '--vendor', file.vendor, '--json'], true);
     const seconds = (performance.now() - started) / 1000;
-    const rss = /maxrss-kb (\d+)/.exec(result.stderr)?.[1];
-    return { seconds, rows: storedRows(result.stdout), peakRssMb: Number(rss) / 1024 };
+    const usage = /maxrss-kb (\d+) cpu ([\d.]+) ([\d.]+)/.exec(result.stderr);
+    return {
+      seconds,
+      rows: storedRows(result.stdout),
+      peakRssMb: Number(usage?.[1]) / 1024,
+      cpuSeconds: Number(usage?.[2]) + Number(usage?.[3]),
+    };
   } finally {
     await target.drop();
   }
@@ -308,6 +324,11 @@ function storedRows(stdout: string): number {
   const first = (Array.isArray(parsed) ? parsed[0] : parsed) as Record<string, unknown>;
   const summary = (first.output ?? first.summary ?? first) as Record<string, unknown>;
   return Number(summary.rowsStored ?? summary.rows_stored ?? Number.NaN);
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 const fmt = (value: number, digits = 0) =>
@@ -403,18 +424,20 @@ function report(rows: Row[], loads: string[]): string {
     row.ingestSeconds === undefined
       ? ''
       : `${fmt(row.stagedSeconds ?? 0, 1)} + ${fmt(row.ingestSeconds - (row.stagedSeconds ?? 0), 1)} s / ${fmt(row.reconcileSeconds ?? 0, 1)} s (${fmt(row.ingestPeakRssMb ?? 0)} MB)`;
+  const cpuColumn = (row: Row) =>
+    row.cpuSeconds === undefined ? '' : `${fmt(row.cpuSeconds, 1)} (${fmt(row.rows / row.cpuSeconds)})`;
   const lines = [
     '## Ingest goals of issue #12 (`bench/ingest-goals.bench.ts`)',
     '',
     `Files: a canonical CSV of ${ROWS.toLocaleString('en-US')} rows (${fmt(ROWS / DAYS)} accounts × ${DAYS} days, a flow on ~6 % of rows: the samples' truth) and Vendor A's daily CSV of the same accounts (\`perfrecon samples\` writers). ${os.cpus().length} cores, shared; load average (1/5/15 min) ${loads.join(', ')}.`,
     '',
-    "Method: in one run, `psql \\copy` of the canonical file into a fresh table with the same columns and its key (account, start, end) on the PostgreSQL server (the baseline); then each product case on a fresh database (server: a new database; embedded: a new home) in a fresh child process: *direct* runs `ingestFile` then `reconcileAfterIngest` (read → map → quality → calculate → store → reconcile the touched periods), timed from the first byte read to the reconciliation committed, on a migrated database; *workflow* runs `perfrecon ingest FILE --vendor V --json` (landing copy, durable job, in-process worker; start-up and opening PGlite included) after `perfrecon db migrate`, timed by wall clock with its peak RSS from `/usr/bin/time`. *ceilings* are stages measured alone in a child: the JavaScript side (`ingestFile` as a dry run: read, map, quality, calculate, nothing stored) and PGlite's own `COPY` of the canonical file into the same keyed table (the file handed over whole, no JavaScript parsing). Peak RSS of child cases is the child's `maxRSS`; ratio = rows/s ÷ the baseline's rows/s. One run per case; the machine is shared, so compare ratios, not seconds.",
+    "Method: in one run, `psql \\copy` of the canonical file into a fresh table with the same columns and its key (account, start, end) on the PostgreSQL server (the baseline); then each product case on a fresh database (server: a new database; embedded: a new home) in a fresh child process: *direct* runs `ingestFile` then `reconcileAfterIngest` (read → map → quality → calculate → store → reconcile the touched periods), timed from the first byte read to the reconciliation committed, on a migrated database; *workflow* runs `perfrecon ingest FILE --vendor V --json` (landing copy, durable job, in-process worker; start-up and opening PGlite included) after `perfrecon db migrate`, timed by wall clock with its peak RSS from `/usr/bin/time`. *ceilings* are stages measured alone in a child: the JavaScript side (`ingestFile` as a dry run: read, map, quality, calculate, nothing stored) and PGlite's own `COPY` of the canonical file into the same keyed table (the file handed over whole, no JavaScript parsing). Peak RSS of child cases is the child's `maxRSS`; ratio = rows/s ÷ the baseline's rows/s. CPU s is the product process's own user + system time over the timed part (`process.cpuUsage()`, or `/usr/bin/time` for the workflow), not the database server's: steadier than wall time on a shared machine. One run per case; the machine is shared, so compare ratios, not seconds.",
     '',
-    '| path | database | file | rows | seconds | rows/s | ratio to `\\copy` | ingest (read → stage + merge) / reconcile (peak RSS before reconcile) | peak RSS | goal |',
-    '|---|---|---|---:|---:|---:|---:|---|---:|---|',
+    '| path | database | file | rows | seconds | rows/s | ratio to `\\copy` | CPU s of the process (rows per CPU s) | ingest (read → stage + merge) / reconcile (peak RSS before reconcile) | peak RSS | goal |',
+    '|---|---|---|---:|---:|---:|---:|---:|---|---:|---|',
     ...rows.map(
       (r) =>
-        `| ${r.path} | ${r.mode} | ${r.file.label} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rows / r.seconds)} | ${fmt(r.rows / r.seconds / baseRate, 3)}× | ${phases(r)} | ${Number.isNaN(r.peakRssMb) ? '–' : `${fmt(r.peakRssMb)} MB`} | ${goal(r)} |`,
+        `| ${r.path} | ${r.mode} | ${r.file.label} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rows / r.seconds)} | ${fmt(r.rows / r.seconds / baseRate, 3)}× | ${cpuColumn(r)} | ${phases(r)} | ${Number.isNaN(r.peakRssMb) ? '–' : `${fmt(r.peakRssMb)} MB`} | ${goal(r)} |`,
     ),
     '',
   ];

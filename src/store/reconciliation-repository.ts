@@ -175,14 +175,36 @@ export async function periodsOfFile(db: Executor, fileId: number) {
 
 export async function createRun(
   db: Executor,
-  run: { trigger: ReconciliationRunsTable['trigger']; actor: string; inputs: Record<string, unknown> },
+  run: {
+    trigger: ReconciliationRunsTable['trigger'];
+    actor: string;
+    inputs: Record<string, unknown>;
+    status: 'RUNNING' | 'QUEUED';
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('reconciliation_runs')
-    .values({ trigger: run.trigger, actor: run.actor, inputs: JSON.stringify(run.inputs), status: 'RUNNING' })
+    .values({
+      trigger: run.trigger,
+      actor: run.actor,
+      inputs: JSON.stringify(run.inputs),
+      status: run.status,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** A QUEUED run taken by a worker: RUNNING from now; false when it is not queued (any more). */
+export async function beginQueuedRun(db: Executor, runId: number): Promise<boolean> {
+  const row = await db
+    .updateTable('reconciliation_runs')
+    .set({ status: 'RUNNING', started_at: sql`clock_timestamp()`, heartbeat_at: sql`clock_timestamp()` })
+    .where('id', '=', runId)
+    .where('status', '=', 'QUEUED')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Advisory-lock class of reconciliation: key (class, hashtext(account)) serialises runs per account. */

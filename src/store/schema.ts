@@ -169,7 +169,8 @@ export interface ReconciliationRunsTable {
   trigger: 'manual' | 'ingest' | 'schedule';
   actor: string;
   inputs: JSONColumnType<Record<string, unknown>>;
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABANDONED';
+  status: 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABANDONED';
+  /** When it was queued, then when a worker began it. */
   started_at: Timestamp;
   finished_at: NullableTimestamp;
   summary: JSONColumnType<Record<string, unknown>> | null;

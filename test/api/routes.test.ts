@@ -124,6 +124,7 @@ const ROUTES: Record<string, RouteCase | (() => RouteCase)> = {
     url: '/api/v1/tolerances?effectiveFrom=2023-01-01',
     expected: 404,
   },
+  'get /api/v1/me': { access: 'viewer', url: '/api/v1/me', expected: 200 },
   'get /api/v1/tokens': { access: 'admin', url: '/api/v1/tokens', expected: 200 },
   'post /api/v1/tokens': () => ({
     access: 'admin',

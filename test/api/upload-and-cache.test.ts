@@ -110,7 +110,7 @@ describe('a file uploaded through the API', () => {
 });
 
 describe('reconciliation runs and breaks through the API', () => {
-  it('starts a run (202), follows it, and a change to a break retires the cached lists', async () => {
+  it('queues a run (202), follows it to its end in the worker, and a change to a break retires the cached lists', async () => {
     const listBefore = await get('/api/v1/reconciliation/runs');
     expect(listBefore.headers['x-cache']).toBe('MISS');
     expect((await get('/api/v1/reconciliation/runs')).headers['x-cache']).toBe('HIT');
@@ -124,8 +124,8 @@ describe('reconciliation runs and breaks through the API', () => {
     const { runId, statusUrl } = started.json();
     const run = await waitUntil(async () => {
       const current = (await get(statusUrl)).json();
-      return current.status === 'RUNNING' ? undefined : current;
-    }, 'the run finished');
+      return current.status === 'QUEUED' || current.status === 'RUNNING' ? undefined : current;
+    }, 'the worker to finish the run');
     expect(run).toMatchObject({ id: runId, status: 'COMPLETED', actor: 'api:test-operator' });
     const listAfter = await get('/api/v1/reconciliation/runs');
     expect(listAfter.headers['x-cache']).toBe('MISS');

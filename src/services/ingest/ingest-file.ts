@@ -37,6 +37,7 @@ import {
 } from '../../store/period-repository.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
 import { rowProblems, settleRepeats } from '../../validate/quality.ts';
+import { BatchStager } from './batch-stager.ts';
 import { calculatePeriod } from './calculation.ts';
 import { type QuarantineSink, quarantineSink } from './quarantine-sink.ts';
 import { describeWarning, type IngestWarning, type WarningSink, warningSink } from './warning-sink.ts';
@@ -172,7 +173,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
 
   const loadId = randomUUID();
   const jobId = request.jobId ?? null;
-  let staged = 0;
+  const stager = new BatchStager((batch) => stagePeriods(database.bulk, { loadId, jobId }, batch));
   let quarantined: QuarantineSink | undefined;
   let warnings: WarningSink | undefined;
   /** Warnings about the whole file: shown first. */
@@ -244,20 +245,21 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         fieldSources: row.fieldSources,
       });
       if (batch.length >= STAGE_BATCH) {
-        if (!dryRun) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
+        if (!dryRun) await stager.add(batch);
         summary.rowsStored += batch.length;
         batch = [];
       }
     }
     for (const warning of readerWarnings.splice(0)) await warnings.add(warning);
-    if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
+    if (!dryRun && batch.length > 0) await stager.add(batch);
+    await stager.flush();
     summary.rowsStored += batch.length;
     // Periods the file reported twice, found over the staged rows (a dry run stages nothing, and
     // previews rows without this check): exact repeats stored once, contradictions quarantined.
-    if (!dryRun && staged > 0) {
+    if (!dryRun && stager.staged > 0) {
       const settled = settleRepeats(await repeatedPeriods(db, loadId));
       const removed = await unstageRows(db, loadId, settled.unstage);
-      staged -= removed;
+      stager.staged -= removed;
       summary.rowsStored -= removed;
       for (const warning of settled.warnings) await warnings.add(warning);
       for (const entry of settled.quarantined) await quarantined.add({ ok: false, ...entry });
@@ -290,7 +292,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     throwIfAborted(request.signal);
     const counts = await db.transaction().execute(async (trx) => {
       await setAuditActor(trx, context.actor);
-      const merged = await mergeStaged(trx, loadId, staged, id, configVersion ?? '');
+      const merged = await mergeStaged(trx, loadId, stager.staged, id, configVersion ?? '');
       if (merged.superseded > 0) {
         fileWarnings.unshift({
           location: null,
@@ -322,8 +324,9 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     await notifier.notify(successEvent(summary, status));
     return finish(status);
   } catch (caught) {
-    const error = staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
-    if (staged > 0) await discardStaged(db, loadId).catch(() => {});
+    await stager.settle();
+    const error = stager.staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
+    if (stager.staged > 0) await discardStaged(db, loadId).catch(() => {});
     await quarantined?.discard().catch(() => {});
     await warnings?.discard().catch(() => {});
     if (!(error instanceof FileRejectedError)) {
