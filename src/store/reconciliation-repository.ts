@@ -343,7 +343,9 @@ function resultRow(run: RunRecord, result: CheckResult): CopyValue[] {
     result.fileId,
     result.message,
     result.explanation?.cause ?? null,
-    result.status === 'FAILED' ? { tolerance, inputs: result.inputs, explanation: result.explanation } : null,
+    result.status === 'FAILED' || result.explanation !== null
+      ? { tolerance, inputs: result.inputs, explanation: result.explanation }
+      : null,
     run.startedAt,
   ];
 }

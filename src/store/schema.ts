@@ -109,6 +109,14 @@ export interface QuarantinedRowsTable {
   created_at: Timestamp;
 }
 
+/** A warning on a file, in the order found; location null for a warning about the whole file. */
+export interface FileWarningsTable {
+  file_id: number;
+  seq: number;
+  location: JSONColumnType<SourceLocation | null, string | null, string | null>;
+  message: string;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   table_name: string;
@@ -330,6 +338,7 @@ export interface DB {
   performance_periods: PerformancePeriodsTable;
   period_flows: PeriodFlowsTable;
   quarantined_rows: QuarantinedRowsTable;
+  file_warnings: FileWarningsTable;
   audit_log: AuditLogTable;
   dead_letters: DeadLettersTable;
   reconciliation_tolerances: ReconciliationTolerancesTable;

@@ -14,6 +14,7 @@ import * as m0009 from './0009-staging-order.ts';
 import * as m0010 from './0010-queued-runs.ts';
 import * as m0011 from './0011-partition-by-time.ts';
 import * as m0012 from './0012-landing-claims.ts';
+import * as m0013 from './0013-file-warnings.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0010-queued-runs': m0010,
   '0011-partition-by-time': m0011,
   '0012-landing-claims': m0012,
+  '0013-file-warnings': m0013,
 };
 
 /** The names of every migration this code knows, oldest first. */
