@@ -18,10 +18,12 @@
 // connections on GET /api/v1/vendors, while another (viewer) token asks every 250 ms; counted
 // are the flood's statuses and the other token's answers, and /healthz afterwards. Autocannon
 // shares the process (and the 2 cores) with the servers: figures are lower than with a load
-// generator on another machine.
+// generator on another machine. Beside throughput, the process's CPU time per request is given
+// (servers and autocannon together), which the machine's other load disturbs less.
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -41,17 +43,22 @@ interface Measured {
   p50: number;
   p99: number;
   non2xx: number;
+  /** This process's CPU (servers and autocannon) per request: less sensitive to other load. */
+  cpuMicrosPerRequest: number;
 }
 
 async function measure(name: string, options: autocannon.Options): Promise<Measured> {
   await autocannon({ ...options, duration: 2 });
+  const cpu = process.cpuUsage();
   const result = await autocannon({ connections: 10, ...options, duration: SECONDS });
+  const used = process.cpuUsage(cpu);
   return {
     name,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
+    cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, result.requests.total),
   };
 }
 
@@ -115,6 +122,7 @@ export async function run(): Promise<string> {
     ).json()) as unknown[];
     const cacheHit = (await fetch(runUrl, { headers: auth })).headers.get('x-cache');
 
+    const loadAtStart = os.loadavg()[0]?.toFixed(1);
     const rows: Measured[] = [];
     rows.push(await measure('bare Fastify route (constant)', { url: `${bareUrl}/` }));
     rows.push(
@@ -179,14 +187,14 @@ export async function run(): Promise<string> {
       '',
       `${store}; ${ACCOUNTS * PERIODS} periods stored (${summary.rowsStored}), one run, ${breaks.length} breaks listed; summary X-Cache before the cached measure: ${cacheHit}. 10 connections, ${SECONDS} s each after a 2 s warm-up; autocannon in the same process. Method in \`bench/api.bench.ts\`.`,
       '',
-      '| route | requests/s | p50 | p99 | non-2xx |',
-      '|---|---:|---:|---:|---:|',
+      '| route | requests/s | p50 | p99 | non-2xx | CPU µs/request |',
+      '|---|---:|---:|---:|---:|---:|',
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${Math.round(r.requestsPerSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.non2xx} |`,
+          `| ${r.name} | ${Math.round(r.requestsPerSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.non2xx} | ${Math.round(r.cpuMicrosPerRequest)} |`,
       ),
       '',
-      `Cached summary / bare route: **${ratio.toFixed(2)}** (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'not met'}); cached p99 ${ms(cachedRow.p99)} (goal < 10 ms: ${cachedRow.p99 < 10 ? 'met' : 'not met'}). The API's stack alone (an open route, no cache) runs at ${(stackRow.requestsPerSecond / bareRow.requestsPerSecond).toFixed(2)} of the bare rate, and the cached summary at ${(cachedRow.requestsPerSecond / stackRow.requestsPerSecond).toFixed(2)} of the stack's. Uncached summary: ${(uncachedRow.requestsPerSecond / cachedRow.requestsPerSecond).toFixed(2)} of the cached rate; list of 100 breaks: ${(listRow.requestsPerSecond / bareRow.requestsPerSecond).toFixed(2)} of the bare rate.`,
+      `Cached summary / bare route: **${ratio.toFixed(2)}** (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'not met'}); cached p99 ${ms(cachedRow.p99)} (goal < 10 ms: ${cachedRow.p99 < 10 ? 'met' : 'not met'}). The API's stack alone (an open route, no cache) runs at ${(stackRow.requestsPerSecond / bareRow.requestsPerSecond).toFixed(2)} of the bare rate, and the cached summary at ${(cachedRow.requestsPerSecond / stackRow.requestsPerSecond).toFixed(2)} of the stack's. Uncached summary: ${(uncachedRow.requestsPerSecond / cachedRow.requestsPerSecond).toFixed(2)} of the cached rate; list of 100 breaks: ${(listRow.requestsPerSecond / bareRow.requestsPerSecond).toFixed(2)} of the bare rate. By CPU per request (less sensitive to the machine's other load): the cached summary costs ${(cachedRow.cpuMicrosPerRequest / bareRow.cpuMicrosPerRequest).toFixed(2)}× the bare route, the stack alone ${(stackRow.cpuMicrosPerRequest / bareRow.cpuMicrosPerRequest).toFixed(2)}×. Load average (1 min) at the start ${loadAtStart}, at the end ${os.loadavg()[0]?.toFixed(1)}.`,
       '',
       `Flood over the rate limit (operator token, 600/min, 20 connections, ${FLOOD_SECONDS} s): ${flood.requests.total} requests, ${count('200')} answered 200 and ${count('429')} answered 429 (p99 ${ms(flood.latency.p99)}), ${flood.errors} connection errors; the other token was served ${probesServed} of ${probes} times during it; /healthz afterwards: ${alive}.`,
       '',

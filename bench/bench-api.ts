@@ -1,15 +1,14 @@
 // The whole API for a benchmark: a fresh home, a throw-away database on the PostgreSQL server
 // that DATABASE_URL names (else the embedded PGlite in the home), the pipeline's queue, and
 // buildServer over the real services; closed and removed after.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { buildServer } from '../src/api/server.ts';
 import type { Api } from '../src/api/types.ts';
 import { type App, openApp } from '../src/app.ts';
 import { startPipeline } from '../src/pipeline/runtime.ts';
+import { serverDatabase } from './server-database.ts';
 
 export interface BenchApi {
   app: App;
@@ -48,24 +47,6 @@ export async function openBenchApi(
       await app.close();
       await database.drop();
       fs.rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
-
-async function serverDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return { url: undefined, drop: async () => {} };
-  const name = `perfrecon_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
     },
   };
 }

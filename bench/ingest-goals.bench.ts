@@ -17,18 +17,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { canonicalCsvLines } from '../src/samples/canonical.ts';
 import { ProblemPlanner } from '../src/samples/problems.ts';
 import { SampleRecorder } from '../src/samples/sample-file.ts';
 import { truthAccounts } from '../src/samples/truth.ts';
 import { VENDOR_A, vendorACsvLines } from '../src/samples/vendor-a.ts';
 import { writeChunks } from '../src/samples/write-samples.ts';
-
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
+import { admin, benchMain, fmt, freshEnv, loadAverage, type Mode, option, SERVER_URL } from './support.ts';
 
 const ROWS = Number(option('rows', '1000000'));
 const LARGE_ROWS = Number(option('large-rows', '0'));
@@ -36,13 +31,10 @@ const MODES = option('modes', 'server,embedded').split(',') as Mode[];
 const FILES = option('files', `canonical,${VENDOR_A}`).split(',');
 const WORKFLOW = !process.argv.includes('--no-workflow');
 const CPU_PROF = option('cpu-prof', '');
-const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const DAYS = 1_000;
 const START = '2020-12-31';
 const SEED = 20_240_531;
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-type Mode = 'server' | 'embedded';
 
 interface SourceFile {
   label: string;
@@ -55,6 +47,11 @@ interface Figures {
   seconds: number;
   rows: number;
   peakRssMb: number;
+  /**
+   * CPU seconds (user + system) of the product's process over the timed part: on a shared
+   * machine far steadier than wall time, which mostly measures the wait for a core.
+   */
+  cpuSeconds?: number;
   /** Direct cases: the ingest alone, and the RSS peak it reached before reconciliation. */
   ingestSeconds?: number;
   /** Of the ingest: until the last row was read, mapped, calculated and staged (COPY); the rest is the merge. */
@@ -91,43 +88,9 @@ async function writeFiles(dir: string): Promise<SourceFile[]> {
   return files;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh home (and, on the server, a fresh database): the environment of one case. */
-async function freshEnv(mode: Mode): Promise<{ env: NodeJS.ProcessEnv; drop(): Promise<void> }> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'prgoals-'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PERFRECON_HOME: home,
-    PERFRECON_LOG_LEVEL: 'silent',
-    PERFRECON_OPENLINEAGE_FILE: 'off',
-    PERFRECON_MAX_FILE_MB: '4096',
-    PERFRECON_JOB_TIMEOUT_SECONDS: '7200',
-  };
-  if (mode === 'embedded')
-    return { env, drop: async () => fs.rmSync(home, { recursive: true, force: true }) };
-  const name = `perfrecon_goals_${randomBytes(4).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  env.DATABASE_URL = url.toString();
-  return {
-    env,
-    async drop() {
-      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      fs.rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
+/** A fresh home (and, on the server, a fresh database) that takes files of any size and time. */
+const freshGoalsEnv = (mode: Mode) =>
+  freshEnv(mode, 'goals', { PERFRECON_MAX_FILE_MB: '4096', PERFRECON_JOB_TIMEOUT_SECONDS: '7200' });
 
 /** The baseline: `psql \copy` of the canonical file into a keyed table with its columns. */
 async function psqlCopy(file: SourceFile): Promise<Figures> {
@@ -161,7 +124,7 @@ type ChildCase = 'direct' | 'dry-run' | 'pglite-copy';
 
 /** Direct: ingestFile then the reconciliation a job runs, in a fresh child process. */
 async function direct(mode: Mode, file: SourceFile, kind: ChildCase = 'direct'): Promise<Figures> {
-  const target = await freshEnv(mode);
+  const target = await freshGoalsEnv(mode);
   try {
     const profile =
       CPU_PROF === '' || kind !== 'direct' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)];
@@ -191,6 +154,7 @@ async function pgliteCopyInChild(filePath: string): Promise<Figures> {
   try {
     const pglite = await PGlite.create({ dataDir: dir });
     await pglite.exec(KEYED_TABLE);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await pglite.query("COPY periods FROM '/dev/blob' WITH (FORMAT csv, HEADER true)", [], {
       blob: new Blob([fs.readFileSync(filePath)]),
@@ -200,7 +164,7 @@ async function pgliteCopyInChild(filePath: string): Promise<Figures> {
       (await pglite.query<{ n: number }>('SELECT count(*)::int AS n FROM periods')).rows[0]?.n,
     );
     await pglite.close();
-    return { seconds, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return { seconds, rows, peakRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds: cpuSince(cpu) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -211,6 +175,7 @@ async function dryRunInChild(filePath: string, vendorCode: string): Promise<Figu
   const { openApp } = await import('../src/app.ts');
   const { ingestFile } = await import('../src/services/ingest/ingest-file.ts');
   const app = await openApp({ env: process.env });
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const summary = await ingestFile(
     {
@@ -222,9 +187,10 @@ async function dryRunInChild(filePath: string, vendorCode: string): Promise<Figu
     },
     { filePath, vendorCode, dryRun: true },
   );
+  const cpuSeconds = cpuSince(cpu);
   const seconds = (performance.now() - started) / 1000;
   await app.close();
-  return { seconds, rows: summary.rowsStored, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { seconds, rows: summary.rowsStored, peakRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds };
 }
 
 async function directInChild(filePath: string, vendorCode: string): Promise<Figures> {
@@ -234,6 +200,7 @@ async function directInChild(filePath: string, vendorCode: string): Promise<Figu
   const { reconcileAfterIngest } = await import('../src/services/reconciliation/index.ts');
   const app = await openApp({ env: process.env });
   await migrateToLatest(app.database.db);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let staged: number | undefined;
   const summary = await ingestFile(
@@ -262,12 +229,14 @@ async function directInChild(filePath: string, vendorCode: string): Promise<Figu
     summary.fileId,
   );
   const done = performance.now();
+  const cpuSeconds = cpuSince(cpu);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   await app.close();
   return {
     seconds: (done - started) / 1000,
     rows: summary.rowsStored,
     peakRssMb,
+    cpuSeconds,
     ingestSeconds: (ingested - started) / 1000,
     stagedSeconds: ((staged ?? ingested) - started) / 1000,
     ingestPeakRssMb,
@@ -277,10 +246,10 @@ async function directInChild(filePath: string, vendorCode: string): Promise<Figu
 
 /** The workflow: `perfrecon ingest FILE --vendor V` on a migrated database, timed with its RSS. */
 async function workflow(mode: Mode, file: SourceFile): Promise<Figures> {
-  const target = await freshEnv(mode);
+  const target = await freshGoalsEnv(mode);
   const cli = (args: string[], timed: boolean) => {
     const command = timed ? '/usr/bin/time' : process.execPath;
-    const prefix = timed ? ['-f', 'maxrss-kb %M', process.execPath] : [];
+    const prefix = timed ? ['-f', 'maxrss-kb %M cpu %U %S', process.execPath] : [];
     const result = spawnSync(command, [...prefix, path.join(ROOT, 'bin/perfrecon.js'), ...args], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -295,8 +264,13 @@ async function workflow(mode: Mode, file: SourceFile): Promise<Figures> {
     const started = performance.now();
     const result = cli(['ingest', file.path, '--vendor', file.vendor, '--json'], true);
     const seconds = (performance.now() - started) / 1000;
-    const rss = /maxrss-kb (\d+)/.exec(result.stderr)?.[1];
-    return { seconds, rows: storedRows(result.stdout), peakRssMb: Number(rss) / 1024 };
+    const usage = /maxrss-kb (\d+) cpu ([\d.]+) ([\d.]+)/.exec(result.stderr);
+    return {
+      seconds,
+      rows: storedRows(result.stdout),
+      peakRssMb: Number(usage?.[1]) / 1024,
+      cpuSeconds: Number(usage?.[2]) + Number(usage?.[3]),
+    };
   } finally {
     await target.drop();
   }
@@ -310,21 +284,14 @@ function storedRows(stdout: string): number {
   return Number(summary.rowsStored ?? summary.rows_stored ?? Number.NaN);
 }
 
-const fmt = (value: number, digits = 0) =>
-  Number.isNaN(value)
-    ? '–'
-    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function load(): string {
-  return os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' / ');
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 export async function run(): Promise<string> {
   const source = fs.mkdtempSync(path.join(os.tmpdir(), 'prgoals-src-'));
-  const loads: string[] = [`start ${load()}`];
+  const loads: string[] = [`start ${loadAverage()}`];
   const rows: Row[] = [];
   const say = (text: string) => process.stderr.write(text);
   try {
@@ -372,7 +339,7 @@ export async function run(): Promise<string> {
           rows.push({ path: 'workflow (`perfrecon ingest`)', mode, file, ...(await workflow(mode, file)) });
           say(`${fmt(rows.at(-1)?.seconds ?? 0, 1)} s\n`);
         }
-        loads.push(load());
+        loads.push(loadAverage());
       }
     }
   } finally {
@@ -403,36 +370,28 @@ function report(rows: Row[], loads: string[]): string {
     row.ingestSeconds === undefined
       ? ''
       : `${fmt(row.stagedSeconds ?? 0, 1)} + ${fmt(row.ingestSeconds - (row.stagedSeconds ?? 0), 1)} s / ${fmt(row.reconcileSeconds ?? 0, 1)} s (${fmt(row.ingestPeakRssMb ?? 0)} MB)`;
+  const cpuColumn = (row: Row) =>
+    row.cpuSeconds === undefined ? '' : `${fmt(row.cpuSeconds, 1)} (${fmt(row.rows / row.cpuSeconds)})`;
   const lines = [
     '## Ingest goals of issue #12 (`bench/ingest-goals.bench.ts`)',
     '',
     `Files: a canonical CSV of ${ROWS.toLocaleString('en-US')} rows (${fmt(ROWS / DAYS)} accounts × ${DAYS} days, a flow on ~6 % of rows: the samples' truth) and Vendor A's daily CSV of the same accounts (\`perfrecon samples\` writers). ${os.cpus().length} cores, shared; load average (1/5/15 min) ${loads.join(', ')}.`,
     '',
-    "Method: in one run, `psql \\copy` of the canonical file into a fresh table with the same columns and its key (account, start, end) on the PostgreSQL server (the baseline); then each product case on a fresh database (server: a new database; embedded: a new home) in a fresh child process: *direct* runs `ingestFile` then `reconcileAfterIngest` (read → map → quality → calculate → store → reconcile the touched periods), timed from the first byte read to the reconciliation committed, on a migrated database; *workflow* runs `perfrecon ingest FILE --vendor V --json` (landing copy, durable job, in-process worker; start-up and opening PGlite included) after `perfrecon db migrate`, timed by wall clock with its peak RSS from `/usr/bin/time`. *ceilings* are stages measured alone in a child: the JavaScript side (`ingestFile` as a dry run: read, map, quality, calculate, nothing stored) and PGlite's own `COPY` of the canonical file into the same keyed table (the file handed over whole, no JavaScript parsing). Peak RSS of child cases is the child's `maxRSS`; ratio = rows/s ÷ the baseline's rows/s. One run per case; the machine is shared, so compare ratios, not seconds.",
+    "Method: in one run, `psql \\copy` of the canonical file into a fresh table with the same columns and its key (account, start, end) on the PostgreSQL server (the baseline); then each product case on a fresh database (server: a new database; embedded: a new home) in a fresh child process: *direct* runs `ingestFile` then `reconcileAfterIngest` (read → map → quality → calculate → store → reconcile the touched periods), timed from the first byte read to the reconciliation committed, on a migrated database; *workflow* runs `perfrecon ingest FILE --vendor V --json` (landing copy, durable job, in-process worker; start-up and opening PGlite included) after `perfrecon db migrate`, timed by wall clock with its peak RSS from `/usr/bin/time`. *ceilings* are stages measured alone in a child: the JavaScript side (`ingestFile` as a dry run: read, map, quality, calculate, nothing stored) and PGlite's own `COPY` of the canonical file into the same keyed table (the file handed over whole, no JavaScript parsing). Peak RSS of child cases is the child's `maxRSS`; ratio = rows/s ÷ the baseline's rows/s. CPU s is the product process's own user + system time over the timed part (`process.cpuUsage()`, or `/usr/bin/time` for the workflow), not the database server's: steadier than wall time on a shared machine. One run per case; the machine is shared, so compare ratios, not seconds.",
     '',
-    '| path | database | file | rows | seconds | rows/s | ratio to `\\copy` | ingest (read → stage + merge) / reconcile (peak RSS before reconcile) | peak RSS | goal |',
-    '|---|---|---|---:|---:|---:|---:|---|---:|---|',
+    '| path | database | file | rows | seconds | rows/s | ratio to `\\copy` | CPU s of the process (rows per CPU s) | ingest (read → stage + merge) / reconcile (peak RSS before reconcile) | peak RSS | goal |',
+    '|---|---|---|---:|---:|---:|---:|---:|---|---:|---|',
     ...rows.map(
       (r) =>
-        `| ${r.path} | ${r.mode} | ${r.file.label} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rows / r.seconds)} | ${fmt(r.rows / r.seconds / baseRate, 3)}× | ${phases(r)} | ${Number.isNaN(r.peakRssMb) ? '–' : `${fmt(r.peakRssMb)} MB`} | ${goal(r)} |`,
+        `| ${r.path} | ${r.mode} | ${r.file.label} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rows / r.seconds)} | ${fmt(r.rows / r.seconds / baseRate, 3)}× | ${cpuColumn(r)} | ${phases(r)} | ${Number.isNaN(r.peakRssMb) ? '–' : `${fmt(r.peakRssMb)} MB`} | ${goal(r)} |`,
     ),
     '',
   ];
   return lines.join('\n');
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--child')) {
-    const index = process.argv.indexOf('--child');
-    const [kind, file, vendor] = process.argv.slice(index + 1, index + 4) as [ChildCase, string, string];
-    const figures =
-      kind === 'pglite-copy'
-        ? await pgliteCopyInChild(file)
-        : kind === 'dry-run'
-          ? await dryRunInChild(file, vendor)
-          : await directInChild(file, vendor);
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
-  } else {
-    process.stdout.write(await run());
-  }
-}
+await benchMain(import.meta.url, run, {
+  'pglite-copy': (file = '') => pgliteCopyInChild(file),
+  'dry-run': (file = '', vendor = '') => dryRunInChild(file, vendor),
+  direct: (file = '', vendor = '') => directInChild(file, vendor),
+});

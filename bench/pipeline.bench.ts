@@ -8,7 +8,6 @@
 // fresh database per case; the embedded leg a fresh PERFRECON_HOME per case. `run()` returns the
 // markdown section for BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,25 +21,12 @@ import { openLandingStore } from '../src/pipeline/runtime.ts';
 import { ingestFile } from '../src/services/ingest/ingest-file.ts';
 import { reconcileAfterIngest } from '../src/services/reconciliation/index.ts';
 import { canonicalRows, startCli, writeCanonical } from '../test/pipeline/support.ts';
-
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
+import { benchIngestContext, freshEnv, type Mode, option, SERVER_URL } from './support.ts';
 
 const SMALL_FILES = Number(option('small-files', '100'));
 const SMALL_ROWS = Number(option('small-rows', '100'));
 const LARGE_ROWS = Number(option('large-rows', '1000000'));
 const MODES = option('modes', 'embedded,server').split(',');
-const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-
-type Mode = 'embedded' | 'server';
-
-interface Target {
-  mode: Mode;
-  env: NodeJS.ProcessEnv;
-  drop(): Promise<void>;
-}
 
 async function serverReachable(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 2000 });
@@ -54,38 +40,7 @@ async function serverReachable(): Promise<string | undefined> {
   }
 }
 
-async function freshTarget(mode: Mode): Promise<Target> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'prpb-'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PERFRECON_HOME: home,
-    PERFRECON_LOG_LEVEL: 'warn',
-    PERFRECON_OPENLINEAGE_FILE: 'off',
-  };
-  if (mode === 'embedded') {
-    return { mode, env, drop: async () => fs.rmSync(home, { recursive: true, force: true }) };
-  }
-  const name = `perfrecon_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  env.DATABASE_URL = url.toString();
-  return {
-    mode,
-    env,
-    async drop() {
-      const client = new pg.Client({ connectionString: SERVER_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-      fs.rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
+const freshTarget = (mode: Mode) => freshEnv(mode, 'pb', { PERFRECON_LOG_LEVEL: 'warn' });
 
 interface Figures {
   mode: Mode;
@@ -132,13 +87,7 @@ async function directInProcess(
   const target = await freshTarget(mode);
   const app = await openApp({ env: target.env });
   try {
-    const context = {
-      database: app.database,
-      vendors: app.vendors,
-      notifier: app.notifier,
-      actor: 'bench',
-      maxFileBytes: app.config.maxFileBytes,
-    };
+    const context = benchIngestContext(app);
     const reconcileDeps = {
       database: app.database,
       vendors: app.vendors,

@@ -23,14 +23,12 @@
 //      of 3), once materialising every result into a table (CREATE TABLE AS, median of 3).
 //      (A first version looked the tolerance up per row with a LATERAL subquery: 19 s for 1M
 //      rows on the server, against 1–2 s for this one; the fair comparison is with the fast one.)
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { memoryCache } from '../src/cache/index.ts';
 import { loadAppConfig } from '../src/config/app-config.ts';
 import { reconcileAccount, ToleranceBook } from '../src/reconcile/index.ts';
@@ -40,6 +38,7 @@ import { type Database, openDatabase } from '../src/store/db/database.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { accountsInScope, loadPeriods } from '../src/store/reconciliation-repository.ts';
 import { listToleranceRules } from '../src/store/tolerance-repository.ts';
+import { serverDatabase } from './server-database.ts';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const PERIODS = Number(process.env.BENCH_PERIODS ?? 100);
@@ -52,8 +51,8 @@ interface Target {
 }
 
 async function openTarget(): Promise<Target> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
+  const server = await serverDatabase();
+  if (server.url === undefined) {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'prb-'));
     const database = await openDatabase(loadAppConfig({ PERFRECON_HOME: home }));
     await migrateToLatest(database.db);
@@ -66,13 +65,7 @@ async function openTarget(): Promise<Target> {
       },
     };
   }
-  const name = `perfrecon_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase(loadAppConfig({ DATABASE_URL: url.toString() }));
+  const database = await openDatabase(loadAppConfig({ DATABASE_URL: server.url }));
   await migrateToLatest(database.db);
   const version = (await database.pool.query('SHOW server_version')).rows[0]?.server_version;
   return {
@@ -80,8 +73,7 @@ async function openTarget(): Promise<Target> {
     description: `PostgreSQL ${version} server on this machine`,
     async drop() {
       await database.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await server.drop();
     },
   };
 }

@@ -11,7 +11,7 @@ import type { Notifier } from './domain/alert.ts';
 import type { VendorConfig } from './domain/vendor-config.ts';
 import { createLogger, type Logger } from './observe/logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './observe/metrics.ts';
-import { databaseIdentity } from './services/database.ts';
+import { databaseIdentity, preparePartitions } from './services/database.ts';
 import { type Database, openDatabase } from './store/db/database.ts';
 import { migrateToLatest, requireCurrentSchema } from './store/migrate.ts';
 
@@ -27,6 +27,11 @@ export interface App {
   alarms: AlarmsConfig;
   /** Redis when REDIS_URL is set, in-process otherwise; degrades to uncached when Redis is down. */
   cache: Cache;
+  /**
+   * The prefix of every Redis key this database owns (the configured prefix and the database's
+   * identity), so databases sharing one Redis share nothing; undefined when Redis is not used.
+   */
+  redisNamespace: string | undefined;
   /** This process's Prometheus registry: served by the API's /metrics and a worker's --metrics-port. */
   metrics: ProcessMetrics;
   close(): Promise<void>;
@@ -59,6 +64,11 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     if (schema === 'migrate') {
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
+      // The months ahead of the partitioned tables; rows go to their default partition meanwhile.
+      await preparePartitions({ database }).then(
+        (created) => created.length > 0 && logger.info({ created }, 'partitions created'),
+        (error: Error) => logger.warn({ err: error }, `could not create partitions ahead: ${error.message}`),
+      );
     } else if (schema === 'current') {
       await requireCurrentSchema(database.db);
     }
@@ -67,8 +77,9 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     throw error;
   }
   let cache: Cache;
+  let redisNamespace: string | undefined;
   try {
-    cache = await openCache(config, logger, database);
+    ({ cache, redisNamespace } = await openCache(config, logger, database));
   } catch (error) {
     await database.close();
     throw error;
@@ -90,6 +101,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     alerts,
     alarms,
     cache,
+    redisNamespace,
     metrics,
     async close() {
       // Deliver pending alerts first (bounded), then release the connections.
@@ -101,14 +113,18 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
 }
 
 /**
- * Redis is shared by every database that names it: keys and alert claims are prefixed with this
- * database's identity, so one database never reads another's entries. A database without an
- * identity yet (not migrated) gets the in-process cache.
+ * Redis is shared by every database that names it: keys, alert claims and rate-limit counters are
+ * prefixed with this database's identity, so one database never reads another's entries. A
+ * database without an identity yet (not migrated) gets the in-process cache.
  */
-async function openCache(config: AppConfig, logger: Logger, database: Database): Promise<Cache> {
-  if (config.redisUrl === undefined) return createCache(config, logger);
+async function openCache(
+  config: AppConfig,
+  logger: Logger,
+  database: Database,
+): Promise<{ cache: Cache; redisNamespace: string | undefined }> {
+  if (config.redisUrl === undefined) return { cache: createCache(config, logger), redisNamespace: undefined };
   const identity = await databaseIdentity({ database });
-  return identity === undefined
-    ? memoryCache()
-    : createCache(config, logger, `${config.redisPrefix}:${identity}`);
+  if (identity === undefined) return { cache: memoryCache(), redisNamespace: undefined };
+  const redisNamespace = `${config.redisPrefix}:${identity}`;
+  return { cache: createCache(config, logger, redisNamespace), redisNamespace };
 }

@@ -2,15 +2,23 @@
 // process, with its TTL classes and tags), reported as X-Cache; and a strong ETag over the exact
 // bytes of every successful GET, answered with 304 when the client has them already. What is
 // cached is the serialized body with its ETag, so a hit is sent as it is: no parsing, no
-// serializing, no hashing.
-import { createHash } from 'node:crypto';
+// serializing, no hashing (and, for a hot body, no round trip: a copy in memory answers).
+import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type CacheOptions, cacheAsideText } from '../cache/index.ts';
 import type { Api, ApiContext } from './types.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+/**
+ * Hot bodies are also kept in the process's memory, answered without a round trip to Redis;
+ * every invalidation (by any process: see cache/invalidation-feed.ts) drops them before its
+ * writer answers. The seconds bound a copy if that message were lost without the subscription
+ * noticing.
+ */
+const BODY_COPY = { seconds: 10 };
 
-const etagOf = (body: string | Buffer) => `"${createHash('sha256').update(body).digest('base64url')}"`;
+// One-shot hashing: no Hash object per response.
+const etagOf = (body: string | Buffer) => `"${hash('sha256', body, 'base64url')}"`;
 
 /** Send the cached body of this GET (keyed by its path and query), or `load()`'s, stored for next time. */
 export async function cachedGet<T>(
@@ -20,7 +28,8 @@ export async function cachedGet<T>(
   options: CacheOptions,
   load: () => Promise<T>,
 ): Promise<FastifyReply> {
-  const { value, hit } = await cacheAsideText(context.app.cache, `http:${request.url}`, options, async () => {
+  const shared = { ...options, local: BODY_COPY };
+  const { value, hit } = await cacheAsideText(context.app.cache, `http:${request.url}`, shared, async () => {
     // The route's own response serializer: a hit is byte for byte what a miss sends.
     const body = reply.serialize(await load()) as string; // JSON serializers give text
     return `${etagOf(body)}\n${body}`;

@@ -1,15 +1,19 @@
 // Requests per minute per token (by its role's limit), or per IP address without a valid
-// token. With REDIS_URL the counts live in Redis, shared by every API process; otherwise in
-// this process. A Redis that is down lets requests through rather than refusing them all.
-import rateLimit from '@fastify/rate-limit';
+// token. With REDIS_URL the counts live in Redis, shared by every API process of the same
+// database (under the database's namespace: token ids and addresses of another database sharing
+// the Redis are other callers), leased in blocks so a request rarely waits for Redis
+// (rate-limit-store.ts); otherwise in this process. A Redis that is down lets requests through
+// rather than refusing them all.
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
+import { leasedRedisStore } from './rate-limit-store.ts';
 import type { Api, ApiContext } from './types.ts';
 
 export async function registerRateLimit(api: Api, context: ApiContext): Promise<void> {
-  const { config } = context.app;
+  const { config, redisNamespace } = context.app;
   const limits = config.api.rateLimits;
   const redis =
-    config.redisUrl === undefined
+    config.redisUrl === undefined || redisNamespace === undefined
       ? undefined
       : new Redis(config.redisUrl, {
           enableOfflineQueue: false,
@@ -18,6 +22,8 @@ export async function registerRateLimit(api: Api, context: ApiContext): Promise<
           commandTimeout: 1000,
           connectTimeout: 1000,
           retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+          // The counts of requests arriving together go to Redis in one write.
+          enableAutoPipelining: true,
         });
   // Failures reach the limiter through its commands (skipOnError); this keeps ioredis quiet.
   redis?.on('error', () => {});
@@ -38,11 +44,19 @@ export async function registerRateLimit(api: Api, context: ApiContext): Promise<
     keyGenerator: (request) => (request.caller ? `token:${request.caller.tokenId}` : `ip:${request.ip}`),
     enableDraftSpec: true,
     skipOnError: true,
-    ...(redis === undefined ? {} : { redis, nameSpace: `${config.redisPrefix}:rate:` }),
+    ...(redis === undefined ? {} : { store: leasedStore(redis, `${redisNamespace}:rate:`) }),
     errorResponseBuilder: (_request, limit) => ({
       statusCode: 429,
       code: 'RATE_LIMITED',
       message: `more than ${limit.max} requests in a minute; retry in ${limit.after}`,
     }),
   });
+}
+
+/** The plugin constructs its store itself (`new Store(options)`): a constructor of this one. */
+function leasedStore(redis: Redis, prefix: string): FastifyRateLimitStoreCtor {
+  const store = leasedRedisStore(redis, prefix);
+  return function leased() {
+    return store;
+  } as unknown as FastifyRateLimitStoreCtor;
 }

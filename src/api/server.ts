@@ -1,9 +1,8 @@
 // The HTTP API: one Fastify server over the services. buildServer() assembles it without
 // listening (tests call inject()); startApi() listens and stops gracefully.
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { PgBoss } from 'pg-boss';
 import type { App } from '../app.ts';
 import { ApiError } from '../contracts/api.ts';
@@ -11,7 +10,7 @@ import type { LandingStore } from '../pipeline/landing-store.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling, registerNotFound } from './errors.ts';
 import { registerEtags } from './http-cache.ts';
-import { registerHttpMetrics } from './metrics.ts';
+import { registerHttpObservation } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
@@ -27,6 +26,7 @@ import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerToleranceRoutes } from './routes/tolerances.ts';
 import { registerUsageRoutes } from './routes/usage.ts';
 import { registerVendorRoutes } from './routes/vendors.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { registerStaticUi } from './static-ui.ts';
 import type { Api, ApiContext } from './types.ts';
 
@@ -41,23 +41,24 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
     loggerInstance: app.logger as FastifyBaseLogger,
     // Behind a load balancer the client's address is in X-Forwarded-For (rate limits per IP).
     trustProxy: true,
+    // One access line per request instead (metrics.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const context: ApiContext = {
     app,
     landing: options.landing,
     boss: options.boss,
-    runs: new Set(),
   };
   api.addSchema(ApiError);
   registerErrorHandling(api);
   registerAuth(api, context);
   await registerRateLimit(api, context);
-  await api.register(helmet);
+  registerSecurityHeaders(api);
   await api.register(multipart);
   await registerOpenApi(api);
   registerEtags(api);
-  registerHttpMetrics(api, app.metrics);
+  registerHttpObservation(api, app.metrics);
   registerNotFound(api);
   registerHealthRoutes(api, context);
   registerFileRoutes(api, context);
@@ -73,9 +74,5 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   registerUsageRoutes(api, context);
   registerDashboardRoutes(api, context);
   await registerStaticUi(api);
-  // Runs started through the API finish before the process lets go of the database.
-  api.addHook('onClose', async () => {
-    await Promise.allSettled([...context.runs]);
-  });
   return api;
 }

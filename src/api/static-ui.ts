@@ -1,34 +1,17 @@
-// The web UI (ui/, built by `vite build` into dist/ui) served at `/`, and the one route it needs
-// beyond the API's: who holds the token it was given, so it shows the actions of that role (the
-// API checks the role again on every call). The addresses of the UI's pages get index.html (its
-// router takes over); any other unknown path keeps the API's 404.
+// The web UI (ui/, built by `vite build` into dist/ui) served at `/`. It asks GET /api/v1/me
+// (routes/tokens.ts) who holds its token, to show that role's actions (the API checks the role
+// again on every call). The addresses of the UI's pages get index.html (its router takes over);
+// any other unknown path keeps the API's 404.
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { Type } from 'typebox';
-import { Role } from '../contracts/tokens.ts';
-import { errorResponses } from './schemas.ts';
-import { type Api, callerOf } from './types.ts';
+import type { Api } from './types.ts';
 
 const UI_ROOT = path.resolve(import.meta.dirname, '../../dist/ui');
 /** The UI router's pages (ui/src/app/routes.tsx): a section, optionally one item of it. */
 const UI_PAGE = /^\/(sign-in|breaks|accounts|files|operations|alarms|usage)(\/[^/?]+)?\/?(\?.*)?$/;
 
 export async function registerStaticUi(api: Api): Promise<void> {
-  api.get(
-    '/api/v1/me',
-    {
-      config: { access: 'viewer' },
-      schema: {
-        // Kept out of the OpenAPI document until the API adopts the route as its own.
-        hide: true,
-        tags: ['tokens'],
-        summary: "The token's holder and role",
-        response: { 200: Type.Object({ name: Type.String(), role: Role }), ...errorResponses() },
-      },
-    },
-    async (request) => ({ name: callerOf(request).name, role: callerOf(request).role }),
-  );
   if (!fs.existsSync(path.join(UI_ROOT, 'index.html'))) {
     api.log.warn({ root: UI_ROOT }, 'the web UI is not built (npm run build:ui); serving the API only');
     return;

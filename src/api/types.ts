@@ -40,8 +40,6 @@ export interface ApiContext {
   app: App;
   landing: LandingStore;
   boss: PgBoss;
-  /** Reconciliation runs started through the API and still going (awaited on shutdown). */
-  runs: Set<Promise<unknown>>;
 }
 
 /** The caller of a route that is not public (auth.ts has refused the request otherwise). */

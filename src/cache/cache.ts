@@ -32,9 +32,14 @@ export interface Cache {
   /**
    * In one step: the stamp of the current versions of these tags (entries are stored and found
    * under it) and the entry stored under `key` at that stamp, if any; null when the cache is
-   * unavailable (the caller then works uncached).
+   * unavailable (the caller then works uncached). With `local`, a copy in this process's memory
+   * may answer (see LocalCopy).
    */
-  lookup(key: string, tags: readonly string[]): Promise<{ stamp: string; value: string | undefined } | null>;
+  lookup(
+    key: string,
+    tags: readonly string[],
+    local?: LocalCopy,
+  ): Promise<{ stamp: string; value: string | undefined } | null>;
   /** Store `value` under `key` at `stamp` (from lookup). */
   set(key: string, stamp: string, value: string, ttlSeconds: number): Promise<void>;
   /** Make every entry stored under these tags stale. */
@@ -44,9 +49,21 @@ export interface Cache {
   close(): Promise<void>;
 }
 
+/**
+ * A shared cache may keep a copy of an entry in the process's memory and answer from it, without
+ * asking Redis, for up to `seconds` after it was read or stored. An invalidation by this process
+ * drops its copies at once; one by another process reaches them within `seconds` at the latest:
+ * only for data where that delay is acceptable (and documented).
+ */
+export interface LocalCopy {
+  seconds: number;
+}
+
 export interface CacheOptions {
   ttlSeconds: number;
   tags?: readonly string[];
+  /** Keep a copy in this process's memory (see LocalCopy); the shared cache only by default. */
+  local?: LocalCopy;
 }
 
 /** Cache-aside: the cached value of `key`, or `load()` stored for next time. */
@@ -66,7 +83,7 @@ export async function cacheAsideText(
   options: CacheOptions,
   load: () => Promise<string>,
 ): Promise<{ value: string; hit: boolean }> {
-  const found = await cache.lookup(key, options.tags ?? []);
+  const found = await cache.lookup(key, options.tags ?? [], options.local);
   if (found === null) return { value: await load(), hit: false };
   if (found.value !== undefined) return { value: found.value, hit: true };
   const value = await load();

@@ -8,9 +8,17 @@
 // at once; the epoch is read with the tag versions, so every process sees it on its next read.
 // (A process that exits before Redis returns cannot do this; its entries then live at
 // most their TTL.)
+//
+// Entries read with `local` (CacheOptions) are also kept in this process's memory for that many
+// seconds and answered from there without a round trip (local-copies.ts); an invalidation drops
+// them at once in the process that makes it, and in the others through a pub/sub message sent with
+// it (invalidation-feed.ts). Commands issued in the same tick go to Redis in one write
+// (auto-pipelining), and the lookup script is sent by its SHA-1, not its text.
 import { Redis } from 'ioredis';
 import type { Logger } from '../observe/logger.ts';
 import type { Cache } from './cache.ts';
+import { type Invalidated, type InvalidationFeed, invalidationFeed } from './invalidation-feed.ts';
+import { localCopies } from './local-copies.ts';
 import { memoryCache } from './memory-cache.ts';
 
 export interface RedisCacheOptions {
@@ -48,7 +56,18 @@ export function redisCache(options: RedisCacheOptions): Cache {
     commandTimeout: 500,
     connectTimeout: options.connectTimeoutMs ?? 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+    enableAutoPipelining: true,
   });
+  redis.defineCommand('cacheLookup', { lua: LOOKUP });
+  const lookupScript = redis as unknown as {
+    cacheLookup(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[string, string | null]>;
+  };
+  const copies = localCopies();
+  const channel = `${PREFIX}invalidations`;
+  // Subscribed on the first lookup that wants a copy: processes that keep none (workers, the CLI)
+  // only publish.
+  let feed: InvalidationFeed | undefined;
+  const announce = (tags: Invalidated) => JSON.stringify(tags);
   // Commands fail fast while Redis is unreachable; only the very first ones wait for the first
   // connection attempt to finish, so a process starting up is not uncached for no reason.
   let firstAttempt: Promise<void> | undefined = new Promise<void>((resolve) => {
@@ -84,26 +103,37 @@ export function redisCache(options: RedisCacheOptions): Cache {
     warned = false;
     if (staleAfterOutage) {
       staleAfterOutage = false;
-      redis.incr(EPOCH_KEY).catch(() => {
-        staleAfterOutage = true;
-      });
+      copies.clear();
+      redis
+        .multi()
+        .incr(EPOCH_KEY)
+        .publish(channel, announce('*'))
+        .exec()
+        .catch(() => {
+          staleAfterOutage = true;
+        });
     }
   });
   const key = (name: string, stamp: string) => `${PREFIX}cache:${name}@${stamp}`;
   return {
     kind: 'redis',
     health: () => ({ available: redis.status === 'ready', failures }),
-    async lookup(name, tags) {
+    async lookup(name, tags, local) {
+      if (local !== undefined) feed ??= invalidationFeed(redis, channel, copies);
+      const keepCopy = local !== undefined && feed?.live() === true && redis.status === 'ready';
+      const copy = keepCopy ? copies.get(name) : undefined;
+      if (copy !== undefined) return copy;
+      const generation = copies.generation();
       try {
         await settled();
-        const [stamp, value] = (await redis.eval(
-          LOOKUP,
+        const [stamp, value] = await lookupScript.cacheLookup(
           tags.length + 1,
           EPOCH_KEY,
           ...tags.map((tag) => `${PREFIX}tag:${tag}`),
           `${PREFIX}cache:${name}@`,
           ...tags,
-        )) as [string, string | null];
+        );
+        if (keepCopy && value !== null) copies.put(name, { stamp, value, tags }, local.seconds, generation);
         return { stamp, value: value ?? undefined };
       } catch (error) {
         degrade('lookup', error);
@@ -120,16 +150,22 @@ export function redisCache(options: RedisCacheOptions): Cache {
     },
     async invalidate(tags) {
       if (tags.length === 0) return;
+      copies.drop(tags);
       try {
         await settled();
         const pipeline = redis.pipeline();
         for (const tag of tags) pipeline.incr(`${PREFIX}tag:${tag}`);
+        // After the versions: a process that drops its copies on this message reads the new ones.
+        pipeline.publish(channel, announce(tags));
         const replies = await pipeline.exec();
         const failed = replies?.find(([error]) => error !== null);
         if (failed) throw failed[0];
       } catch (error) {
         staleAfterOutage = true;
         degrade('invalidate', error);
+      } finally {
+        // Again: a lookup of this process may have kept a copy of the old versions meanwhile.
+        copies.drop(tags);
       }
     },
     async claim(name, ttlSeconds) {
@@ -142,6 +178,7 @@ export function redisCache(options: RedisCacheOptions): Cache {
       }
     },
     async close() {
+      feed?.close();
       redis.disconnect();
     },
   };

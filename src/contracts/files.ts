@@ -41,10 +41,33 @@ export const QuarantinedRowItem = Type.Object({
 });
 export type QuarantinedRowItem = Static<typeof QuarantinedRowItem>;
 
+export const FileWarningItem = Type.Object({
+  seq: Type.Integer({
+    description: "position among the file's warnings, from 1 (the cursor of the next page)",
+  }),
+  location: Type.Union([SourceLocation, Type.Null()], {
+    description: 'where in the file; null for a warning about the whole file',
+  }),
+  message: Type.String(),
+});
+export type FileWarningItem = Static<typeof FileWarningItem>;
+
+export const FileWarningPage = Type.Object({
+  items: Type.Array(FileWarningItem),
+  nextCursor: Nullable(Type.String({ description: 'pass as `cursor` for the next page; null on the last' })),
+});
+export type FileWarningPage = Static<typeof FileWarningPage>;
+
 export const FileDetail = Type.Object({
   file: FileItem,
   timeline: Type.Array(TimelineEntry, { description: 'every state change, oldest first' }),
   quarantined: Type.Array(QuarantinedRowItem, { description: 'the first quarantined rows' }),
+  warningCount: Type.Integer({
+    description: 'warnings stored with the file (values defaulted, rows repeated…)',
+  }),
+  warnings: Type.Array(FileWarningItem, {
+    description: 'the first warnings; page through all of them with /warnings',
+  }),
   deadLetters: Type.Array(DeadLetterItem),
 });
 export type FileDetail = Static<typeof FileDetail>;

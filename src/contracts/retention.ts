@@ -28,5 +28,18 @@ export const RetentionReport = Type.Object({
     },
     { description: "files of the landing folder's archive/ received before cutoff" },
   ),
+  partitions: Type.Object(
+    {
+      created: Type.Array(Type.String(), {
+        description:
+          'monthly partitions created (the months ahead, and months whose rows waited in a default partition)',
+      }),
+      dropped: Type.Array(Type.String(), {
+        description:
+          'monthly partitions dropped (or that would be on a dry run): audit months wholly before its cutoff, and months of results or processing log before theirs that hold no row any more',
+      }),
+    },
+    { description: 'the monthly partitions of audit_log, etl_processing_log and reconciliation_results' },
+  ),
 });
 export type RetentionReport = Static<typeof RetentionReport>;

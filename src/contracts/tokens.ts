@@ -25,3 +25,9 @@ export const CreatedToken = Type.Object({
   secret: Type.String({ description: 'the bearer token; shown this once, store it now' }),
 });
 export type CreatedToken = Static<typeof CreatedToken>;
+
+export const TokenHolder = Type.Object({
+  name: Type.String({ description: 'the name of the token presented' }),
+  role: Role,
+});
+export type TokenHolder = Static<typeof TokenHolder>;

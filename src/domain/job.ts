@@ -18,3 +18,20 @@ export interface IngestJobData {
 /** A dead letter is open until it is replayed (a new job) or resolved (a later job took the file in). */
 export const DEAD_LETTER_STATES = ['open', 'replayed', 'resolved'] as const;
 export type DeadLetterState = (typeof DEAD_LETTER_STATES)[number];
+
+/**
+ * The payload of a reconciliation job: the run recorded (QUEUED) when it was asked for, and what
+ * was asked. Stored with the job: add optional fields only.
+ */
+export interface ReconcileJobData {
+  runId: number;
+  request: {
+    date?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    vendorCode?: string | undefined;
+    accountId?: string | undefined;
+    trigger: 'manual' | 'ingest' | 'schedule';
+    actor: string;
+  };
+}

@@ -107,6 +107,8 @@ export type BreakCause =
   | 'METHOD_LINKED_VS_DIETZ'
   | 'MARKET_VALUE_DIFFERS'
   | 'FLOWS_DIFFER'
+  /** Two vendors count the same flows at another time of day (their conventions differ). */
+  | 'FLOW_TIMING_DIFFERS'
   | 'CALCULATION_UNDEFINED';
 
 /** One alternative the explanation engine tried. */

@@ -24,6 +24,10 @@ export function digitBoundProblem(integerDigits: number, fractionDigits: number)
 
 /** True when a decimal fraction lies within ±MAX_ABSOLUTE_RETURN. */
 export function isReturnWithinBound(value: string): boolean {
+  // Two digits or fewer before the point: below 100 whatever follows (the common case, cheaply).
+  const sign = value.charCodeAt(0) === 45 || value.charCodeAt(0) === 43 ? 1 : 0;
+  const point = value.indexOf('.');
+  if ((point < 0 ? value.length : point) - sign <= 2) return true;
   const [integer = '0', fraction = ''] = value.replace(/^[-+]/, '').split('.');
   const whole = BigInt(integer === '' ? '0' : integer);
   return whole < MAX_ABSOLUTE_RETURN || (whole === MAX_ABSOLUTE_RETURN && /^0*$/.test(fraction));

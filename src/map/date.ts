@@ -65,11 +65,32 @@ const PARSERS: Record<DateFormat, Parser> = {
   },
 };
 
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+const digit = (text: string, at: number): number => text.charCodeAt(at) - 48;
+
+/**
+ * The fast path for the common case, a plain `YYYY-MM-DD` that is a real date: it is its own
+ * ISO form. Anything else (untrimmed, with a time, another format) goes the general way.
+ */
+function plainIsoDate(text: string): IsoDate | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  for (const at of DATE_DIGITS) {
+    const d = digit(text, at);
+    if (!(d >= 0 && d <= 9)) return undefined;
+  }
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const month = digit(text, 5) * 10 + digit(text, 6);
+  const day = digit(text, 8) * 10 + digit(text, 9);
+  return iso(year, month, day) === undefined ? undefined : text;
+}
+
 export function parseDate(
   input: string | number,
   formats: readonly DateFormat[],
   options: { date1904?: boolean } = {},
 ): DateResult {
+  const plain = typeof input === 'string' ? plainIsoDate(input) : undefined;
+  if (plain !== undefined) return { ok: true, value: plain };
   const text = typeof input === 'number' ? String(input) : input.trim();
   const tried = formats.includes('ISO') ? formats : (['ISO', ...formats] as DateFormat[]);
   for (const format of tried) {

@@ -22,7 +22,8 @@ export function identifierProblem(field: string, raw: string): string | undefine
   if (formula) {
     return `${field} starts with "${shown(formula[0])}", which a spreadsheet runs as a formula; an identifier may not start with =, +, -, @, a tab or a carriage return`;
   }
-  const length = [...value].length;
+  // Code points: never more than UTF-16 units, so a short value needs no counting.
+  const length = value.length <= MAX_IDENTIFIER_LENGTH ? value.length : [...value].length;
   if (length > MAX_IDENTIFIER_LENGTH) {
     return `${field} is ${length} characters long; an identifier has at most ${MAX_IDENTIFIER_LENGTH}`;
   }

@@ -80,12 +80,9 @@ function mapCommon(ctx: RowContext, start: () => string | undefined, point: bool
     ctx.decimal(field, fields[field], required ? ctx.required(field) : ctx.get(field));
   const beginMarketValue = point ? undefined : amount('begin_market_value', true);
   const endMarketValue = amount('end_market_value', true);
-  for (const [field, value] of [
-    ['begin_market_value', beginMarketValue],
-    ['end_market_value', endMarketValue],
-  ] as const) {
-    if (value?.startsWith('-')) ctx.warnings.push(`${field} is negative (${value})`);
-  }
+  if (beginMarketValue?.startsWith('-'))
+    ctx.warnings.push(`begin_market_value is negative (${beginMarketValue})`);
+  if (endMarketValue?.startsWith('-')) ctx.warnings.push(`end_market_value is negative (${endMarketValue})`);
   const income = amount('income', false) ?? null;
   const fees = amount('fees', false) ?? null;
   const vendorReturn = amount('vendor_return', false) ?? null;
@@ -147,8 +144,19 @@ export function mapRecord(
 
 /** A point's figures with the period's start and begin value, in the canonical field order. */
 export function asPeriod(point: PointRecord, periodStart: string, beginMarketValue: string): CanonicalPeriod {
-  const { accountId, periodEnd, currency, endMarketValue, ...rest } = point;
-  return { accountId, periodStart, periodEnd, currency, beginMarketValue, endMarketValue, ...rest };
+  return {
+    accountId: point.accountId,
+    periodStart,
+    periodEnd: point.periodEnd,
+    currency: point.currency,
+    beginMarketValue,
+    endMarketValue: point.endMarketValue,
+    flows: point.flows,
+    income: point.income,
+    fees: point.fees,
+    vendorReturn: point.vendorReturn,
+    returnBasis: point.returnBasis,
+  };
 }
 
 /** One point of a time series (`periods: consecutive_points`). */

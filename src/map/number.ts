@@ -7,7 +7,7 @@
 
 import type { DecimalString } from '../domain/canonical.ts';
 import type { NumberFormat } from '../domain/vendor-config.ts';
-import { digitBoundProblem } from './bounds.ts';
+import { digitBoundProblem, MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS } from './bounds.ts';
 
 export type DecimalResult =
   | { ok: true; value: DecimalString; percent: boolean }
@@ -101,8 +101,79 @@ function boundsProblem(intDigits: string, fracDigits: string, exponent: number):
   return digitBoundProblem(integerDigits, Math.max(0, digits.length - point));
 }
 
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+/** Thousands separators the fast path knows: `1,234.50`, `1'234.50`. */
+const COMMA = 44;
+const APOSTROPHE = 39;
+
+/**
+ * The fast path for the common case, a plain decimal with a "." and perhaps grouped thousands
+ * (`-1234.50`, `9,051,119.30`, `0.0012`): checked and written out char by char, with the same
+ * result as the general parser below; anything else (spaces, parentheses, a plus or trailing
+ * sign, exponents, percent, bad grouping, out of bounds) is left to it (undefined).
+ */
+function plainDecimal(text: string, format: NumberFormat): DecimalResult | undefined {
+  if (format.decimal !== '.') return undefined;
+  const length = text.length;
+  const negative = text.charCodeAt(0) === MINUS;
+  const intStart = negative ? 1 : 0;
+  let separator = '';
+  let group = 0;
+  let groups = 0;
+  let i = intStart;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) {
+      group++;
+      continue;
+    }
+    if (c === DOT) break;
+    if (c !== COMMA && c !== APOSTROPHE) return undefined;
+    const char = text.charAt(i);
+    if (separator === '') {
+      if (!format.thousands.includes(char)) return undefined;
+      separator = char;
+    } else if (char !== separator) return undefined;
+    // The first group holds one to three digits, every later one three.
+    if (group === 0 || group > 3 || (groups > 0 && group !== 3)) return undefined;
+    groups++;
+    group = 0;
+  }
+  const intEnd = i;
+  if (group === 0 || (groups > 0 && group !== 3)) return undefined;
+  let fractionNonZero = false;
+  if (i < length) {
+    i++;
+    if (i === length) return undefined;
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < ZERO || c > NINE) return undefined;
+      if (c !== ZERO) fractionNonZero = true;
+    }
+  }
+  const grouped = text.slice(intStart, intEnd);
+  const digits = groups > 0 ? grouped.replaceAll(separator, '') : grouped;
+  let zeros = 0;
+  while (zeros < digits.length - 1 && digits.charCodeAt(zeros) === ZERO) zeros++;
+  const integer = zeros > 0 ? digits.slice(zeros) : digits;
+  const integerZero = integer === '0';
+  const fractionDigits = intEnd === length ? 0 : length - intEnd - 1;
+  if ((integerZero ? 0 : integer.length) > MAX_INTEGER_DIGITS || fractionDigits > MAX_FRACTION_DIGITS)
+    return undefined;
+  const body = intEnd === length ? integer : integer + text.slice(intEnd);
+  const value = negative && !(integerZero && !fractionNonZero) ? `-${body}` : body;
+  return { ok: true, value, percent: false };
+}
+
 /** Parse a vendor's number into a decimal string. JSON/Excel numbers are taken as JavaScript wrote them. */
 export function parseDecimal(input: string | number, format: NumberFormat): DecimalResult {
+  if (typeof input === 'string') {
+    const plain = plainDecimal(input, format);
+    if (plain !== undefined) return plain;
+  }
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return { ok: false, reason: `"${input}" is not a finite number` };
     return parseDecimal(String(input), { decimal: '.', thousands: [] });

@@ -21,7 +21,7 @@ export class RowContext {
     this.raw = raw;
     this.vendor = vendor;
     this.source = source;
-    this.problems = [...(raw.problems ?? [])];
+    this.problems = raw.problems === undefined ? [] : [...raw.problems];
   }
 
   /** A canonical field's value; records its column (lineage) and a default's warning. */

@@ -101,7 +101,9 @@ export interface IngestJobOutput {
   storedPath: string | null;
   /** True when this run finished what an earlier, interrupted run had stored. */
   recovered: boolean;
+  /** The first warnings; every one of the warningCount is stored with the file. */
   warnings: string[];
+  warningCount: number;
   skipped: string[];
   quarantine: { location: string; problems: string[] }[];
   error: { message: string; hint: string | null } | null;
@@ -141,6 +143,7 @@ export async function processLandedFile(deps: PipelineDeps, job: IngestJob): Pro
     rowsStored: 0,
     rowsUpdated: 0,
     rowsQuarantined: 0,
+    warnings: 0,
   };
   await deps.lineage.emit(ingestRunEvent('START', facts, deps.lineageDatabase));
   failpoint(deps.failpoint, 'job:start');
@@ -253,6 +256,7 @@ async function completed(
     rowsStored: output.rowsStored,
     rowsUpdated: output.rowsUpdated,
     rowsQuarantined: output.rowsQuarantined,
+    warnings: output.warningCount,
   });
   const mapping =
     output.fileId !== null && output.outcome !== 'REJECTED'
@@ -462,6 +466,7 @@ function outputFromSummary(
     storedPath,
     recovered: false,
     warnings: summary.warnings.slice(0, OUTPUT_SAMPLE),
+    warningCount: summary.warningCount,
     skipped: summary.skipped.slice(0, OUTPUT_SAMPLE),
     quarantine: summary.quarantine.slice(0, OUTPUT_SAMPLE),
     error: summary.error,
@@ -493,6 +498,7 @@ function outputFromFile(
     storedPath: file?.stored_path ?? null,
     recovered: false,
     warnings: [],
+    warningCount: 0,
     skipped: [],
     quarantine: [],
     error: file?.error ? { message: file.error, hint: null } : null,

@@ -10,11 +10,13 @@ import type { IngestJobData } from '../domain/job.ts';
 import type { Logger } from '../observe/logger.ts';
 import { failpoint } from './failpoint.ts';
 import { jobIdFor, newLandingName, parseLandingName, safeFileName } from './landing.ts';
-import type { InboxEntry, LandingStore } from './landing-store.ts';
+import type { InboxEntry, LandingClaims, LandingStore } from './landing-store.ts';
 import { INGEST_QUEUE } from './queues.ts';
 
 export interface IntakeDeps {
   landing: LandingStore;
+  /** Claims on inbox objects shared with every other process (taken by the watcher). */
+  claims?: LandingClaims;
   boss: PgBoss;
   logger: Logger;
   /** Crash tests: the step at which this process kills itself. */
@@ -56,7 +58,7 @@ export async function intakeInboxFile(
   deps: IntakeDeps,
   entry: InboxEntry,
 ): Promise<IntakeReceipt | undefined> {
-  const placed = await deps.landing.takeFromInbox(entry);
+  const placed = await deps.landing.takeFromInbox(entry, deps.claims);
   if (placed === undefined) return undefined;
   failpoint(deps.failpoint, 'intake:placed');
   return enqueueLandedFile(deps, placed, { originalName: safeFileName(entry.name), source: 'watch' });

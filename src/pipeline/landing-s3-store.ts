@@ -127,7 +127,7 @@ export function s3LandingStore(
         complete: true,
       }));
     },
-    async takeFromInbox(entry) {
+    async takeFromInbox(entry, claims) {
       const sourceKey = path.posix.join(keys.inbox, entry.name);
       const object = await bucket.head(sourceKey);
       if (object === undefined) return undefined;
@@ -137,6 +137,10 @@ export function s3LandingStore(
         .update(`${entry.name}\n${object.etag}\n${object.modifiedMs}`)
         .digest('hex');
       const landingName = newLandingName(entry.name, new Date(object.modifiedMs), tag.slice(0, 6));
+      // Only one of them writes that name: a store that ignores If-None-Match would let their
+      // copies overwrite each other (on s3rver an overwrite deletes the key first and loses it
+      // when the other has deleted the source meanwhile).
+      if (claims !== undefined && !(await claims.claim(landingName))) return undefined;
       try {
         const { sha256, sizeBytes } = await bucket.hash(sourceKey);
         const landed = await moveKey(sourceKey, processingKey(landingName), sha256);
@@ -145,6 +149,8 @@ export function s3LandingStore(
         // Another watcher finished taking it meanwhile (it lands under the same name).
         if (status(error) === 404 && (await bucket.head(sourceKey)) === undefined) return undefined;
         throw error;
+      } finally {
+        await claims?.release(landingName);
       }
     },
     async listProcessing() {

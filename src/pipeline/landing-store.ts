@@ -22,6 +22,13 @@ export interface InboxEntry {
   complete: boolean;
 }
 
+/** Claims on inbox objects, shared by every process on the database (a row per landing name). */
+export interface LandingClaims {
+  /** True when this process may take the object now; false: another process is taking it. */
+  claim(landingName: string): Promise<boolean>;
+  release(landingName: string): Promise<void>;
+}
+
 export interface LandingStore {
   /** The folder, or s3://bucket/prefix: for messages. */
   readonly root: string;
@@ -32,8 +39,12 @@ export interface LandingStore {
   /** Place a local file in processing/ ('move' removes the source once it is placed). */
   place(sourcePath: string, landingName: string, mode: 'move' | 'copy'): Promise<PlacedFile>;
   listInbox(): Promise<InboxEntry[]>;
-  /** Move a complete file from inbox/ to processing/ under a new landing name; undefined when another process took it. */
-  takeFromInbox(entry: InboxEntry): Promise<PlacedFile | undefined>;
+  /**
+   * Move a complete file from inbox/ to processing/ under a new landing name; undefined when
+   * another process took it (or holds the claim on it: a store whose moves are not atomic takes
+   * an object only under a claim every process sees).
+   */
+  takeFromInbox(entry: InboxEntry, claims?: LandingClaims): Promise<PlacedFile | undefined>;
   /** Landed files waiting in processing/, with how long ago each was placed there. */
   listProcessing(): Promise<{ landingName: string; ageMs: number }[]>;
   fingerprint(landingName: string): Promise<{ sha256: string; sizeBytes: number }>;

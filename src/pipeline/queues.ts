@@ -6,10 +6,12 @@ import type { PipelineConfig } from '../config/app-config.ts';
 import type { IngestJobData } from '../domain/job.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { IngestJobSender } from '../services/dead-letters.ts';
+import type { ReconcileJobSender } from '../services/reconciliation/index.ts';
 import type { Database } from '../store/db/database.ts';
 
 export const INGEST_QUEUE = 'perfrecon.ingest-file';
 export const INGEST_DEAD_LETTER_QUEUE = 'perfrecon.ingest-file.dead-letter';
+export const RECONCILE_QUEUE = 'perfrecon.reconcile';
 
 export interface QueueDefinition {
   name: string;
@@ -51,6 +53,20 @@ export function queueDefinitions(config: PipelineConfig): QueueDefinition[] {
         expireInSeconds: config.jobTimeoutSeconds,
         heartbeatSeconds: config.heartbeatSeconds,
         deadLetter: INGEST_DEAD_LETTER_QUEUE,
+        retentionSeconds: 14 * DAY,
+        deleteAfterSeconds: 7 * DAY,
+      },
+    },
+    {
+      // Runs asked for through the API. Not retried: a run that fails is recorded FAILED with its
+      // error (the run is its own dead letter) and a new run is the retry; a worker that dies
+      // mid-run leaves it RUNNING without heartbeat, marked ABANDONED by the next worker.
+      name: RECONCILE_QUEUE,
+      options: {
+        policy: 'standard',
+        retryLimit: 0,
+        expireInSeconds: config.jobTimeoutSeconds,
+        heartbeatSeconds: config.heartbeatSeconds,
         retentionSeconds: 14 * DAY,
         deleteAfterSeconds: 7 * DAY,
       },
@@ -134,6 +150,15 @@ export function ingestJobSender(boss: PgBoss): IngestJobSender {
         singletonKey: data.sha256,
         db: fromKysely(options.transaction),
       });
+    },
+  };
+}
+
+/** Reconciliation jobs sent inside the service's transaction that records the run. */
+export function reconcileJobSender(boss: PgBoss): ReconcileJobSender {
+  return {
+    async send(data, transaction) {
+      await boss.send(RECONCILE_QUEUE, data as unknown as object, { db: fromKysely(transaction) });
     },
   };
 }

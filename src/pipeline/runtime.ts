@@ -8,14 +8,20 @@ import type { AlertsConfig } from '../config/alerts-config.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { type LandingSettings, localLandingPath } from '../config/landing-config.ts';
 import type { Notifier } from '../domain/alert.ts';
-import type { IngestJobData } from '../domain/job.ts';
+import type { IngestJobData, ReconcileJobData } from '../domain/job.ts';
 import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { ProcessMetrics } from '../observe/metrics.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
 import { discardAbandonedStaging, discardOrphanedStaging } from '../services/ingest/ingest-file.ts';
 import { lineageDatabase } from '../services/ingest/ingest-lineage.ts';
-import { abandonRuns, reconcileAfterIngest, startBreakDigest } from '../services/reconciliation/index.ts';
+import { landingClaims } from '../services/landing-claims.ts';
+import {
+  abandonRuns,
+  type ReconcileDeps,
+  reconcileAfterIngest,
+  startBreakDigest,
+} from '../services/reconciliation/index.ts';
 import { startRetentionSchedule } from '../services/retention.ts';
 import type { Database } from '../store/db/database.ts';
 import { type DeadLetteredJob, recordDeadLetteredJob } from './dead-letter-job.ts';
@@ -25,7 +31,8 @@ import { measureJob } from './job-usage.ts';
 import { folderLandingStore } from './landing-folder-store.ts';
 import { s3LandingStore } from './landing-s3-store.ts';
 import type { LandingStore } from './landing-store.ts';
-import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, openJobQueue } from './queues.ts';
+import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, openJobQueue, RECONCILE_QUEUE } from './queues.ts';
+import { processReconcileJob } from './reconcile-job.ts';
 import { registerSystemGauges } from './system-gauges.ts';
 import { startWatcher, type Watcher } from './watcher.ts';
 
@@ -65,15 +72,19 @@ export function workerName(): string {
   return `${os.hostname()}:${process.pid}`;
 }
 
-/** After a file is stored: reconcile the accounts and periods it touched (SPEC §1.8). */
-function reconcileStoredFile(app: PipelineHost, actor: string): PipelineDeps['afterStore'] {
-  const deps = {
+function reconcileDeps(app: PipelineHost): ReconcileDeps {
+  return {
     database: app.database,
     vendors: app.vendors,
     notifier: app.notifier,
     cache: app.cache,
     logger: app.logger,
   };
+}
+
+/** After a file is stored: reconcile the accounts and periods it touched (SPEC §1.8). */
+function reconcileStoredFile(app: PipelineHost, actor: string): PipelineDeps['afterStore'] {
+  const deps = reconcileDeps(app);
   return async (fileId, signal) => {
     await reconcileAfterIngest(deps, fileId, { actor, signal });
   };
@@ -111,10 +122,22 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
     role: options.workers === undefined && options.supervise !== true ? 'client' : 'worker',
   });
   registerSystemGauges(app.metrics, app);
-  const intake: IntakeDeps = { landing: deps.landing, boss, logger: app.logger, failpoint: config.failpoint };
+  const intake: IntakeDeps = {
+    landing: deps.landing,
+    claims: landingClaims(app, deps.worker),
+    boss,
+    logger: app.logger,
+    failpoint: config.failpoint,
+  };
   try {
     if (options.workers !== undefined)
-      await startWorkers(boss, deps, options.workers.concurrency, config.pollIntervalSeconds);
+      await startWorkers(
+        boss,
+        deps,
+        reconcileDeps(app),
+        options.workers.concurrency,
+        config.pollIntervalSeconds,
+      );
   } catch (error) {
     await boss.stop({ graceful: false, close: false }).catch(() => {});
     throw error;
@@ -161,7 +184,8 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
     boss,
     landing: deps.landing,
     watcher,
-    startWorkers: (concurrency) => startWorkers(boss, deps, concurrency, config.pollIntervalSeconds),
+    startWorkers: (concurrency) =>
+      startWorkers(boss, deps, reconcileDeps(app), concurrency, config.pollIntervalSeconds),
     stop() {
       stopping ??= (async () => {
         stopDigest?.();
@@ -198,6 +222,7 @@ async function cleanUpAfterCrashes(app: PipelineHost, boss: PgBoss, actor: strin
 async function startWorkers(
   boss: PgBoss,
   deps: PipelineDeps,
+  reconciliation: ReconcileDeps,
   concurrency: number,
   pollIntervalSeconds: number,
 ) {
@@ -228,6 +253,16 @@ async function startWorkers(
     for (const worker of boss.getWipData()) if (worker.name === INGEST_QUEUE) boss.notifyWorker(worker.id);
     return results;
   });
+  // Runs asked for through the API: one at a time per process (a run is heavy; runs over the same
+  // accounts serialise on their locks anyway).
+  const reconcileOptions = { batchSize: 1, pollingIntervalSeconds: pollIntervalSeconds } as const;
+  await boss.work<ReconcileJobData, unknown, typeof reconcileOptions>(
+    RECONCILE_QUEUE,
+    reconcileOptions,
+    async (jobs) => {
+      for (const job of jobs) await processReconcileJob(reconciliation, job);
+    },
+  );
   const deadLetterOptions = {
     includeMetadata: true,
     batchSize: 1,

@@ -5,7 +5,7 @@ import type { Logger } from '../observe/logger.ts';
 import type { GaugeSample, ProcessMetrics } from '../observe/metrics.ts';
 import { systemState } from '../services/monitoring/system-state.ts';
 import type { Database } from '../store/db/database.ts';
-import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, queueBacklog } from './queues.ts';
+import { INGEST_DEAD_LETTER_QUEUE, INGEST_QUEUE, queueBacklog, RECONCILE_QUEUE } from './queues.ts';
 
 const GAUGES = [
   {
@@ -40,7 +40,7 @@ export function registerSystemGauges(
     try {
       const [state, ...queues] = await Promise.all([
         systemState(host),
-        ...[INGEST_QUEUE, INGEST_DEAD_LETTER_QUEUE].map(async (queue) => ({
+        ...[INGEST_QUEUE, INGEST_DEAD_LETTER_QUEUE, RECONCILE_QUEUE].map(async (queue) => ({
           queue,
           ...(await queueBacklog(host.database, queue)),
         })),

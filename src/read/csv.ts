@@ -8,8 +8,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { FileRejectedError } from '../domain/errors.ts';
-import { matchesFooterPattern } from '../domain/footer.ts';
-import { normalizeHeader, type RawRecord, type ReadRecord } from '../domain/read-row.ts';
+import { footerPrefixMatches } from '../domain/footer.ts';
+import { emptyValues, normalizeHeader, type RawRecord, type ReadRecord } from '../domain/read-row.ts';
 import type { VendorSource } from '../domain/vendor-config.ts';
 import { countLines, MAX_RECORD_CHARS, recordTooLong } from './csv-record-limit.ts';
 import { createDecoder, decodeBuffer, detectEncoding, type Encoding, readSample } from './decode.ts';
@@ -93,14 +93,14 @@ interface RowStream {
 }
 
 /**
- * Rows of a delimited file, streamed: bytes -> decoder -> papaparse's low-level parser in array
- * mode, one decoded chunk at a time. A row cut at a chunk's end (even inside a quoted field
+ * Rows of a delimited file, streamed in batches: bytes -> decoder -> papaparse's low-level parser
+ * in array mode, one decoded chunk (one batch of rows) at a time. A row cut at a chunk's end (even inside a quoted field
  * spanning lines) is carried over to the next chunk via the parser's cursor. Backpressure is
- * natural: the next chunk is read only when the consumer asks for more rows. A carried-over
+ * natural: the next chunk is read only when the consumer asks for more. A carried-over
  * record longer than maxRecordChars rejects the file (csv-record-limit.ts); the first byte that
  * is not UTF-8 in a file read as UTF-8 is reported through onInvalidUtf8.
  */
-async function* parseRows(stream: RowStream): AsyncGenerator<string[]> {
+async function* parseRows(stream: RowStream): AsyncGenerator<string[][]> {
   const { delimiter, quoteChar, newline } = stream;
   const input = createReadStream(stream.filePath, { highWaterMark: 256 * 1024 });
   let bytesRead = 0;
@@ -135,7 +135,7 @@ async function* parseRows(stream: RowStream): AsyncGenerator<string[]> {
           maxChars: stream.maxRecordChars,
         });
       }
-      yield* result.data;
+      if (result.data.length > 0) yield result.data;
     }
     if (partial !== '') {
       const result = parser.parse(partial, 0, false) as { data: string[][] };
@@ -148,12 +148,27 @@ async function* parseRows(stream: RowStream): AsyncGenerator<string[]> {
         data.at(-1)?.[0] === ''
       )
         data.pop();
-      yield* data;
+      if (data.length > 0) yield data;
     }
   } finally {
     input.destroy();
     decoder.destroy();
   }
+}
+
+/** Whether every cell from `from` on is empty or spaces (a cell with no space to trim is checked cheaply). */
+function isBlank(row: readonly string[], from = 0): boolean {
+  for (let i = from; i < row.length; i++) {
+    const cell = row[i] as string;
+    if (cell.length > 0 && cell.trim() !== '') return false;
+  }
+  return true;
+}
+
+/** A total or footer row: its first non-empty cell matches a footer pattern (normalized once, by the caller). */
+function isFooter(row: readonly string[], footers: readonly string[]): boolean {
+  const first = normalizeHeader(row.find((c) => c.trim() !== '') ?? '');
+  return footers.some((p) => footerPrefixMatches(first, p));
 }
 
 export async function* readCsvRecords(
@@ -185,7 +200,7 @@ export async function* readCsvRecords(
       options.headerScanRows,
     ).delimiter;
   }
-  const footers = options.footerPatterns;
+  const footers = options.footerPatterns.map(normalizeHeader);
 
   const sampleText = decodeBuffer(sample, encoding);
   // Bytes that are not UTF-8 reject the file once its header is found; before that, a missing
@@ -215,76 +230,76 @@ export async function* readCsvRecords(
   let scanLimitHit = false;
   const scanned: string[][] = [];
   try {
-    for await (const row of rows) {
-      if (keys && invalidUtf8) throw invalidUtf8;
-      rowNumber++;
-      const blank = row.every((c) => c.trim() === '');
-      if (!keys) {
-        scanned.push(row);
-        const match = findHeader([row], required);
-        if (match.found) {
-          keys = headerKeys(row);
-          headerWidth = row.length;
-          // Trailing empty header cells (Excel pads rows with delimiters) are not columns.
-          while (keys.length > 0 && /^\(column \d+\)$/.test(keys[keys.length - 1] as string)) keys.pop();
-          headerRow = rowNumber;
-          document = documentValues(
-            refs,
-            scanned.map((cells, i) => ({ number: i + 1, cells })),
-            headerRow,
-            { file },
-          );
-          hooks.onHeader?.(keys);
+    // Rows come a parsed chunk at a time: one await per chunk, not per row.
+    reading: for await (const chunk of rows)
+      for (const row of chunk) {
+        if (keys && invalidUtf8) throw invalidUtf8;
+        rowNumber++;
+        const blank = isBlank(row);
+        if (!keys) {
+          scanned.push(row);
+          const match = findHeader([row], required);
+          if (match.found) {
+            keys = headerKeys(row);
+            headerWidth = row.length;
+            // Trailing empty header cells (Excel pads rows with delimiters) are not columns.
+            while (keys.length > 0 && /^\(column \d+\)$/.test(keys[keys.length - 1] as string)) keys.pop();
+            headerRow = rowNumber;
+            document = documentValues(
+              refs,
+              scanned.map((cells, i) => ({ number: i + 1, cells })),
+              headerRow,
+              { file },
+            );
+            hooks.onHeader?.(keys);
+            continue;
+          }
+          if (rowNumber >= options.headerScanRows) {
+            scanLimitHit = true;
+            break reading;
+          }
+          hooks.onSkippedRow?.({
+            location: { file, row: rowNumber },
+            reason: blank ? 'blank row above the header' : 'title row above the header',
+            text: row.join(delimiter).slice(0, 200),
+          });
           continue;
         }
-        if (rowNumber >= options.headerScanRows) {
-          scanLimitHit = true;
-          break;
+        if (blank) {
+          hooks.onSkippedRow?.({ location: { file, row: rowNumber }, reason: 'blank row', text: '' });
+          continue;
         }
-        hooks.onSkippedRow?.({
-          location: { file, row: rowNumber },
-          reason: blank ? 'blank row above the header' : 'title row above the header',
-          text: row.join(delimiter).slice(0, 200),
-        });
-        continue;
+        if (footers.length > 0 && isFooter(row, footers)) {
+          hooks.onSkippedRow?.({
+            location: { file, row: rowNumber },
+            reason: 'total or footer row',
+            text: row.join(delimiter).slice(0, 200),
+          });
+          continue;
+        }
+        dataRows++;
+        // No prototype: a header named `__proto__` is a column like any other.
+        const values = emptyValues<string>();
+        for (let i = 0; i < keys.length; i++) values[keys[i] as string] = row[i] ?? '';
+        const record: ReadRecord = { location: { file, row: rowNumber }, values, header: keys };
+        if (document) record.document = document;
+        // Extra empty cells are padding only where the header row was padded the same way.
+        if (
+          row.length < keys.length ||
+          (row.length > keys.length && (row.length > headerWidth || !isBlank(row, keys.length)))
+        ) {
+          for (let i = keys.length; i < row.length; i++) values[`(column ${i + 1})`] = row[i] as string;
+          const multiline = row.some((c) => c.includes('\n'));
+          record.problems = [
+            {
+              reason:
+                `row has ${row.length} fields but the header (row ${headerRow}) has ${keys.length}` +
+                (multiline ? '; a field runs over several lines (an unclosed quote?)' : ''),
+            },
+          ];
+        }
+        yield record;
       }
-      if (blank) {
-        hooks.onSkippedRow?.({ location: { file, row: rowNumber }, reason: 'blank row', text: '' });
-        continue;
-      }
-      const first = row.find((c) => c.trim() !== '')?.trim() ?? '';
-      if (footers.some((p) => matchesFooterPattern(first, p))) {
-        hooks.onSkippedRow?.({
-          location: { file, row: rowNumber },
-          reason: 'total or footer row',
-          text: row.join(delimiter).slice(0, 200),
-        });
-        continue;
-      }
-      dataRows++;
-      // No prototype: a header named `__proto__` is a column like any other.
-      const values: Record<string, string> = Object.create(null);
-      for (let i = 0; i < keys.length; i++) values[keys[i] as string] = row[i] ?? '';
-      const record: ReadRecord = { location: { file, row: rowNumber }, values, header: keys };
-      if (document) record.document = document;
-      const extra = row.slice(keys.length);
-      // Extra empty cells are padding only where the header row was padded the same way.
-      if (
-        row.length < keys.length ||
-        (extra.length > 0 && (row.length > headerWidth || extra.some((c) => c.trim() !== '')))
-      ) {
-        for (let i = keys.length; i < row.length; i++) values[`(column ${i + 1})`] = row[i] as string;
-        const multiline = row.some((c) => c.includes('\n'));
-        record.problems = [
-          {
-            reason:
-              `row has ${row.length} fields but the header (row ${headerRow}) has ${keys.length}` +
-              (multiline ? '; a field runs over several lines (an unclosed quote?)' : ''),
-          },
-        ];
-      }
-      yield record;
-    }
   } finally {
     await rows.return(undefined);
   }

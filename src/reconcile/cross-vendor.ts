@@ -1,18 +1,21 @@
 // The same account reported by two vendors (SPEC §4): market values at the valuation dates
 // both report, and returns over the same spans. Each vendor's return is our calculated return
 // on that vendor's data (the vendors' own figures are checked against ours one by one), so a
-// difference here is a difference in the data. When the frequencies differ (daily vs
-// monthly), the finer vendor's returns are linked geometrically over each coarser period they
-// cover without a gap; a comparison is judged against the looser of the two tolerances.
+// difference here should be a difference in the data. When the frequencies differ (daily vs
+// monthly), linking the finer vendor's returns differs from one Modified Dietz over the coarser
+// period by method alone; so the finer vendor's stored values and flows are recomputed with the
+// coarser vendor's method over its period and compared like with like (compareReturns). A
+// comparison is judged against the looser of the two tolerances.
 
-import { linkReturns, periodReturn, toPeriodInput } from '../calculate/index.ts';
-import type { IsoDate } from '../domain/canonical.ts';
+import { linkReturns, type PeriodInput, periodReturn, toPeriodInput } from '../calculate/index.ts';
+import { flowTimingFor, type IsoDate, type VendorFlowTiming } from '../domain/canonical.ts';
 import { dayNumber } from '../domain/civil-date.ts';
 import { compare, subtract } from '../domain/decimal.ts';
 import type {
   AppliedTolerance,
   BreakExplanation,
   CheckResult,
+  ExplanationCandidate,
   ReconPeriod,
   VendorReconSettings,
 } from '../domain/reconciliation.ts';
@@ -144,107 +147,253 @@ export function compareVendors(
       })),
       period.periodStart,
       period.periodEnd,
-    );
+    ).cumulativeReturn;
     // A gap or an undefined return is reported by the fine vendor's own checks; nothing to compare.
-    if (linked.cumulativeReturn === null) continue;
+    if (linked === null) continue;
     const tolerance = looser(
       scope.tolerance(coarseVendor, period.periodEnd),
       scope.tolerance(fineVendor, period.periodEnd),
       period.endMarketValue,
     );
-    const variance = linked.cumulativeReturn - ours;
-    const passed = Math.abs(variance) <= tolerance.returnBps * 1e-4 + RETURN_EPSILON;
-    const varianceBps = Math.round(variance * 1e4 * 1e6) / 1e6;
-    const how = covered.length === 1 ? 'return' : `${covered.length} periods linked`;
-    results.push({
-      kind: 'CROSS_VENDOR_RETURN',
-      status: passed ? 'PASSED' : 'FAILED',
-      accountId: period.accountId,
-      vendorCode: coarseVendor,
-      counterparty: fineVendor,
-      periodStart: period.periodStart,
-      periodEnd: period.periodEnd,
-      expected: String(ours),
-      observed: String(linked.cumulativeReturn),
-      varianceBps,
-      varianceAmount: null,
-      tolerance,
-      message: passed
-        ? `${fineVendor} (${how}) agrees with ${coarseVendor} within ${tolerance.returnBps} bp`
-        : `${fineVendor} (${how}) ${linked.cumulativeReturn.toFixed(8)} vs ${coarseVendor} ${ours.toFixed(8)}: variance ${varianceBps} bp exceeds ${tolerance.returnBps} bp`,
-      fileId: period.lineage.fileId,
-      inputs: { [coarseVendor]: brief(period), [fineVendor]: covered.map(brief) },
-      explanation: passed ? null : explainCrossVendor(period, ours, covered, tolerance, fineSettings),
-    });
+    results.push(
+      compareReturns({
+        coarse: period,
+        ours,
+        fine: covered,
+        linked,
+        tolerance,
+        coarseSettings,
+        fineSettings,
+      }),
+    );
   }
   return results;
 }
 
+interface ReturnPair {
+  coarse: ReconPeriod;
+  /** The coarse vendor's period return (ours on its data), net of fees. */
+  ours: number;
+  /** The fine vendor's periods covering the coarse one without a gap. */
+  fine: readonly ReconPeriod[];
+  /** The fine vendor's returns linked geometrically over the coarse period. */
+  linked: number;
+  tolerance: AppliedTolerance;
+  coarseSettings: VendorReconSettings;
+  fineSettings: VendorReconSettings;
+}
+
 /**
- * Why two vendors' returns over a span differ: aggregated into one Modified Dietz period, the
- * finer vendor's data either reproduces the coarser figure (the difference is method: linked
- * time-weighted vs one Modified Dietz over the flows) or not, in which case the end or begin
- * values or the flows differ, and which.
+ * The fine vendor's periods as one period of the coarse vendor's (first begin value, last end
+ * value, every flow, the fees summed), with each flow counted at the time of day the coarse
+ * vendor counts it: its own flow of that date and amount, else its convention.
  */
-export function explainCrossVendor(
+function asOnePeriod(
   coarse: ReconPeriod,
-  /** The coarse vendor's period return, net of fees. */
-  ours: number,
   fine: readonly ReconPeriod[],
-  tolerance: AppliedTolerance,
-  fineSettings: VendorReconSettings,
+  timing: 'as-reported' | 'coarse',
+  coarseSettings: VendorReconSettings,
+): PeriodInput {
+  const inputs = fine.map(toPeriodInput);
+  const coarseFlows = toPeriodInput(coarse).flows;
+  return {
+    periodStart: coarse.periodStart,
+    periodEnd: coarse.periodEnd,
+    beginMarketValue: inputs[0]?.beginMarketValue ?? 0,
+    endMarketValue: inputs.at(-1)?.endMarketValue ?? 0,
+    flows: inputs.flatMap((p) =>
+      p.flows.map((flow) =>
+        timing === 'as-reported'
+          ? flow
+          : {
+              ...flow,
+              timing:
+                coarseFlows.find((c) => c.date === flow.date && c.amount === flow.amount)?.timing ??
+                flowTimingFor(coarseSettings.flowTiming, flow.amount),
+            },
+      ),
+    ),
+    fees: fine.some((p) => p.fees === null) ? null : inputs.reduce((sum, p) => sum + (p.fees ?? 0), 0),
+  };
+}
+
+function dietz(input: PeriodInput, settings: VendorReconSettings): number | null {
+  return periodReturn(input, { basis: 'net', largeFlowThreshold: settings.largeFlowThreshold }).value;
+}
+
+const TIMING_WORDS: Record<VendorFlowTiming, string> = {
+  end_of_day: 'end of day',
+  start_of_day: 'start of day',
+  mixed: 'start of day when contributed, end of day when withdrawn',
+};
+
+/**
+ * Two vendors' returns over the coarse period, like with like (issue 10, item 33): the fine
+ * vendor's stored values and flows recomputed with the coarse vendor's method — one Modified
+ * Dietz period, flows counted at the coarse vendor's time of day — against the coarse figure.
+ * Only a difference of data breaks. A difference that linking the fine periods, or the fine
+ * vendor's flow timing, makes on its own is kept as information on a passing result: its
+ * explanation names it and lists the linked and the as-reported figures beside ours.
+ */
+function compareReturns(pair: ReturnPair): CheckResult {
+  const { coarse, ours, fine, linked, tolerance, coarseSettings, fineSettings } = pair;
+  const coarseVendor = coarse.vendorCode;
+  const fineVendor = (fine[0] as ReconPeriod).vendorCode;
+  const allowed = tolerance.returnBps * 1e-4 + RETURN_EPSILON;
+  const asReported = dietz(asOnePeriod(coarse, fine, 'as-reported', coarseSettings), coarseSettings);
+  const retimed = dietz(asOnePeriod(coarse, fine, 'coarse', coarseSettings), coarseSettings);
+  // Without a Modified Dietz figure of the fine data (its denominator is not positive), the linked one is all there is.
+  const observed = retimed ?? linked;
+  const variance = observed - ours;
+  const passed = Math.abs(variance) <= allowed;
+  const varianceBps = bps(variance);
+  const how = fine.length === 1 ? 'return' : `${fine.length} periods linked`;
+  const candidates: ExplanationCandidate[] = [
+    {
+      cause: 'METHOD_LINKED_VS_DIETZ',
+      assumption: `${fineVendor}'s ${how}, as ${fineVendor} computes them`,
+      recomputed: linked,
+      residualBps: bps(linked - ours),
+      fits: Math.abs(linked - ours) <= allowed,
+    },
+  ];
+  const timingMatters =
+    asReported !== null && retimed !== null && Math.abs(asReported - retimed) > RETURN_EPSILON;
+  if (timingMatters) {
+    candidates.push({
+      cause: 'FLOW_TIMING_DIFFERS',
+      assumption: `${fineVendor}'s values and flows as one Modified Dietz period, flows at ${fineVendor}'s time of day`,
+      recomputed: asReported,
+      residualBps: bps(asReported - ours),
+      fits: Math.abs(asReported - ours) <= allowed,
+    });
+  }
+  const figures = `${fineVendor} ${how} ${linked.toFixed(8)}, its values and flows as one Modified Dietz period ${observed.toFixed(8)}, ${coarseVendor} ${ours.toFixed(8)}`;
+  const base = {
+    accountId: coarse.accountId,
+    vendorCode: coarseVendor,
+    counterparty: fineVendor,
+    periodStart: coarse.periodStart,
+    periodEnd: coarse.periodEnd,
+    expected: String(ours),
+    observed: String(observed),
+    varianceBps,
+    varianceAmount: null,
+    tolerance,
+    fileId: coarse.lineage.fileId,
+    inputs: { [coarseVendor]: brief(coarse), [fineVendor]: fine.map(brief) },
+  };
+  if (!passed) {
+    return {
+      ...base,
+      kind: 'CROSS_VENDOR_RETURN',
+      status: 'FAILED',
+      message: `${fineVendor} ${observed.toFixed(8)} vs ${coarseVendor} ${ours.toFixed(8)} on the same method: variance ${varianceBps} bp exceeds ${tolerance.returnBps} bp (${figures})`,
+      explanation: explainDataDifference(coarse, fine, { recomputed: observed, candidates }),
+    };
+  }
+  const noted = candidates.filter((c) => !c.fits);
+  const cause = noted.some((c) => c.cause === 'FLOW_TIMING_DIFFERS')
+    ? 'FLOW_TIMING_DIFFERS'
+    : 'METHOD_LINKED_VS_DIETZ';
+  const timingNote =
+    cause === 'FLOW_TIMING_DIFFERS'
+      ? `; ${fineVendor} counts the same flows at ${TIMING_WORDS[fineSettings.flowTiming]}, ${coarseVendor} at ${TIMING_WORDS[coarseSettings.flowTiming]}: ${fineVendor}'s timing gives ${(asReported as number).toFixed(8)}`
+      : '';
+  return {
+    ...base,
+    kind: 'CROSS_VENDOR_RETURN',
+    status: 'PASSED',
+    message: `${fineVendor} agrees with ${coarseVendor} within ${tolerance.returnBps} bp on the same method (${figures})`,
+    explanation:
+      noted.length === 0
+        ? null
+        : {
+            cause,
+            summary: `the data agree, the methods differ (information, not a break): ${figures}${timingNote}`,
+            recomputed: observed,
+            alsoFits: [],
+            candidates,
+            inferredFlow: null,
+          },
+  };
+}
+
+function bps(fraction: number): number {
+  return Math.round(fraction * 1e4 * 1e6) / 1e6;
+}
+
+function flowList(flows: readonly { date: IsoDate; amount: string }[]): string {
+  return flows
+    .map((f) => `${f.date} ${f.amount}`)
+    .sort()
+    .join(', ');
+}
+
+/**
+ * Why two vendors' figures differ on the same method: the end or begin values, the flows'
+ * amounts or dates, the flows' time of day (where the coarse vendor's own flows say otherwise
+ * than its convention), or the fees — which of them, with both sides.
+ */
+function explainDataDifference(
+  coarse: ReconPeriod,
+  fine: readonly ReconPeriod[],
+  figures: { recomputed: number; candidates: ExplanationCandidate[] },
 ): BreakExplanation {
   const firstFine = fine[0] as ReconPeriod;
   const lastFine = fine.at(-1) as ReconPeriod;
-  const fineInputs = fine.map(toPeriodInput);
-  const fees = fine.some((p) => p.fees === null)
-    ? null
-    : fineInputs.reduce((sum, p) => sum + (p.fees ?? 0), 0);
-  const aggregated = periodReturn(
-    {
-      periodStart: coarse.periodStart,
-      periodEnd: coarse.periodEnd,
-      beginMarketValue: Number(firstFine.beginMarketValue),
-      endMarketValue: Number(lastFine.endMarketValue),
-      flows: fineInputs.flatMap((p) => p.flows),
-      fees,
-    },
-    { basis: 'net', largeFlowThreshold: fineSettings.largeFlowThreshold },
-  ).value;
-  const base = { recomputed: aggregated, alsoFits: [], candidates: [], inferredFlow: null };
+  const fineVendor = firstFine.vendorCode;
   const sameValue = (x: string, y: string) => compare(x, y) === 0;
-  if (aggregated !== null && Math.abs(aggregated - ours) <= tolerance.returnBps * 1e-4 + RETURN_EPSILON) {
-    return {
-      ...base,
-      cause: 'METHOD_LINKED_VS_DIETZ',
-      summary: `the data agree: ${fine[0]?.vendorCode}'s values and flows as one Modified Dietz period give ${aggregated.toFixed(8)} vs ${coarse.vendorCode} ${ours.toFixed(8)}; the difference is linking ${fine.length} periods vs one Modified Dietz over the flows`,
-    };
-  }
-  const differences: string[] = [];
+  const values: string[] = [];
   if (!sameValue(lastFine.endMarketValue, coarse.endMarketValue)) {
-    differences.push(
-      `end value on ${coarse.periodEnd}: ${coarse.endMarketValue} vs ${lastFine.endMarketValue}`,
-    );
+    values.push(`end value on ${coarse.periodEnd}: ${coarse.endMarketValue} vs ${lastFine.endMarketValue}`);
   }
   if (!sameValue(firstFine.beginMarketValue, coarse.beginMarketValue)) {
-    differences.push(
+    values.push(
       `begin value on ${coarse.periodStart}: ${coarse.beginMarketValue} vs ${firstFine.beginMarketValue}`,
     );
   }
-  const fineFlows = fine.flatMap((p) => p.flows).reduce((sum, flow) => sum + Number(flow.amount), 0);
-  const coarseFlows = coarse.flows.reduce((sum, flow) => sum + Number(flow.amount), 0);
-  const flowsDiffer = Math.abs(fineFlows - coarseFlows) > 0.005;
-  if (flowsDiffer) differences.push(`net flows: ${coarseFlows.toFixed(2)} vs ${fineFlows.toFixed(2)}`);
+  const fineFlows = fine.flatMap((p) => p.flows);
+  const total = (flows: readonly { amount: string }[]) => flows.reduce((sum, f) => sum + Number(f.amount), 0);
+  const flows: string[] = [];
+  if (Math.abs(total(fineFlows) - total(coarse.flows)) > 0.005) {
+    flows.push(`net flows: ${total(coarse.flows).toFixed(2)} vs ${total(fineFlows).toFixed(2)}`);
+  } else if (flowList(fineFlows) !== flowList(coarse.flows)) {
+    flows.push(`flow dates: ${flowList(coarse.flows) || 'none'} vs ${flowList(fineFlows) || 'none'}`);
+  }
+  const timings = (list: readonly { date: IsoDate; amount: string; timing: string }[]) =>
+    list
+      .map((f) => `${f.date} ${f.amount} ${f.timing}`)
+      .sort()
+      .join(', ');
+  const timingDiffers = flows.length === 0 && timings(fineFlows) !== timings(coarse.flows);
+  const fees = (p: ReconPeriod) => (p.fees === null ? 0 : Number(p.fees));
+  const feesDiffer = Math.abs(fine.reduce((sum, p) => sum + fees(p), 0) - fees(coarse)) > 0.005;
+  const differences = [
+    ...values,
+    ...flows,
+    ...(timingDiffers ? [`flow timing: ${timings(coarse.flows)} vs ${timings(fineFlows)}`] : []),
+    ...(feesDiffer
+      ? [`fees: ${fees(coarse).toFixed(2)} vs ${fine.reduce((sum, p) => sum + fees(p), 0).toFixed(2)}`]
+      : []),
+  ];
   const cause =
-    differences.length === 0 || (flowsDiffer && differences.length === 1)
-      ? 'FLOWS_DIFFER'
-      : 'MARKET_VALUE_DIFFERS';
+    values.length > 0
+      ? 'MARKET_VALUE_DIFFERS'
+      : flows.length > 0
+        ? 'FLOWS_DIFFER'
+        : timingDiffers
+          ? 'FLOW_TIMING_DIFFERS'
+          : null;
   return {
-    ...base,
     cause,
     summary:
       differences.length === 0
-        ? `values and net flows agree; the flows' dates or timing differ (${fine[0]?.vendorCode} as one Modified Dietz period gives ${aggregated === null ? 'undefined' : aggregated.toFixed(8)})`
-        : `${coarse.vendorCode} vs ${fine[0]?.vendorCode} — ${differences.join('; ')}`,
+        ? `values, flows and fees agree, yet ${fineVendor} as one Modified Dietz period gives ${figures.recomputed.toFixed(8)}: no data difference explains it`
+        : `${coarse.vendorCode} vs ${fineVendor} — ${differences.join('; ')}`,
+    recomputed: figures.recomputed,
+    alsoFits: [],
+    candidates: figures.candidates,
+    inferredFlow: null,
   };
 }

@@ -6,7 +6,7 @@ export * from '../domain/reconciliation.ts';
 export { type ReconContext, type RunScope, reconcileAccount, seriesByVendor } from './account.ts';
 export * from './break-workflow.ts';
 export { checkSeries, explainDiscontinuity } from './continuity.ts';
-export { compareVendors, explainCrossVendor } from './cross-vendor.ts';
+export { compareVendors } from './cross-vendor.ts';
 export { CAUSE_PRIORITY, explainReturnBreak, inferFlow } from './explain.ts';
 export { expectedValuationDates, type Frequency, inferFrequency, missingPeriods } from './frequency.ts';
 export { fractionDecimals, roundingAllowance, roundTo, truncateTo } from './precision.ts';

@@ -26,6 +26,8 @@ export interface RunSummary extends Counts {
   accounts: number;
   perVendor: Record<string, Counts>;
   perCheck: Partial<Record<CheckKind, Counts>>;
+  /** Passes that carry information: two vendors whose figures differ by method or flow timing alone. */
+  notes: number;
   worstBreaks: WorstBreak[];
 }
 
@@ -69,6 +71,7 @@ export class SummaryBuilder {
   private readonly perVendor = new Map<string, Counts>();
   private readonly perCheck = new Map<CheckKind, Counts>();
   private readonly accounts = new Set<string>();
+  private notes = 0;
   private worst: { score: number; result: CheckResult }[] = [];
   private readonly keep: number;
 
@@ -87,6 +90,7 @@ export class SummaryBuilder {
       }
       count(counter(this.perCheck, result.kind), result);
       if (result.status === 'FAILED') this.worst.push({ score: severity(result), result });
+      else if (result.explanation !== null) this.notes++;
     }
     if (this.worst.length > this.keep * 4) this.trim();
   }
@@ -115,6 +119,7 @@ export class SummaryBuilder {
         [...this.perVendor.entries()].sort().map(([k, v]) => [k, finish({ ...v })]),
       ),
       perCheck: Object.fromEntries([...this.perCheck.entries()].map(([k, v]) => [k, finish({ ...v })])),
+      notes: this.notes,
       worstBreaks: this.worst.map(({ result }) => ({
         accountId: result.accountId,
         vendorCode: result.vendorCode,

@@ -2,6 +2,16 @@
 import { type Database, ping } from '../store/db/database.ts';
 import { databaseIdentity as readIdentity } from '../store/identity-repository.ts';
 import { type MigrationState, migrateToLatest, migrationStatus } from '../store/migrate.ts';
+import {
+  addMonths,
+  createMonthPartition,
+  isPartitioned,
+  monthOf,
+  monthPartitions,
+  monthsInDefault,
+  TIME_PARTITIONED,
+  type TimePartitionedTable,
+} from '../store/partition-repository.ts';
 
 export interface DatabaseStatus {
   mode: Database['mode'];
@@ -10,9 +20,40 @@ export interface DatabaseStatus {
   migrations: MigrationState[];
 }
 
-/** Apply pending migrations; the names of those applied. */
-export function migrateDatabase(deps: { database: Database }): Promise<string[]> {
-  return migrateToLatest(deps.database.db);
+/** Apply pending migrations, then create the months ahead; the names of the migrations applied. */
+export async function migrateDatabase(deps: { database: Pick<Database, 'db'> }): Promise<string[]> {
+  const applied = await migrateToLatest(deps.database.db);
+  await preparePartitions(deps);
+  return applied;
+}
+
+/** Months created ahead of the current one in every time-partitioned table. */
+export const PARTITION_MONTHS_AHEAD = 2;
+
+/**
+ * The monthly partitions the coming rows need: the current month and the next
+ * PARTITION_MONTHS_AHEAD in every time-partitioned table, and a month for the rows waiting in a
+ * default partition (which are moved into it). Run at start and by every retention run; each
+ * month is created once whoever runs it. Returns the partitions created.
+ */
+export async function preparePartitions(
+  deps: { database: Pick<Database, 'db'> },
+  now: Date = new Date(),
+): Promise<string[]> {
+  const { db } = deps.database;
+  if (!(await isPartitioned(db))) return [];
+  const created: string[] = [];
+  for (const table of Object.keys(TIME_PARTITIONED) as TimePartitionedTable[]) {
+    const existing = new Set((await monthPartitions(db, table)).map((partition) => partition.month));
+    const wanted = new Set(await monthsInDefault(db, table));
+    for (let n = 0; n <= PARTITION_MONTHS_AHEAD; n++) wanted.add(addMonths(monthOf(now), n));
+    for (const month of [...wanted].sort()) {
+      if (existing.has(month)) continue;
+      const name = await createMonthPartition(db, table, month);
+      if (name !== undefined) created.push(name);
+    }
+  }
+  return created;
 }
 
 export async function databaseStatus(deps: { database: Database }): Promise<DatabaseStatus> {

@@ -1,7 +1,7 @@
 // Files taken in: the list and one file's detail (timeline, quarantined rows, dead letters) for
 // the CLI and the API, and the steps the pipeline records on a file as it moves it along.
 import { timestamp } from '../contracts/common.ts';
-import type { FileDetail, FileItem, QuarantinedRowItem } from '../contracts/files.ts';
+import type { FileDetail, FileItem, FileWarningPage, QuarantinedRowItem } from '../contracts/files.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { Database } from '../store/db/database.ts';
 import { listDeadLetters } from '../store/dead-letter-repository.ts';
@@ -17,6 +17,7 @@ import {
   setFileStatus,
   setStoredPath,
 } from '../store/file-repository.ts';
+import { countWarnings, fileWarnings } from '../store/file-warning-repository.ts';
 import { quarantinedRows } from '../store/quarantine-repository.ts';
 import { deadLetterItem } from './dead-letters.ts';
 import { fileTimelineOf } from './file-timeline.ts';
@@ -28,6 +29,7 @@ export interface FilesDeps {
 export type FileRecord = NonNullable<Awaited<ReturnType<typeof findFileById>>>;
 
 const QUARANTINE_SHOWN = 20;
+const WARNINGS_SHOWN = 20;
 
 export function fileItem(row: FileRecord): FileItem {
   return {
@@ -61,11 +63,16 @@ export async function fileWithContent(deps: FilesDeps, sha256: string): Promise<
   return row === undefined ? null : fileItem(row);
 }
 
-export async function showFile(deps: FilesDeps, id: number): Promise<FileDetail> {
-  const db = deps.database.db;
-  const file = await findFileById(db, id);
+async function findFileOrFail(deps: FilesDeps, id: number): Promise<FileRecord> {
+  const file = await findFileById(deps.database.db, id);
   if (file === undefined)
     throw new NotFoundError(`there is no file #${id}`, 'List files with: perfrecon files list');
+  return file;
+}
+
+export async function showFile(deps: FilesDeps, id: number): Promise<FileDetail> {
+  const db = deps.database.db;
+  const file = await findFileOrFail(deps, id);
   const quarantined: QuarantinedRowItem[] = (await quarantinedRows(db, id, QUARANTINE_SHOWN)).map((q) => ({
     location: q.location,
     problems: q.problems,
@@ -75,8 +82,22 @@ export async function showFile(deps: FilesDeps, id: number): Promise<FileDetail>
     file: fileItem(file),
     timeline: await fileTimelineOf(deps, id),
     quarantined,
+    warningCount: await countWarnings(db, id),
+    warnings: await fileWarnings(db, id, { afterSeq: 0, limit: WARNINGS_SHOWN }),
     deadLetters: (await listDeadLetters(db, { state: 'all', fileId: id, limit: 1000 })).map(deadLetterItem),
   };
+}
+
+/** A page of a file's warnings, in the order found, after position `after` (0: from the first). */
+export async function listFileWarnings(
+  deps: FilesDeps,
+  id: number,
+  page: { after: number; limit: number },
+): Promise<FileWarningPage> {
+  await findFileOrFail(deps, id);
+  const rows = await fileWarnings(deps.database.db, id, { afterSeq: page.after, limit: page.limit + 1 });
+  const items = rows.slice(0, page.limit);
+  return { items, nextCursor: rows.length > page.limit ? String(items.at(-1)?.seq) : null };
 }
 
 // The pipeline's steps on a file.

@@ -18,6 +18,14 @@ import type { RetentionReport } from '../contracts/retention.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Database } from '../store/db/database.ts';
 import {
+  dropMonthPartition,
+  type MonthPartition,
+  monthPartitions,
+  partitionIsEmpty,
+  partitionRows,
+  type TimePartitionedTable,
+} from '../store/partition-repository.ts';
+import {
   type AgedTable,
   agedIdRange,
   auditRetention,
@@ -28,6 +36,7 @@ import {
   releaseRetentionLock,
   tryRetentionLock,
 } from '../store/retention-repository.ts';
+import { preparePartitions } from './database.ts';
 
 /** Accounts whose results one statement purges, and ids one statement of the logs covers. */
 const ACCOUNTS_PER_STEP = 100;
@@ -71,29 +80,45 @@ export async function runRetention(deps: RetentionDeps, options: RetentionOption
     audit: { cutoff: cutoffs.audit?.toISOString() ?? null, rows: 0 },
     metricSamples: { cutoff: cutoffs.metricSamples?.toISOString() ?? null, rows: 0 },
     landing: { cutoff: cutoffs.landing?.toISOString() ?? null, files: 0, bytes: 0 },
+    partitions: { created: [], dropped: [] },
   };
+  const { db } = deps.database;
+  const dropped = report.partitions.dropped;
   await deps.database.db.connection().execute(async (connection) => {
     if (!(await tryRetentionLock(connection))) return;
     try {
       report.ran = true;
       const { dryRun } = options;
-      if (cutoffs.results !== null)
+      if (!dryRun) report.partitions.created = await preparePartitions(deps, now);
+      // Results and the processing log keep rows of every age (the newest result of a check, a
+      // file's latest row): their old months are purged row by row, and dropped once empty.
+      if (cutoffs.results !== null) {
         report.results.rows = await purgeResults(connection, cutoffs.results, dryRun);
-      if (cutoffs.processingLog !== null)
+        if (!dryRun) dropped.push(...(await dropEmptyMonths(db, 'reconciliation_results', cutoffs.results)));
+      }
+      if (cutoffs.processingLog !== null) {
         report.processingLog.rows = await purgeAged(
           connection,
           'etl_processing_log',
           cutoffs.processingLog,
           dryRun,
         );
+        if (!dryRun)
+          dropped.push(...(await dropEmptyMonths(db, 'etl_processing_log', cutoffs.processingLog)));
+      }
       if (cutoffs.landing !== null && options.landingRoot !== undefined) {
         const removed = await purgeArchive(options.landingRoot, cutoffs.landing, dryRun);
         report.landing.files = removed.paths.length;
         report.landing.bytes = removed.bytes;
         if (!dryRun) await forgetStoredPaths(connection, removed.paths);
       }
-      if (cutoffs.audit !== null)
-        report.audit.rows = await purgeAged(connection, 'audit_log', cutoffs.audit, dryRun);
+      // Audit rows go by age alone: the months wholly before the cutoff are dropped whole, the
+      // rest row by row.
+      if (cutoffs.audit !== null) {
+        const months = await dropMonthsBefore(db, 'audit_log', cutoffs.audit, dryRun);
+        dropped.push(...months.names);
+        report.audit.rows = months.rows + (await purgeAged(connection, 'audit_log', cutoffs.audit, dryRun));
+      }
       if (cutoffs.metricSamples !== null)
         report.metricSamples.rows = await purgeAged(
           connection,
@@ -128,6 +153,50 @@ async function purgeResults(db: Connection, cutoff: Date, dryRun: boolean): Prom
     total += await purgeSupersededResults(db, accounts, cutoff, dryRun);
     after = accounts[accounts.length - 1] ?? null;
   }
+}
+
+type Pool = RetentionDeps['database']['db'];
+
+/** Drop a month; false when that would wait for a lock (left to the next run; rows are deleted meanwhile). */
+const tryDrop = (db: Pool, partition: MonthPartition) =>
+  dropMonthPartition(db, partition).then(
+    () => true,
+    (error: unknown) => ((error as { code?: string }).code === '55P03' ? false : Promise.reject(error)),
+  );
+
+/**
+ * The months of `table` that end before the cutoff, dropped with their rows (counted first). A
+ * dry run names them and counts nothing: its row-by-row count covers their rows as well.
+ */
+async function dropMonthsBefore(
+  db: Pool,
+  table: TimePartitionedTable,
+  cutoff: Date,
+  dryRun: boolean,
+): Promise<{ names: string[]; rows: number }> {
+  const done = { names: [] as string[], rows: 0 };
+  for (const partition of await monthPartitions(db, table)) {
+    if (partition.to > cutoff) break;
+    if (dryRun) {
+      done.names.push(partition.name);
+      continue;
+    }
+    const rows = await partitionRows(db, partition);
+    if (!(await tryDrop(db, partition))) continue;
+    done.names.push(partition.name);
+    done.rows += rows;
+  }
+  return done;
+}
+
+/** The months of `table` that end before the cutoff and hold no row any more, dropped. */
+async function dropEmptyMonths(db: Pool, table: TimePartitionedTable, cutoff: Date): Promise<string[]> {
+  const names: string[] = [];
+  for (const partition of await monthPartitions(db, table)) {
+    if (partition.to > cutoff) break;
+    if ((await partitionIsEmpty(db, partition)) && (await tryDrop(db, partition))) names.push(partition.name);
+  }
+  return names;
 }
 
 /** Rows older than the cutoff, one window of ids at a time. */

@@ -1,7 +1,7 @@
 // API tokens: created with a role and shown once, listed, revoked; and the caller a presented
 // token stands for. A token is 256 random bits; only its SHA-256 is stored, which is enough for
 // a secret that cannot be guessed (no slow KDF needed, unlike a password).
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { type Cache, cached, TTL } from '../cache/index.ts';
 import { optionalTimestamp, timestamp } from '../contracts/common.ts';
 import type { CreatedToken, TokenItem } from '../contracts/tokens.ts';
@@ -28,9 +28,17 @@ const TOKEN_PREFIX = 'prt_';
 const NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 /** Bumped on every revocation, so no process keeps accepting a revoked token from its cache. */
 const TOKENS_TAG = 'api:tokens';
+/**
+ * A verified token is trusted from the process's memory for at most this long: every request
+ * needs its caller, and a round trip to Redis for it would cost more than the rest of a cached
+ * answer. A revocation drops the copies at once in the process that makes it and, through Redis
+ * pub/sub, in every other (API processes, whoever revoked: the CLI too); this is the bound should
+ * that message be lost without the subscription noticing.
+ */
+export const TOKEN_REVOCATION_BOUND_SECONDS = 5;
 
 function sha256(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 function tokenItem(row: TokenRow): TokenItem {
@@ -100,7 +108,12 @@ export async function revokeToken(deps: TokenDeps, id: number, actor: string): P
 export async function authenticateToken(deps: TokenDeps, secret: string): Promise<Caller | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const hash = sha256(secret);
-  return cached(deps.cache, `token:${hash}`, { ttlSeconds: TTL.user, tags: [TOKENS_TAG] }, async () => {
+  const options = {
+    ttlSeconds: TTL.user,
+    tags: [TOKENS_TAG],
+    local: { seconds: TOKEN_REVOCATION_BOUND_SECONDS },
+  };
+  return cached(deps.cache, `token:${hash}`, options, async () => {
     const row = await findLiveTokenByHash(deps.database.db, hash);
     return row === undefined
       ? null

@@ -7,8 +7,11 @@ import type { DB } from './schema.ts';
 
 /** Kysely's own bookkeeping: recreated by the migrations a restore runs, never copied. */
 const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
-/** Rows of loads in flight: a load either merged (its rows are in the real tables) or is retried. */
-const TRANSIENT_TABLES = new Set(['staging_periods']);
+/**
+ * Rows of work in flight: a load either merged (its rows are in the real tables) or is retried;
+ * a claim on an inbox object is held only while the object is moved.
+ */
+const TRANSIENT_TABLES = new Set(['staging_periods', 'landing_claims']);
 
 export interface TableShape {
   name: string;

@@ -113,6 +113,10 @@ export async function repeatedPeriods(db: Kysely<DB>, loadId: string): Promise<R
     period_end: string;
     rows: RepeatedPeriod['rows'];
   }>`
+    -- The keys reported twice first (cheap), then the figures of those rows only.
+    WITH repeated AS (
+      SELECT account_id, period_start, period_end FROM staging_periods WHERE load_id = ${loadId}
+      GROUP BY account_id, period_start, period_end HAVING count(*) > 1)
     SELECT account_id, period_start, period_end,
       json_agg(json_build_object(
         'seq', seq,
@@ -125,8 +129,9 @@ export async function repeatedPeriods(db: Kysely<DB>, loadId: string): Promise<R
           'endMarketValue', end_market_value::text, 'flows', flows, 'income', income::text,
           'fees', fees::text, 'vendorReturn', vendor_return::text, 'returnBasis', return_basis)
       ) ORDER BY seq) AS rows
-    FROM staging_periods WHERE load_id = ${loadId}
-    GROUP BY account_id, period_start, period_end HAVING count(*) > 1
+    FROM staging_periods JOIN repeated USING (account_id, period_start, period_end)
+    WHERE load_id = ${loadId}
+    GROUP BY account_id, period_start, period_end
     ORDER BY min(seq)`.execute(db);
   return rows.map((row) => ({
     accountId: row.account_id,
@@ -267,7 +272,9 @@ export async function mergeStaged(
     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*)::int AS total FROM merged`.execute(
     trx,
   );
-  const superseded = await setAsideSuperseded(trx, loadId, fileId);
+  const counts = merged.rows[0] ?? { inserted: 0, total: 0 };
+  // Every staged period applied: none to set aside (the search joins every staged row).
+  const superseded = counts.total === expectedRows ? 0 : await setAsideSuperseded(trx, loadId, fileId);
   await sql`
     DELETE FROM period_flows f USING staging_periods s
     WHERE s.load_id = ${loadId} AND f.account_id = s.account_id AND f.vendor_code = s.vendor_code
@@ -279,7 +286,6 @@ export async function mergeStaged(
     FROM staging_periods s CROSS JOIN LATERAL jsonb_array_elements(s.flows) WITH ORDINALITY AS f (flow, ordinality)
     WHERE s.load_id = ${loadId}`.execute(trx);
   await trx.deleteFrom('staging_periods').where('load_id', '=', loadId).execute();
-  const counts = merged.rows[0] ?? { inserted: 0, total: 0 };
   return { inserted: counts.inserted, updated: counts.total - counts.inserted, superseded };
 }
 

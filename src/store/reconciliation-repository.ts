@@ -173,16 +173,49 @@ export async function periodsOfFile(db: Executor, fileId: number) {
   return rows;
 }
 
+/**
+ * A run as its results name it: its id and its start to the microsecond (ISO text, UTC), which
+ * every result carries as its partition key (kept equal to the run's by a foreign key).
+ */
+export interface RunRecord {
+  id: number;
+  startedAt: string;
+}
+
+const runStartText = sql<string>`to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 export async function createRun(
   db: Executor,
-  run: { trigger: ReconciliationRunsTable['trigger']; actor: string; inputs: Record<string, unknown> },
-): Promise<number> {
+  run: {
+    trigger: ReconciliationRunsTable['trigger'];
+    actor: string;
+    inputs: Record<string, unknown>;
+    status: 'RUNNING' | 'QUEUED';
+  },
+): Promise<RunRecord> {
   const row = await db
     .insertInto('reconciliation_runs')
-    .values({ trigger: run.trigger, actor: run.actor, inputs: JSON.stringify(run.inputs), status: 'RUNNING' })
-    .returning('id')
+    .values({
+      trigger: run.trigger,
+      actor: run.actor,
+      inputs: JSON.stringify(run.inputs),
+      status: run.status,
+    })
+    .returning(['id', runStartText.as('started_at')])
     .executeTakeFirstOrThrow();
-  return row.id;
+  return { id: row.id, startedAt: row.started_at };
+}
+
+/** A QUEUED run taken by a worker: RUNNING from now; undefined when it is not queued (any more). */
+export async function beginQueuedRun(db: Executor, runId: number): Promise<RunRecord | undefined> {
+  const row = await db
+    .updateTable('reconciliation_runs')
+    .set({ status: 'RUNNING', started_at: sql`clock_timestamp()`, heartbeat_at: sql`clock_timestamp()` })
+    .where('id', '=', runId)
+    .where('status', '=', 'QUEUED')
+    .returning(['id', runStartText.as('started_at')])
+    .executeTakeFirst();
+  return row === undefined ? undefined : { id: row.id, startedAt: row.started_at };
 }
 
 /** Advisory-lock class of reconciliation: key (class, hashtext(account)) serialises runs per account. */
@@ -283,14 +316,15 @@ const RESULT_COLUMNS = [
   'message',
   'cause',
   'details',
+  'run_started_at',
 ] as const;
 
-function resultRow(runId: number, result: CheckResult): CopyValue[] {
+function resultRow(run: RunRecord, result: CheckResult): CopyValue[] {
   const { tolerance } = result;
   const valueCheck = result.kind === 'CONTINUITY' || result.kind === 'CROSS_VENDOR_MARKET_VALUE';
   return [
     result.accountId,
-    runId,
+    run.id,
     result.kind,
     result.vendorCode,
     result.counterparty,
@@ -309,20 +343,23 @@ function resultRow(runId: number, result: CheckResult): CopyValue[] {
     result.fileId,
     result.message,
     result.explanation?.cause ?? null,
-    result.status === 'FAILED' ? { tolerance, inputs: result.inputs, explanation: result.explanation } : null,
+    result.status === 'FAILED' || result.explanation !== null
+      ? { tolerance, inputs: result.inputs, explanation: result.explanation }
+      : null,
+    run.startedAt,
   ];
 }
 
 /** Append a batch of results (bulk load, outside any transaction). */
 export function storeResults(
   bulk: BulkLoader,
-  runId: number,
+  run: RunRecord,
   results: readonly CheckResult[],
 ): Promise<number> {
   return bulk.load(
     'reconciliation_results',
     RESULT_COLUMNS,
-    results.map((result) => resultRow(runId, result)),
+    results.map((result) => resultRow(run, result)),
   );
 }
 

@@ -5,12 +5,16 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from './db/database.ts';
 
-/** Remove the rows (or, on a dry run, only count them); returns how many. */
+/**
+ * Remove the rows (or, on a dry run, only count them); returns how many. `scope` bounds the
+ * partition key of the rows removed, so the delete touches only the partitions it can prune to.
+ */
 async function removeOrCount(
   db: Executor,
   table: string,
   doomed: RawBuilder<unknown>,
   key: readonly string[],
+  scope: RawBuilder<unknown>,
   dryRun: boolean,
 ) {
   if (dryRun) {
@@ -21,7 +25,9 @@ async function removeOrCount(
   }
   const keys = (alias: string) => sql.join(key.map((column) => sql.ref(`${alias}.${column}`)));
   const result = await sql`WITH doomed AS (${doomed})
-    DELETE FROM ${sql.table(table)} t USING doomed d WHERE (${keys('t')}) = (${keys('d')})`.execute(db);
+    DELETE FROM ${sql.table(table)} t USING doomed d WHERE (${keys('t')}) = (${keys('d')}) AND ${scope}`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0n);
 }
 
@@ -55,6 +61,7 @@ const RESULT_KEY = [
   'counterparty',
   'period_start',
   'period_end',
+  'run_started_at',
 ];
 
 /**
@@ -68,16 +75,18 @@ export function purgeSupersededResults(
   cutoff: Date,
   dryRun: boolean,
 ) {
+  // run_started_at is the run's start (a foreign key keeps it so) and the partition key.
   const doomed = sql`
-    SELECT account_id, run_id, check_kind, vendor_code, counterparty, period_start, period_end
+    SELECT account_id, run_id, check_kind, vendor_code, counterparty, period_start, period_end, run_started_at
     FROM (
       SELECT account_id, run_id, check_kind, vendor_code, counterparty, period_start, period_end, status,
+        run_started_at,
         max(run_id) OVER (PARTITION BY account_id, check_kind, vendor_code, counterparty, period_start, period_end) AS newest
       FROM reconciliation_results WHERE account_id = ANY(${[...accounts]}::text[])
     ) checks
-    WHERE status = 'PASSED' AND run_id < newest
-      AND run_id IN (SELECT id FROM reconciliation_runs WHERE started_at < ${cutoff})`;
-  return removeOrCount(db, 'reconciliation_results', doomed, RESULT_KEY, dryRun);
+    WHERE status = 'PASSED' AND run_id < newest AND run_started_at < ${cutoff}`;
+  const scope = sql`t.run_started_at < ${cutoff}`;
+  return removeOrCount(db, 'reconciliation_results', doomed, RESULT_KEY, scope, dryRun);
 }
 
 export type AgedTable = 'etl_processing_log' | 'audit_log' | 'metric_samples';
@@ -111,7 +120,7 @@ export function purgeAgedRows(
       : sql``;
   const doomed = sql`SELECT r.id FROM ${sql.table(table)} r
     WHERE r.id >= ${window.from} AND r.id < ${window.to} AND r.at < ${cutoff} ${latestStays}`;
-  return removeOrCount(db, table, doomed, ['id'], dryRun);
+  return removeOrCount(db, table, doomed, ['id'], sql`t.at < ${cutoff}`, dryRun);
 }
 
 /**

@@ -109,6 +109,14 @@ export interface QuarantinedRowsTable {
   created_at: Timestamp;
 }
 
+/** A warning on a file, in the order found; location null for a warning about the whole file. */
+export interface FileWarningsTable {
+  file_id: number;
+  seq: number;
+  location: JSONColumnType<SourceLocation | null, string | null, string | null>;
+  message: string;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   table_name: string;
@@ -161,7 +169,8 @@ export interface ReconciliationRunsTable {
   trigger: 'manual' | 'ingest' | 'schedule';
   actor: string;
   inputs: JSONColumnType<Record<string, unknown>>;
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABANDONED';
+  status: 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ABANDONED';
+  /** When it was queued, then when a worker began it. */
   started_at: Timestamp;
   finished_at: NullableTimestamp;
   summary: JSONColumnType<Record<string, unknown>> | null;
@@ -172,6 +181,12 @@ export interface ReconciliationRunsTable {
 }
 
 /** Rows arrive by bulk load; read through Kysely. */
+export interface LandingClaimsTable {
+  landing_name: string;
+  claimed_by: string;
+  claimed_at: Generated<Date>;
+}
+
 export interface ReconciliationResultsTable {
   account_id: string;
   run_id: number;
@@ -199,6 +214,8 @@ export interface ReconciliationResultsTable {
     inputs: Record<string, unknown>;
     explanation: Record<string, unknown> | null;
   }> | null;
+  /** The run's start (its reconciliation_runs.started_at): the partition key. */
+  run_started_at: Timestamp;
 }
 
 export type BreakStatusColumn = 'OPEN' | 'ACKNOWLEDGED' | 'PENDING_APPROVAL' | 'RESOLVED' | 'CLEARED';
@@ -328,6 +345,7 @@ export interface DB {
   performance_periods: PerformancePeriodsTable;
   period_flows: PeriodFlowsTable;
   quarantined_rows: QuarantinedRowsTable;
+  file_warnings: FileWarningsTable;
   audit_log: AuditLogTable;
   dead_letters: DeadLettersTable;
   reconciliation_tolerances: ReconciliationTolerancesTable;
@@ -339,5 +357,6 @@ export interface DB {
   alarms: AlarmsTable;
   alarm_evaluations: AlarmEvaluationsTable;
   job_usage: JobUsageTable;
+  landing_claims: LandingClaimsTable;
   metric_samples: MetricSamplesTable;
 }

@@ -35,8 +35,8 @@ export function rowProblems(row: MappedPeriod): RowProblem[] {
 export interface SettledRepeats {
   /** Rows (by position in the file) that must not be stored. */
   unstage: number[];
-  /** Exact repeats, stored once. */
-  warnings: string[];
+  /** Exact repeats, stored once: a warning at the repeating row. */
+  warnings: { location: SourceLocation; message: string }[];
   /** Contradicting rows: the later ones in file order, then the first row of each period. */
   quarantined: { location: SourceLocation; raw: Record<string, unknown>; problems: RowProblem[] }[];
 }
@@ -62,7 +62,7 @@ export function settleRepeats(periods: readonly RepeatedPeriod[]): SettledRepeat
   const settled: SettledRepeats = { unstage: [], warnings: [], quarantined: [] };
   const later: { seq: number; entry: SettledRepeats['quarantined'][number] }[] = [];
   const withdrawn: { seq: number; entry: SettledRepeats['quarantined'][number] }[] = [];
-  const repeats: { seq: number; warning: string }[] = [];
+  const repeats: { seq: number; warning: SettledRepeats['warnings'][number] }[] = [];
   for (const period of periods) {
     const key = { accountId: period.accountId, periodStart: period.periodStart, periodEnd: period.periodEnd };
     const [first, ...rest] = period.rows;
@@ -74,7 +74,10 @@ export function settleRepeats(periods: readonly RepeatedPeriod[]): SettledRepeat
       if (others.length === 0 && row.figures === first.figures) {
         repeats.push({
           seq: row.seq,
-          warning: `${formatLocation(row.location)}: repeats ${formatLocation(first.location)} exactly; the period is stored once`,
+          warning: {
+            location: row.location,
+            message: `repeats ${formatLocation(first.location)} exactly; the period is stored once`,
+          },
         });
         continue;
       }

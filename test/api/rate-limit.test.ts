@@ -1,6 +1,9 @@
 // Rate limits per token by its role, per address without a token, unknown routes included:
 // 429 with Retry-After and RateLimit-* headers, and other callers still served.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/api/server.ts';
+import type { Api } from '../../src/api/types.ts';
 import { type ApiHarness, bearer, openApiHarness } from './support.ts';
 
 let h: ApiHarness;
@@ -41,3 +44,66 @@ it('limits callers without a token by address, unknown routes too, but never the
   for (const probe of ['/healthz', '/readyz', '/healthz'])
     expect((await from('10.0.0.1', probe)).statusCode).toBe(200);
 });
+
+describe.runIf(process.env.REDIS_URL !== undefined)('two databases sharing one Redis and its prefix', () => {
+  const harnesses: ApiHarness[] = [];
+  beforeAll(async () => {
+    const prefix = `t${randomBytes(6).toString('hex')}`;
+    for (let i = 0; i < 2; i++)
+      harnesses.push(
+        await openApiHarness({
+          env: { PERFRECON_REDIS_PREFIX: prefix, PERFRECON_API_RATE_LIMIT_VIEWER: '2' },
+        }),
+      );
+  });
+  afterAll(async () => {
+    for (const harness of harnesses) await harness.close();
+  });
+
+  it('count each database’s callers apart (the same token id in each is two callers)', async () => {
+    const [first, second] = harnesses as [ApiHarness, ApiHarness];
+    const ask = (harness: ApiHarness) =>
+      harness.api.inject({ url: '/api/v1/vendors', headers: bearer(harness.tokens.viewer) });
+    expect((await ask(first)).statusCode).toBe(200);
+    expect((await ask(first)).statusCode).toBe(200);
+    expect((await ask(first)).statusCode).toBe(429);
+    // The viewer token of the second database has the same id, and its own count.
+    expect(second.app.redisNamespace).not.toBe(first.app.redisNamespace);
+    expect((await ask(second)).statusCode).toBe(200);
+    expect((await ask(second)).headers['ratelimit-remaining']).toBe('0');
+  });
+});
+
+describe.runIf(process.env.REDIS_URL !== undefined)(
+  'two servers of one database, a limit counted in leases',
+  () => {
+    let limited: ApiHarness;
+    let second: Api;
+    beforeAll(async () => {
+      // 200 a minute: each server leases 4 numbers at a time from Redis.
+      limited = await openApiHarness({ env: { PERFRECON_API_RATE_LIMIT_VIEWER: '200' } });
+      second = await buildServer(limited.app, limited.pipeline);
+    });
+    afterAll(async () => {
+      await second?.close();
+      await limited?.close();
+    });
+
+    it('never serves more than the limit together, and at most (servers - 1) × (lease - 1) fewer', async () => {
+      const servers = [limited.api, second];
+      let served = 0;
+      let refused = 0;
+      for (let i = 0; i < 220; i++) {
+        const res = await (servers[i % 2] as Api).inject({
+          url: '/api/v1/me',
+          headers: bearer(limited.tokens.viewer),
+        });
+        if (res.statusCode === 200) served++;
+        else if (res.statusCode === 429) refused++;
+      }
+      expect(served + refused).toBe(220);
+      expect(served).toBeLessThanOrEqual(200);
+      expect(served).toBeGreaterThanOrEqual(200 - 3);
+    });
+  },
+);

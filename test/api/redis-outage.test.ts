@@ -35,6 +35,13 @@ it('answers from the database while Redis is down, and uses the cache again once
   const warn = vi.spyOn(h.app.logger, 'warn');
 
   await redis.stop();
+  // Until the process notices (its connections close), copies it keeps in memory may still answer.
+  await waitUntil(
+    async () => !h.app.cache.health().available,
+    'the connection to Redis to close',
+    10_000,
+    20,
+  );
   const statuses: number[] = [];
   for (let round = 0; round < 3; round++) {
     for (const url of URLS) {

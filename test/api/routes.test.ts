@@ -35,6 +35,7 @@ const ROUTES: Record<string, RouteCase | (() => RouteCase)> = {
   'get /api/v1/uploads/{jobId}': { access: 'viewer', url: `/api/v1/uploads/${NO_JOB}`, expected: 404 },
   'get /api/v1/files': { access: 'viewer', url: '/api/v1/files', expected: 200 },
   'get /api/v1/files/{id}': { access: 'viewer', url: '/api/v1/files/99', expected: 404 },
+  'get /api/v1/files/{id}/warnings': { access: 'viewer', url: '/api/v1/files/99/warnings', expected: 404 },
   'get /api/v1/accounts': { access: 'viewer', url: '/api/v1/accounts', expected: 200 },
   'get /api/v1/accounts/{accountId}/periods': {
     access: 'viewer',
@@ -128,6 +129,7 @@ const ROUTES: Record<string, RouteCase | (() => RouteCase)> = {
     url: '/api/v1/tolerances?effectiveFrom=2023-01-01',
     expected: 404,
   },
+  'get /api/v1/me': { access: 'viewer', url: '/api/v1/me', expected: 200 },
   'get /api/v1/tokens': { access: 'admin', url: '/api/v1/tokens', expected: 200 },
   'post /api/v1/tokens': () => ({
     access: 'admin',

@@ -36,6 +36,37 @@ describe('a file uploaded through the API', () => {
     expect(page).toEqual({ items: [expect.objectContaining({ id: fileId })], nextCursor: null });
   });
 
+  it("shows a file's warnings with their locations, and pages through all of them", async () => {
+    const rows = [1, 2, 3].map((i) => `WARN-${i},2024-01-01,2024-01-02,USD,1000,-${i}.50,,,,,0,,gross`);
+    const res = await uploadFile(h, 'canonical-api-warnings.csv', `${[HEADER, ...rows].join('\n')}\n`);
+    expect(res.statusCode).toBe(202);
+    const file = await waitUntil(async () => {
+      const status = (await get(res.json().statusUrl)).json();
+      return status.file?.status === 'SUCCEEDED' && status.job === 'completed' ? status.file : undefined;
+    }, 'the file with warnings stored');
+    const detail = (await get(`/api/v1/files/${file.id}`)).json();
+    expect(detail.warningCount).toBe(3);
+    expect(detail.warnings[0]).toEqual({
+      seq: 1,
+      location: { file: 'canonical-api-warnings.csv', row: 2 },
+      message: 'end_market_value is negative (-1.50)',
+    });
+    const first = (await get(`/api/v1/files/${file.id}/warnings?limit=2`)).json();
+    expect(first.items.map((w: { seq: number }) => w.seq)).toEqual([1, 2]);
+    expect(first.nextCursor).toBe('2');
+    const rest = (await get(`/api/v1/files/${file.id}/warnings?cursor=2`)).json();
+    expect(rest).toEqual({
+      items: [
+        {
+          seq: 3,
+          location: { file: 'canonical-api-warnings.csv', row: 4 },
+          message: 'end_market_value is negative (-3.50)',
+        },
+      ],
+      nextCursor: null,
+    });
+  });
+
   it('gives the returns of `perfrecon returns --json`, cached with a strong ETag', async () => {
     const url = '/api/v1/accounts/API-1/returns?from=2024-01-01&to=2024-02-10&basis=gross&series=true';
     const first = await get(url);
@@ -79,7 +110,7 @@ describe('a file uploaded through the API', () => {
 });
 
 describe('reconciliation runs and breaks through the API', () => {
-  it('starts a run (202), follows it, and a change to a break retires the cached lists', async () => {
+  it('queues a run (202), follows it to its end in the worker, and a change to a break retires the cached lists', async () => {
     const listBefore = await get('/api/v1/reconciliation/runs');
     expect(listBefore.headers['x-cache']).toBe('MISS');
     expect((await get('/api/v1/reconciliation/runs')).headers['x-cache']).toBe('HIT');
@@ -93,8 +124,8 @@ describe('reconciliation runs and breaks through the API', () => {
     const { runId, statusUrl } = started.json();
     const run = await waitUntil(async () => {
       const current = (await get(statusUrl)).json();
-      return current.status === 'RUNNING' ? undefined : current;
-    }, 'the run finished');
+      return current.status === 'QUEUED' || current.status === 'RUNNING' ? undefined : current;
+    }, 'the worker to finish the run');
     expect(run).toMatchObject({ id: runId, status: 'COMPLETED', actor: 'api:test-operator' });
     const listAfter = await get('/api/v1/reconciliation/runs');
     expect(listAfter.headers['x-cache']).toBe('MISS');

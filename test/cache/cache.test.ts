@@ -1,6 +1,7 @@
 // The cache behind one interface: in-process always, the real Redis when REDIS_URL is set, and
 // a Redis that is down (the API keeps working, uncached).
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Cache, cached, memoryCache, redisCache } from '../../src/cache/index.ts';
 
@@ -111,3 +112,53 @@ describe('a Redis that is down', () => {
     expect(await cache.claim('alert:x', 60)).toBe(false);
   });
 });
+
+describe.runIf(redisUrl !== undefined)(
+  'copies kept in process memory (two processes’ caches on one Redis)',
+  () => {
+    const namespace = `perfrecon-test-${randomBytes(4).toString('hex')}`;
+    const reader = redisCache({ url: redisUrl as string, namespace });
+    const writer = redisCache({ url: redisUrl as string, namespace });
+    opened.push(reader, writer);
+    const options = { ttlSeconds: 60, tags: ['recon:runs'], local: { seconds: 60 } };
+
+    it('answer without Redis, and are dropped when another process invalidates their tags', async () => {
+      // The reader subscribes to the invalidations with its first lookup that wants a copy (the
+      // writer keeps none: it only publishes).
+      await reader.lookup('warm-up', [], { seconds: 1 });
+      const probe = new Redis(redisUrl as string);
+      const subscribers = async () =>
+        ((await probe.pubsub('NUMSUB', `${namespace}:invalidations`)) as [string, number])[1];
+      for (let tries = 0; (await subscribers()) < 1 && tries < 250; tries++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      probe.disconnect();
+      const loads = counter();
+      expect(await cached(reader, 'runs', options, loads.load('first'))).toBe('first');
+      // Read from Redis: a copy is kept from now on.
+      expect(await cached(reader, 'runs', options, loads.load('unused'))).toBe('first');
+      // Redis has another value now, at the same stamp: the reader still answers from its copy.
+      const found = await writer.lookup('runs', ['recon:runs']);
+      await writer.set('runs', found?.stamp as string, JSON.stringify('changed in Redis'), 60);
+      expect(await cached(reader, 'runs', options, loads.load('unused'))).toBe('first');
+      expect(loads.calls).toBe(1);
+      // The other process invalidates: the reader's copy goes with the message.
+      await writer.invalidate(['recon:runs']);
+      const deadline = Date.now() + 5000;
+      let value = await cached(reader, 'runs', options, loads.load('second'));
+      while (value === 'first' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        value = await cached(reader, 'runs', options, loads.load('second'));
+      }
+      expect(value).toBe('second');
+    });
+
+    it('are dropped at once by an invalidation of the same process', async () => {
+      const loads = counter();
+      const mine = { ...options, tags: ['recon:breaks'] };
+      await cached(reader, 'breaks', mine, loads.load('old'));
+      expect(await cached(reader, 'breaks', mine, loads.load('unused'))).toBe('old');
+      await reader.invalidate(['recon:breaks']);
+      expect(await cached(reader, 'breaks', mine, loads.load('new'))).toBe('new');
+    });
+  },
+);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { writeChunks } from '../../src/samples/write-samples.ts';
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
+import { measureMemory } from '../support/memory.ts';
 import { CANONICAL_HEADER, ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
@@ -36,25 +37,17 @@ describe('a file of 300,000 bad rows', () => {
   it(`quarantines every row within ${MAX_RSS_GROWTH_MB} MB of resident memory growth`, async () => {
     const file = path.join(env.home, 'canonical-bad-rows.csv');
     await writeChunks(file, badRows());
-    const baseline = process.memoryUsage.rss();
-    let peak = baseline;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage.rss());
-    }, 20);
-    const started = Date.now();
-    try {
-      const summary = await ingestFile(ingestContext(app), { filePath: file, vendorCode: 'canonical' });
-      expect(summary.outcome).toBe('QUARANTINED');
-      expect(summary.rowsRead).toBe(BAD_ROWS);
-      expect(summary.rowsQuarantined).toBe(BAD_ROWS);
-    } finally {
-      clearInterval(sampler);
-    }
-    peak = Math.max(peak, process.memoryUsage.rss());
-    const growthMb = (peak - baseline) / 2 ** 20;
-    console.log(
-      `300k bad rows: baseline ${(baseline / 2 ** 20).toFixed(0)} MB, peak growth ${growthMb.toFixed(0)} MB, ${Date.now() - started} ms`,
+    const {
+      result: summary,
+      growthMb,
+      report,
+    } = await measureMemory(() =>
+      ingestFile(ingestContext(app), { filePath: file, vendorCode: 'canonical' }),
     );
+    console.log(`300k bad rows: ${report}`);
+    expect(summary.outcome).toBe('QUARANTINED');
+    expect(summary.rowsRead).toBe(BAD_ROWS);
+    expect(summary.rowsQuarantined).toBe(BAD_ROWS);
     const stored = await app.database.db
       .selectFrom('quarantined_rows')
       .select((eb) => eb.fn.countAll<string>().as('n'))

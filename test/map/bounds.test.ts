@@ -3,6 +3,7 @@
 // quarantined, naming the bound.
 import { describe, expect, it } from 'vitest';
 import type { MappedRow } from '../../src/domain/read-row.ts';
+import { isReturnWithinBound } from '../../src/map/bounds.ts';
 import { mapFlowRecord } from '../../src/map/map-flow.ts';
 import { mapRecord } from '../../src/map/map-record.ts';
 import { parseDecimal } from '../../src/map/number.ts';
@@ -39,6 +40,15 @@ describe('bounds of amounts and returns', () => {
       value: '0.0015',
       percent: false,
     });
+  });
+});
+
+describe('the bound of a return', () => {
+  it('holds up to ±100 (as a fraction) exactly, whatever the digits before the point', () => {
+    const within = ['0', '-0.5', '99.999999', '-99', '100', '-100.000', '+100', '0.0000000001', '-7'];
+    const beyond = ['100.0000001', '-100.5', '101', '1500', '-100000000000000000000'];
+    expect(within.filter((v) => !isReturnWithinBound(v))).toEqual([]);
+    expect(beyond.filter((v) => isReturnWithinBound(v))).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { excelSerialToIso, parseDate } from '../../src/map/date.ts';
 
@@ -7,6 +8,26 @@ const date = (input: string | number, ...formats: Parameters<typeof parseDate>[1
 };
 
 describe('parseDate', () => {
+  // A plain YYYY-MM-DD takes a fast path; a leading space (trimmed by the general parser) sends
+  // the same text the general way, so both must agree, real dates or not.
+  it('reads a plain ISO date the same on the fast path as on the general one', () => {
+    const twoDigits = fc.integer({ min: 0, max: 39 }).map((n) => String(n).padStart(2, '0'));
+    const text = fc.oneof(
+      fc
+        .tuple(fc.integer({ min: 1850, max: 3050 }), twoDigits, twoDigits)
+        .map(([y, m, d]) => `${y}-${m}-${d}`),
+      fc.string({ unit: fc.constantFrom('0', '1', '2', '9', '-', '/', 'a'), minLength: 10, maxLength: 10 }),
+    );
+    const formats = fc.constantFrom<Parameters<typeof parseDate>[1]>(['ISO'], ['YYYYMMDD'], ['MM/DD/YYYY']);
+    fc.assert(
+      fc.property(text, formats, (input, f) => {
+        expect(parseDate(input, f)).toEqual(parseDate(` ${input}`, f));
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(date('2024-02-30', 'ISO')).toBe('ERROR "2024-02-30" is not a real calendar date');
+  });
+
   it('reads ISO, also with a time of day', () => {
     expect(date('2024-02-29', 'ISO')).toBe('2024-02-29');
     expect(date('2024-02-29T00:00:00Z', 'ISO')).toBe('2024-02-29');

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NumberFormat } from '../../src/domain/vendor-config.ts';
 import { movePoint, negateDecimal, parseDecimal, returnToFraction } from '../../src/map/number.ts';
@@ -100,6 +101,34 @@ describe('parseDecimal', () => {
       'ERROR "(-5)" is not a number (two minus signs); expected decimal ".", thousands none',
     );
     expect(value('', PLAIN)).toBe('ERROR "" is not a number (empty); expected decimal ".", thousands none');
+  });
+
+  // Plain decimals take a fast path; a leading space (trimmed by the general parser) sends the
+  // same text the general way, so both must agree on every text, digits within bounds or not.
+  it('reads a plain decimal the same on the fast path as on the general one', () => {
+    const digits = (max: number) =>
+      fc.string({ unit: fc.constantFrom('0', '0', '1', '5', '9'), maxLength: max });
+    const text = fc.oneof(
+      fc
+        .tuple(fc.constantFrom('', '-', '+'), digits(24), fc.constantFrom('', '.', '..'), digits(34))
+        .map(([sign, int, point, frac]) => `${sign}${int}${point}${frac}`),
+      fc
+        .tuple(fc.constantFrom('', '-'), fc.array(digits(4), { minLength: 1, maxLength: 8 }), digits(3))
+        .map(([sign, groups, frac]) => `${sign}${groups.join(',')}${frac === '' ? '' : `.${frac}`}`),
+      fc.string({ unit: fc.constantFrom('0', '1', '.', '-', ',', "'", 'e', '%'), maxLength: 12 }),
+    );
+    const CH: NumberFormat = { decimal: '.', thousands: ["'"] };
+    fc.assert(
+      fc.property(text, fc.constantFrom(US, DE, FR, PLAIN, CH), (input, format) => {
+        expect(parseDecimal(input, format)).toEqual(parseDecimal(` ${input}`, format));
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(value('-0007.50', PLAIN)).toBe('-7.50');
+    expect(value('-0.000', PLAIN)).toBe('0.000');
+    expect(value('-0,001,234.50', US)).toBe('-1234.50');
+    expect(value('1,23,456', US)).toMatch(/^ERROR .* \(digits not grouped in threes\)/);
+    expect(value('123456789012345678901', PLAIN)).toMatch(/^ERROR .* out of bounds/);
   });
 });
 

@@ -2,6 +2,8 @@
 // database gone, a restore into a fresh one — and every figure, break with its history, audit
 // row and lineage link is what it was. Embedded → embedded (or server → server on the server
 // leg), and embedded → server when a server is given. Then the refusals.
+
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { writeSamples } from '../../src/samples/write-samples.ts';
 import { backupDatabase, restoreDatabase } from '../../src/services/backup.ts';
+import { databaseIdentity } from '../../src/services/database.ts';
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import { periodLineage } from '../../src/services/lineage.ts';
 import { actOnBreak, listBreakViews, reconcile, showBreak } from '../../src/services/reconciliation/index.ts';
@@ -59,7 +62,13 @@ async function snapshot(app: App) {
   return {
     periods: (await rows('performance_periods', 'account_id, vendor_code, period_start, period_end')).rows,
     flows: (await rows('period_flows', 'account_id, vendor_code, period_start, period_end, seq')).rows,
-    audit: (await rows('audit_log', 'id')).rows,
+    // Every audit row, but the one a restore writes about the restored copy's new identity.
+    audit: (
+      await rows(
+        `(SELECT * FROM audit_log WHERE NOT (table_name = 'database_identity' AND action = 'RENEW'))`,
+        'id',
+      )
+    ).rows,
     breaks: await Promise.all(breaks.map((b) => showBreak(breakDeps, b.id, new Date('2030-01-01')))),
     lineage: await periodLineage(app, { accountId: 'ACC-0001', periodEnd: '2024-01-31' }),
   };
@@ -95,6 +104,9 @@ let before: Awaited<ReturnType<typeof snapshot>>;
 beforeAll(async () => {
   source = await open();
   await populate(source.app, source.env.home);
+  // Its identity (made when an application first opens it with Redis; here on either leg), so
+  // the backup holds one.
+  await databaseIdentity(source.app);
   before = await snapshot(source.app);
   backupFile = path.join(source.env.home, 'drill.backup.gz');
   await backupDatabase(source.app, { out: backupFile });
@@ -102,6 +114,27 @@ beforeAll(async () => {
 
 async function drill(target: { env: TestEnv; app: App }, file: string) {
   const result = await restoreDatabase(target.app, { file, force: false });
+  // The copy's identity is its own (it names the copy's Redis namespace): the source may run on
+  // beside it, sharing one Redis. The restore records the source's.
+  const sourceIdentity = await databaseIdentity(source.app);
+  const restoredIdentity = await databaseIdentity(target.app);
+  expect(sourceIdentity).toBeDefined();
+  expect(restoredIdentity).not.toBe(sourceIdentity);
+  expect(result.identity).toEqual({ source: sourceIdentity, restored: restoredIdentity });
+  const renewed = await sql<{ old_values: unknown; new_values: unknown }>`
+    SELECT old_values, new_values FROM audit_log WHERE table_name = 'database_identity' AND action = 'RENEW'`.execute(
+    target.app.database.db,
+  );
+  expect(renewed.rows).toEqual([
+    {
+      old_values: { id: sourceIdentity },
+      new_values: {
+        id: restoredIdentity,
+        restoredFrom: path.basename(file),
+        backupTakenAt: expect.any(String),
+      },
+    },
+  ]);
   expect(result.tables.performance_periods?.rows).toBe(before.periods.length);
   expect(await snapshot(target.app)).toEqual(before);
   // Reconciliation runs again on the restored data and finds nothing new.
@@ -139,6 +172,41 @@ describe('the disaster-recovery drill', () => {
     },
     300_000,
   );
+});
+
+describe('the backup file', () => {
+  it('holds every table one row a line, across pages, checksummed line by line as its manifest says', async () => {
+    const { env, app } = await open();
+    // More rows than one page (2,000) of a table, so pages follow each other in the file.
+    await sql`INSERT INTO audit_log (table_name, row_key, action, actor)
+      SELECT 'pages', jsonb_build_object('n', n), 'INSERT', 'test:pages' FROM generate_series(1, 4500) AS n`.execute(
+      app.database.db,
+    );
+    const file = path.join(env.home, 'pages.backup.gz');
+    const { manifest } = await backupDatabase(app, { out: file });
+    const tables = new Map<string, string[]>();
+    let current: string[] | undefined;
+    for (const line of gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n').slice(1, -1)) {
+      if (line.startsWith('{"@')) {
+        const table = (JSON.parse(line) as { '@table'?: string })['@table'];
+        current = table === undefined ? undefined : [];
+        if (table !== undefined && current !== undefined) tables.set(table, current);
+        continue;
+      }
+      expect(line, 'no empty line between rows or pages').not.toBe('');
+      current?.push(line);
+    }
+    expect(tables.get('audit_log')?.filter((line) => line.includes('"test:pages"'))).toHaveLength(4500);
+    expect([...tables.keys()].sort()).toEqual(Object.keys(manifest.tables).sort());
+    for (const [table, lines] of tables) {
+      const hash = createHash('sha256');
+      for (const line of lines) hash.update(`${line}\n`);
+      expect({ table, rows: lines.length, sha256: hash.digest('hex') }).toEqual({
+        table,
+        ...manifest.tables[table],
+      });
+    }
+  }, 300_000);
 });
 
 describe('restore refuses', () => {

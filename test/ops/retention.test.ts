@@ -10,6 +10,7 @@ import type { App } from '../../src/app.ts';
 import type { RetentionSettings } from '../../src/config/app-config.ts';
 import type { Logger } from '../../src/observe/logger.ts';
 import { writeSamples } from '../../src/samples/write-samples.ts';
+import { PARTITION_MONTHS_AHEAD, preparePartitions } from '../../src/services/database.ts';
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import { reconcile } from '../../src/services/reconciliation/index.ts';
 import { runRetention, startRetentionSchedule } from '../../src/services/retention.ts';
@@ -63,26 +64,36 @@ const storedPaths = () =>
     `SELECT concat_ws(' ', name, coalesce(stored_path, '-')) AS row FROM files WHERE name LIKE 'ret-%' ORDER BY 1`,
   );
 
+/** A finished run that started at `startedAt`; its id. */
+const storeRun = async (db: App['database']['db'], startedAt: string) =>
+  (
+    await sql<{ id: number }>`INSERT INTO reconciliation_runs (trigger, actor, inputs, status, started_at)
+      VALUES ('manual', 'test', '{}', 'COMPLETED', ${startedAt}::timestamptz) RETURNING id`.execute(db)
+  ).rows[0]?.id ?? 0;
+
+/** A result of a run (carrying the run's start, its partition key). */
+const storeResult = (
+  db: App['database']['db'],
+  r: { account: string; runId: number; check: string; status: 'PASSED' | 'FAILED'; counterparty?: string },
+) =>
+  sql`INSERT INTO reconciliation_results (account_id, run_id, check_kind, vendor_code, counterparty,
+      period_start, period_end, status, tolerance_source, message, run_started_at)
+    SELECT ${r.account}, id, ${r.check}, 'canonical', ${r.counterparty ?? ''}, '2024-01-31', '2024-02-29', ${r.status},
+      'default', 'm', started_at
+    FROM reconciliation_runs WHERE id = ${r.runId}`.execute(db);
+
 describe('retention on hand-made history', () => {
   const archived = (day: string, name: string) => path.join(landingRoot, 'archive', ...day.split('-'), name);
 
   beforeAll(async () => {
     const db = app.database.db;
-    const run = async (startedAt: string) =>
-      (
-        await sql<{ id: number }>`INSERT INTO reconciliation_runs (trigger, actor, inputs, status, started_at)
-          VALUES ('manual', 'test', '{}', 'COMPLETED', ${startedAt}::timestamptz) RETURNING id`.execute(db)
-      ).rows[0]?.id ?? 0;
+    const run = (startedAt: string) => storeRun(db, startedAt);
     const r1 = await run('2024-04-01T00:00:00Z');
     const r2 = await run('2024-05-01T00:00:00Z');
     const r3 = await run('2024-06-25T00:00:00Z'); // within the results retention
     const r4 = await run('2024-06-28T00:00:00Z');
     const result = (runId: number, check: string, status: 'PASSED' | 'FAILED', counterparty = '') =>
-      sql`INSERT INTO reconciliation_results (account_id, run_id, check_kind, vendor_code, counterparty,
-          period_start, period_end, status, tolerance_source, message)
-        VALUES ('RET-1', ${runId}, ${check}, 'canonical', ${counterparty}, '2024-01-31', '2024-02-29', ${status}, 'default', 'm')`.execute(
-        db,
-      );
+      storeResult(db, { account: 'RET-1', runId, check, status, counterparty });
     // c1: passed three times; c2: passed, then failed; c3: failed, then passed; c4: passed once,
     // long ago; c5: passed in an old and a recent run; c6: passed in two recent runs; c7: one
     // check per counterparty (different checks).
@@ -298,5 +309,119 @@ describe.runIf(process.env.DATABASE_URL)('one retention run at a time', () => {
       await other.end();
     }
     expect((await retention(true)).ran).toBe(true);
+  });
+});
+
+describe('monthly partitions', () => {
+  const TABLES = ['audit_log', 'etl_processing_log', 'reconciliation_results'];
+  const partitionsOf = (table: string) =>
+    rows(`SELECT c.relname::text AS row FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = '${table}'::regclass ORDER BY 1`);
+  /** The partition each matching row is in. */
+  const placeOf = (table: string, where: string) =>
+    rows(`SELECT DISTINCT tableoid::regclass::text AS row FROM ${table} WHERE ${where} ORDER BY 1`);
+  const month = (at: Date, n: number) =>
+    new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + n, 1))
+      .toISOString()
+      .slice(0, 7)
+      .replace('-', '_');
+
+  it('has this month, the next ones and a default partition in every table from the start', async () => {
+    const now = new Date();
+    for (const table of TABLES) {
+      const partitions = await partitionsOf(table);
+      for (let n = 0; n <= PARTITION_MONTHS_AHEAD; n++)
+        expect(partitions).toContain(`${table}_p${month(now, n)}`);
+      expect(partitions).toContain(`${table}_default`);
+    }
+  });
+
+  it('creates the months ahead once, and moves rows that waited in the default partition into their month', async () => {
+    const db = app.database.db;
+    await sql`INSERT INTO audit_log (table_name, row_key, action, actor, at)
+      VALUES ('files', '{}', 'WAITING', 'test:part', '2031-03-15T12:00:00Z')`.execute(db);
+    const runId = await storeRun(db, '2031-02-10T00:00:00Z');
+    await storeResult(db, { account: 'PART-0', runId, check: 'k0', status: 'FAILED' });
+    expect(await placeOf('audit_log', `action = 'WAITING'`)).toEqual(['audit_log_default']);
+    expect(await placeOf('reconciliation_results', `account_id = 'PART-0'`)).toEqual([
+      'reconciliation_results_default',
+    ]);
+
+    const created = await preparePartitions(app, new Date('2031-01-10T00:00:00Z'));
+    for (const table of TABLES)
+      for (const m of ['2031_01', '2031_02', '2031_03']) expect(created).toContain(`${table}_p${m}`);
+    expect(await placeOf('audit_log', `action = 'WAITING'`)).toEqual(['audit_log_p2031_03']);
+    expect(await placeOf('reconciliation_results', `account_id = 'PART-0'`)).toEqual([
+      'reconciliation_results_p2031_02',
+    ]);
+    expect(await preparePartitions(app, new Date('2031-01-10T00:00:00Z'))).toEqual([]);
+    // An insert into a month with no partition yet never fails: it waits in the default one.
+    await sql`INSERT INTO audit_log (table_name, row_key, action, actor, at)
+      VALUES ('files', '{}', 'LATER', 'test:part', '2040-01-01T00:00:00Z')`.execute(db);
+    expect(await placeOf('audit_log', `action = 'LATER'`)).toEqual(['audit_log_default']);
+  });
+
+  it('retention drops old audit months whole, and old result months once nothing in them is kept', async () => {
+    const db = app.database.db;
+    // Runs in January, February, March and June 2031 (one account's checks):
+    //  k1 passed in every run — only June's is its newest; k2 failed in January, passed in June;
+    //  k3 passed once, in February (its newest). March holds k1's pass only: nothing in it is kept.
+    const jan = await storeRun(db, '2031-01-10T00:00:00Z');
+    const feb = await storeRun(db, '2031-02-12T00:00:00Z');
+    const mar = await storeRun(db, '2031-03-10T00:00:00Z');
+    const jun = await storeRun(db, '2031-06-10T00:00:00Z');
+    for (const runId of [jan, feb, mar, jun])
+      await storeResult(db, { account: 'PART-1', runId, check: 'k1', status: 'PASSED' });
+    await storeResult(db, { account: 'PART-1', runId: jan, check: 'k2', status: 'FAILED' });
+    await storeResult(db, { account: 'PART-1', runId: jun, check: 'k2', status: 'PASSED' });
+    await storeResult(db, { account: 'PART-1', runId: feb, check: 'k3', status: 'PASSED' });
+    for (const at of ['2030-11-15', '2031-05-20', '2031-07-20'])
+      await sql`INSERT INTO audit_log (table_name, row_key, action, actor, at)
+        VALUES ('files', '{}', ${`PART-${at}`}, 'test:part', ${at}::timestamptz)`.execute(db);
+
+    const now = new Date('2031-08-01T00:00:00Z');
+    const settings: RetentionSettings = {
+      resultsDays: 30, // runs before 2031-07-02
+      processingLogDays: 36_500, // none of the log
+      auditDays: 60, // before 2031-06-02: November and May whole, nothing of July
+      landingDays: undefined,
+      metricSamplesDays: 30,
+      intervalMinutes: undefined,
+    };
+    const dry = await retention(true, settings, now);
+    expect(dry.partitions.created).toEqual([]);
+    const report = await retention(false, settings, now);
+    expect(report.partitions.created).toEqual(
+      expect.arrayContaining(['audit_log_p2030_11', 'audit_log_p2031_05', 'reconciliation_results_p2031_06']),
+    );
+    expect(report.partitions.dropped).toEqual(
+      expect.arrayContaining(['audit_log_p2030_11', 'audit_log_p2031_05', 'reconciliation_results_p2031_03']),
+    );
+    // The dry run counted what the run removed, whole months included.
+    expect(report.audit.rows).toBe(dry.audit.rows);
+    expect(report.results.rows).toBe(dry.results.rows);
+
+    // Every result the rule keeps is there, in its month.
+    expect(
+      await rows(`SELECT concat_ws(' ', check_kind, to_char(run_started_at, 'YYYY-MM'), status, tableoid::regclass)
+        AS row FROM reconciliation_results WHERE account_id = 'PART-1' ORDER BY 1`),
+    ).toEqual([
+      'k1 2031-06 PASSED reconciliation_results_p2031_06',
+      'k2 2031-01 FAILED reconciliation_results_p2031_01',
+      'k2 2031-06 PASSED reconciliation_results_p2031_06',
+      'k3 2031-02 PASSED reconciliation_results_p2031_02',
+    ]);
+    const results = await partitionsOf('reconciliation_results');
+    expect(results).not.toContain('reconciliation_results_p2031_03');
+    expect(results).toEqual(
+      expect.arrayContaining(['reconciliation_results_p2031_01', 'reconciliation_results_p2031_02']),
+    );
+    expect(await rows(`SELECT action AS row FROM audit_log WHERE action LIKE 'PART-%' ORDER BY 1`)).toEqual([
+      'PART-2031-07-20',
+    ]);
+    const audit = await partitionsOf('audit_log');
+    expect(audit).not.toContain('audit_log_p2030_11');
+    expect(audit).not.toContain('audit_log_p2031_05');
+    expect(audit).toContain('audit_log_p2031_07');
   });
 });

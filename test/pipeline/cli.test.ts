@@ -149,6 +149,40 @@ describe('perfrecon files', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/there is no file #999999/);
   });
+
+  it("shows a file's first warnings and lists all of them with their rows", async () => {
+    const rows = Array.from(
+      { length: 25 },
+      (_, i) => `CLI-W${i + 1},2024-01-01,2024-01-02,USD,1000,-${i + 1}.50,,,,,0,,gross`,
+    );
+    const original = writeCanonical(source, 'canonical-cli-warnings.csv', rows);
+    const ingest = await perfrecon(['ingest', original]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const id = /file #(\d+)/.exec(ingest.stdout)?.[1];
+    expect(ingest.stdout).toContain(
+      'warning: canonical-cli-warnings.csv, row 2: end_market_value is negative (-1.50)',
+    );
+    expect(ingest.stdout).toContain(`… and 15 more warnings: perfrecon files warnings ${id}`);
+    const show = await perfrecon(['files', 'show', String(id)]);
+    expect(show.stdout).toContain('warnings (first 20 of 25):');
+    expect(show.stdout).toContain('  row 21: end_market_value is negative (-20.50)');
+    expect(show.stdout).toContain(`… all of them: perfrecon files warnings ${id}`);
+    const page = await perfrecon(['files', 'warnings', String(id), '--after', '20', '--limit', '3']);
+    expect(page.stdout.trimEnd().split('\n')).toEqual([
+      '    21  row 22: end_market_value is negative (-21.50)',
+      '    22  row 23: end_market_value is negative (-22.50)',
+      '    23  row 24: end_market_value is negative (-23.50)',
+      `… more: perfrecon files warnings ${id} --after 23`,
+    ]);
+    const all = JSON.parse((await perfrecon(['files', 'warnings', String(id), '--json'])).stdout);
+    expect(all.items).toHaveLength(25);
+    expect(all.items[24]).toEqual({
+      seq: 25,
+      location: { file: 'canonical-cli-warnings.csv', row: 26 },
+      message: 'end_market_value is negative (-25.50)',
+    });
+    expect(all.nextCursor).toBeNull();
+  });
 });
 
 describe('perfrecon dlq', () => {

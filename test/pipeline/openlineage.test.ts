@@ -60,6 +60,7 @@ const facts = {
   rowsStored: 2,
   rowsUpdated: 0,
   rowsQuarantined: 1,
+  warnings: 4,
 };
 const database = { namespace: 'postgres://db:5432', name: 'perf' };
 const mapping = {
@@ -100,6 +101,10 @@ describe('OpenLineage run events', () => {
       body.outputs.find((o: { name: string }) => o.name === 'perf.public.quarantined_rows').outputFacets
         .outputStatistics.rowCount,
     ).toBe(1);
+    expect(
+      body.outputs.find((o: { name: string }) => o.name === 'perf.public.file_warnings').outputFacets
+        .outputStatistics.rowCount,
+    ).toBe(4);
   });
 
   it('never fail the job: a refusing or unreachable endpoint is only logged', async () => {

@@ -8,6 +8,7 @@ import type { App } from '../../src/app.ts';
 import { type Cache, createCache } from '../../src/cache/index.ts';
 import type { AlertEvent, Notifier } from '../../src/domain/alert.ts';
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
+import { periodLineage } from '../../src/services/lineage.ts';
 import {
   accountReconciliationStatus,
   actOnBreak,
@@ -391,5 +392,73 @@ describe('the digest of open breaks', () => {
     });
     const oldest = (digest.details.oldest as { break: number; ageDays: number }[]).map((b) => b.break);
     expect(oldest).toEqual(active.map((b) => b.id));
+  });
+});
+
+describe('two vendors with the same data, one monthly and one daily (issue 10, item 33)', () => {
+  /**
+   * June 2024 daily, +0.4 % a day to June 10, then -0.2 % a day, +50,000 at the end of June 10:
+   * the rows, the month's end value, and the daily returns linked.
+   */
+  function june(account: string) {
+    const rows: string[] = [];
+    let value = 200_000;
+    let linked = 1;
+    for (let i = 0; i < 30; i++) {
+      const start = new Date(Date.UTC(2024, 4, 31 + i)).toISOString().slice(0, 10);
+      const end = new Date(Date.UTC(2024, 4, 32 + i)).toISOString().slice(0, 10);
+      const flow = end === '2024-06-10' ? 50_000 : 0;
+      const next = Math.round((Math.round(value * (i < 10 ? 1.004 : 0.998) * 100) / 100 + flow) * 100) / 100;
+      linked *= (next - flow) / value;
+      rows.push(
+        `${account},${start},${end},EUR,${value.toFixed(2)},${next.toFixed(2)},${flow ? `${end},${flow},end_of_day` : ',,'},,,,net`,
+      );
+      value = next;
+    }
+    return { rows, endValue: value, linked: linked - 1 };
+  }
+
+  it('passes a difference of method alone and keeps both figures as information; breaks on a difference of data', async () => {
+    const same = june('ACC-7');
+    const other = june('ACC-8');
+    await ingest('canonical-june-daily.csv', [...same.rows, ...other.rows]);
+    const adminFile = await ingest('admin-june.csv', [
+      `ACC-7,2024-05-31,2024-06-30,EUR,200000,${same.endValue.toFixed(2)},2024-06-10,50000,end_of_day,,,,net`,
+      // The administrator saw a contribution of 40,000 where the custodian saw 50,000.
+      `ACC-8,2024-05-31,2024-06-30,EUR,200000,${other.endValue.toFixed(2)},2024-06-10,40000,end_of_day,,,,net`,
+    ]);
+    const outcome = await reconcileAfterIngest(deps(), adminFile);
+    // Modified Dietz over June (the flow weighs 20/30) vs the 30 daily returns linked: 84 bp apart.
+    const dietz = (same.endValue - 250_000) / (200_000 + (50_000 * 20) / 30);
+    expect(Math.abs(same.linked - dietz) * 1e4).toBeGreaterThan(80);
+    const results = await listResults(app.database.db, { runId: outcome?.runId as number });
+    const crossReturns = results
+      .filter((r) => r.check_kind === 'CROSS_VENDOR_RETURN')
+      .map((r) => ({ account: r.account_id, status: r.status, cause: r.cause, message: r.message }));
+    expect(crossReturns).toMatchObject([
+      { account: 'ACC-7', status: 'PASSED', cause: 'METHOD_LINKED_VS_DIETZ' },
+      { account: 'ACC-8', status: 'FAILED', cause: 'FLOWS_DIFFER' },
+    ]);
+    expect(crossReturns[0]?.message).toContain(same.linked.toFixed(8));
+    expect(crossReturns[0]?.message).toContain(dietz.toFixed(8));
+    expect(outcome?.summary.notes).toBe(1);
+    const breaks = await listBreakViews(deps(), { statuses: ['OPEN'] });
+    expect(breaks.filter((b) => b.accountId === 'ACC-7')).toEqual([]);
+    expect(breaks.filter((b) => b.accountId === 'ACC-8').map((b) => [b.check, b.cause])).toEqual([
+      ['CROSS_VENDOR_RETURN', 'FLOWS_DIFFER'],
+    ]);
+    // The information is on the pair's lineage.
+    const [admin] = await periodLineage(deps(), {
+      accountId: 'ACC-7',
+      periodEnd: '2024-06-30',
+      vendorCode: 'admin',
+    });
+    expect(admin?.reconciliation).toContainEqual(
+      expect.objectContaining({
+        check: 'CROSS_VENDOR_RETURN',
+        status: 'PASSED',
+        cause: 'METHOD_LINKED_VS_DIETZ',
+      }),
+    );
   });
 });

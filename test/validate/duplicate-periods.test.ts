@@ -48,7 +48,12 @@ describe('periods reported twice in one file', () => {
   it('stores an exact repeat once, pointing at the first row', () => {
     expect(settleRepeats([repeated(row(2, '110'), row(4, '110'))])).toEqual({
       unstage: [4],
-      warnings: ['f.csv, row 4: repeats f.csv, row 2 exactly; the period is stored once'],
+      warnings: [
+        {
+          location: { file: 'f.csv', row: 4 },
+          message: 'repeats f.csv, row 2 exactly; the period is stored once',
+        },
+      ],
       quarantined: [],
     });
   });

@@ -273,6 +273,39 @@ describe('ingesting a canonical CSV', () => {
   });
 });
 
+describe('staging a large file batch by batch', () => {
+  // A batch is staged while the next is read; a batch that fails to stage must take the ones
+  // staged before it with it, so nothing of the file is left in staging or stored.
+  it('leaves nothing staged when a later batch fails, and a retry stores the file', async () => {
+    await sql`
+      CREATE FUNCTION fail_second_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.seq > 20000 THEN RAISE EXCEPTION 'injected staging failure'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER fail_second_batch BEFORE INSERT ON staging_periods
+        FOR EACH ROW EXECUTE FUNCTION fail_second_batch();
+    `.execute(app.database.db);
+    const rows = Array.from({ length: 25_000 }, (_, i) => {
+      const start = new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+      const end = new Date(Date.UTC(2000, 0, 2) + i * 86_400_000).toISOString().slice(0, 10);
+      return `ACC-BATCH,${start},${end},USD,100,101,,,,,,,net`;
+    });
+    const target = file('canonical-batches.csv', [HEADER, ...rows]);
+    await expect(ingest(target)).rejects.toThrow(/injected staging failure/);
+    const staged = await sql<{ n: number }>`SELECT count(*)::int AS n FROM staging_periods`.execute(
+      app.database.db,
+    );
+    expect(staged.rows[0]?.n).toBe(0);
+    const stored = await app.database.db
+      .selectFrom('performance_periods')
+      .where('account_id', '=', 'ACC-BATCH')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(0);
+    await sql`DROP TRIGGER fail_second_batch ON staging_periods`.execute(app.database.db);
+    const retry = await ingest(target, { attempt: 2 });
+    expect(retry).toMatchObject({ outcome: 'SUCCEEDED', rowsStored: 25_000 });
+  }, 120_000);
+});
+
 describe('files landing out of order', () => {
   it('keeps the newer restatement when a file received earlier lands last, and audits the older as superseded', async () => {
     // The older file is received first; its first attempt fails (say, the database was away).

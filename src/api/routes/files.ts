@@ -4,10 +4,10 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Type } from 'typebox';
 import { FilePage, UploadAccepted, UploadStatus } from '../../contracts/api.ts';
-import { FileDetail, FileStatus } from '../../contracts/files.ts';
+import { FileDetail, FileStatus, FileWarningPage } from '../../contracts/files.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { ingestJobState } from '../../pipeline/queues.ts';
-import { fileWithContent, listFiles, showFile } from '../../services/files.ts';
+import { fileWithContent, listFiles, listFileWarnings, showFile } from '../../services/files.ts';
 import { findVendorOrFail } from '../../services/vendors.ts';
 import { errorResponses, IdParams, Limit } from '../schemas.ts';
 import type { Api, ApiContext } from '../types.ts';
@@ -125,5 +125,31 @@ export function registerFileRoutes(api: Api, context: ApiContext): void {
       },
     },
     async (request) => showFile(app, request.params.id),
+  );
+  api.get(
+    '/api/v1/files/:id/warnings',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags,
+        summary: "A file's warnings in the order found, each with its location, with cursor paging",
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            cursor: Type.Optional(
+              Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'nextCursor of the previous page' }),
+            ),
+            limit: Limit(100, 1000),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: FileWarningPage, ...errorResponses(404) },
+      },
+    },
+    async (request) =>
+      listFileWarnings(app, request.params.id, {
+        after: request.query.cursor === undefined ? 0 : Number(request.query.cursor),
+        limit: request.query.limit,
+      }),
   );
 }

@@ -1,10 +1,12 @@
-// Reconciliation runs: list, show with summary, and start one (202 with its id; the run goes
-// on after the answer, and a shutdown waits for it).
+// Reconciliation runs: list, show with summary, and start one: recorded QUEUED with its job in
+// the reconcile queue (202 with its id), run by a worker (perfrecon worker, or serve's), never in
+// the API's process.
 import { Type } from 'typebox';
 import { tags as cacheTags, TTL } from '../../cache/index.ts';
 import { IsoDate } from '../../contracts/common.ts';
 import { RunItem, RunStarted } from '../../contracts/runs.ts';
-import { listRuns, showRun, startReconciliation } from '../../services/reconciliation/index.ts';
+import { reconcileJobSender } from '../../pipeline/queues.ts';
+import { listRuns, queueReconciliation, showRun } from '../../services/reconciliation/index.ts';
 import { cachedGet } from '../http-cache.ts';
 import { errorResponses, IdParams, Limit } from '../schemas.ts';
 import { type Api, type ApiContext, callerOf } from '../types.ts';
@@ -55,7 +57,8 @@ export function registerReconciliationRoutes(api: Api, context: ApiContext): voi
       config: { access: 'operator' },
       schema: {
         tags,
-        summary: 'Start a reconciliation run; 202 with the run id to follow',
+        summary:
+          'Queue a reconciliation run for a worker; 202 with the run id to follow (QUEUED, RUNNING, then COMPLETED or FAILED)',
         body: Type.Object(
           {
             date: Type.Optional(IsoDate),
@@ -71,23 +74,21 @@ export function registerReconciliationRoutes(api: Api, context: ApiContext): voi
     },
     async (request, reply) => {
       const body = request.body;
-      const started = await startReconciliation(app, {
-        date: body.date,
-        from: body.from,
-        to: body.to,
-        vendorCode: body.vendor,
-        accountId: body.account,
-        trigger: 'manual',
-        actor: callerOf(request).actor,
-      });
-      const running = started.outcome
-        .catch((error: Error) =>
-          app.logger.error({ err: error, run: started.runId }, 'reconciliation run failed'),
-        )
-        .finally(() => context.runs.delete(running));
-      context.runs.add(running);
-      const statusUrl = `/api/v1/reconciliation/runs/${started.runId}`;
-      return reply.code(202).header('Location', statusUrl).send({ runId: started.runId, statusUrl });
+      const runId = await queueReconciliation(
+        app,
+        {
+          date: body.date,
+          from: body.from,
+          to: body.to,
+          vendorCode: body.vendor,
+          accountId: body.account,
+          trigger: 'manual',
+          actor: callerOf(request).actor,
+        },
+        reconcileJobSender(context.boss),
+      );
+      const statusUrl = `/api/v1/reconciliation/runs/${runId}`;
+      return reply.code(202).header('Location', statusUrl).send({ runId, status: 'QUEUED', statusUrl });
     },
   );
 }

@@ -1,6 +1,7 @@
-// API tokens, for admins: create (the secret is in this answer only), list, revoke.
+// API tokens: who holds the presented one (any role; the web UI shows that role's actions), and
+// for admins: create (the secret is in this answer only), list, revoke.
 import { Type } from 'typebox';
-import { CreatedToken, Role, TokenItem } from '../../contracts/tokens.ts';
+import { CreatedToken, Role, TokenHolder, TokenItem } from '../../contracts/tokens.ts';
 import { createToken, listTokens, revokeToken } from '../../services/tokens.ts';
 import { errorResponses, IdParams } from '../schemas.ts';
 import { type Api, type ApiContext, callerOf } from '../types.ts';
@@ -9,6 +10,19 @@ const tags = ['tokens'];
 
 export function registerTokenRoutes(api: Api, context: ApiContext): void {
   const { app } = context;
+
+  api.get(
+    '/api/v1/me',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags,
+        summary: "The presented token's holder and role",
+        response: { 200: TokenHolder, ...errorResponses() },
+      },
+    },
+    async (request) => ({ name: callerOf(request).name, role: callerOf(request).role }),
+  );
 
   api.get(
     '/api/v1/tokens',

@@ -74,7 +74,10 @@ export function registerBackupCommands(program: Command): void {
           (result.migratedForward.length > 0
             ? `; migrated forward: ${result.migratedForward.join(', ')}`
             : '') +
-          '\n',
+          '\n' +
+          (result.identity === undefined
+            ? ''
+            : `the restored database has a new identity ${result.identity.restored} (its Redis namespace); the backup's was ${result.identity.source ?? 'not set'}\n`),
       );
     });
 }

@@ -1,11 +1,24 @@
 import type { Command } from 'commander';
-import type { FileDetail } from '../../contracts/files.ts';
+import type { FileDetail, FileWarningItem } from '../../contracts/files.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { FILE_STATUSES, type FileStatus } from '../../domain/file-status.ts';
-import { listFiles, showFile } from '../../services/files.ts';
+import { listFiles, listFileWarnings, showFile } from '../../services/files.ts';
 import { wholeNumber } from '../input.ts';
 import { printJson, printText, shortTime, table } from '../output.ts';
 import { withReadOnlyApp } from '../run.ts';
+
+function describeWarning(warning: FileWarningItem): string {
+  const { location } = warning;
+  if (location === null) return `(file) ${warning.message}`;
+  const where = [
+    location.sheet,
+    location.row === undefined ? undefined : `row ${location.row}`,
+    location.jsonPath,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${where || location.file}: ${warning.message}`;
+}
 
 function describe(detail: FileDetail): string {
   const { file, timeline, quarantined, deadLetters } = detail;
@@ -65,6 +78,13 @@ function describe(detail: FileDetail): string {
       lines.push(
         `  #${d.id} ${shortTime(d.deadLetteredAt)} after ${d.attempts} attempts: ${d.error} (${state})`,
       );
+    }
+  }
+  if (detail.warnings.length > 0) {
+    lines.push('', `warnings (first ${detail.warnings.length} of ${detail.warningCount}):`);
+    for (const warning of detail.warnings) lines.push(`  ${describeWarning(warning)}`);
+    if (detail.warningCount > detail.warnings.length) {
+      lines.push(`  … all of them: perfrecon files warnings ${file.id}`);
     }
   }
   if (quarantined.length > 0) {
@@ -142,5 +162,29 @@ export function registerFilesCommands(program: Command): void {
       const detail = await withReadOnlyApp((app) => showFile(app, id));
       if (options.json) return printJson(detail);
       printText(describe(detail));
+    });
+  files
+    .command('warnings')
+    .argument('<id>', 'file id (see files list)')
+    .description(
+      'Every warning of a file (a value defaulted, a row repeated…) with its location, in the order found',
+    )
+    .option('--after <n>', 'start after this position (the last seq of the previous page)', '0')
+    .option('--limit <n>', 'at most this many', '1000')
+    .option('--json', 'print as JSON (see src/contracts/files.ts, FileWarningPage)')
+    .action(async (rawId: string, options: { after: string; limit: string; json?: boolean }) => {
+      const id = wholeNumber('the file id', rawId);
+      const after = wholeNumber('--after', options.after, { min: 0 });
+      const limit = wholeNumber('--limit', options.limit);
+      const page = await withReadOnlyApp((app) => listFileWarnings(app, id, { after, limit }));
+      if (options.json) return printJson(page);
+      printText(
+        [
+          ...page.items.map((w) => `${String(w.seq).padStart(6)}  ${describeWarning(w)}`),
+          ...(page.nextCursor === null
+            ? []
+            : [`… more: perfrecon files warnings ${id} --after ${page.nextCursor}`]),
+        ].join('\n'),
+      );
     });
 }

@@ -107,7 +107,15 @@ function describe(summary: IngestSummary): string {
   );
   for (const skipped of summary.skipped.slice(0, 5)) lines.push(`  skipped ${skipped}`);
   for (const warning of summary.warnings.slice(0, 10)) lines.push(`  warning: ${warning}`);
-  if (summary.warnings.length > 10) lines.push(`  … and ${summary.warnings.length - 10} more warnings`);
+  const shown = Math.min(summary.warnings.length, 10);
+  if (summary.warningCount > shown) {
+    lines.push(
+      `  … and ${summary.warningCount - shown} more warnings` +
+        (summary.fileId === null || summary.outcome === 'DRY_RUN'
+          ? ''
+          : `: perfrecon files warnings ${summary.fileId}`),
+    );
+  }
   for (const row of summary.quarantine.slice(0, 10))
     lines.push(`  quarantined ${row.location}: ${row.problems.join('; ')}`);
   if (summary.rowsQuarantined > 10) {

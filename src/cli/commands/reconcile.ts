@@ -70,6 +70,11 @@ export function describeRun(outcome: ReconcileOutcome): string {
       `${summary.failed} failed (${rate(summary.passRate)} passed) in ${(outcome.durationMs / 1000).toFixed(1)} s`,
     `Breaks: ${summary.breaksOpened} opened, ${summary.breaksSeenAgain} seen again, ${summary.breaksCleared} cleared`,
   ];
+  if (summary.notes > 0) {
+    lines.push(
+      `Notes: ${summary.notes} cross-vendor returns agree on the same method but differ as each vendor computes them (information, not breaks; see perfrecon lineage)`,
+    );
+  }
   const vendors = Object.entries(summary.perVendor);
   if (vendors.length > 0) {
     lines.push(

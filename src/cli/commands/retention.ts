@@ -51,5 +51,11 @@ export function registerRetentionCommands(program: Command): void {
           ],
         )}\n`,
       );
+      const { created, dropped } = report.partitions;
+      if (created.length + dropped.length > 0)
+        process.stdout.write(
+          `monthly partitions: ${created.length} created${created.length > 0 ? ` (${created.join(', ')})` : ''}, ` +
+            `${dropped.length} ${report.dryRun ? 'to drop' : 'dropped'}${dropped.length > 0 ? ` (${dropped.join(', ')})` : ''}\n`,
+        );
     });
 }

@@ -2,7 +2,7 @@
 // footnotes, blank rows and repeated headers reported through onSkipped. No I/O here: rows
 // come from the streaming reader one by one.
 import type { SourceLocation } from '../../domain/errors.ts';
-import type { RawRecord } from '../../domain/read-row.ts';
+import { emptyValues, type RawRecord } from '../../domain/read-row.ts';
 import type { DocumentRef } from '../../domain/vendor-config.ts';
 import { documentValues } from '../document-values.ts';
 import { type CellValue, convertCellValue } from './cell-value.ts';
@@ -136,7 +136,7 @@ export class SheetRows {
       return undefined;
     }
     // No prototype: a header named `__proto__` is a column like any other.
-    const values: RawRecord['values'] = Object.create(null);
+    const values = emptyValues<RawRecord['values'][string]>();
     for (const { column, key } of this.columns) {
       values[key] = cells[column] ?? null;
       const problem = problems?.get(column);

@@ -37,8 +37,10 @@ import {
 } from '../../store/period-repository.ts';
 import { ensureVendorVersion, setAuditActor } from '../../store/vendor-repository.ts';
 import { rowProblems, settleRepeats } from '../../validate/quality.ts';
+import { BatchStager } from './batch-stager.ts';
 import { calculatePeriod } from './calculation.ts';
 import { type QuarantineSink, quarantineSink } from './quarantine-sink.ts';
+import { describeWarning, type IngestWarning, type WarningSink, warningSink } from './warning-sink.ts';
 
 export interface IngestContext {
   database: Database;
@@ -89,7 +91,9 @@ export interface IngestSummary {
   rowsSkipped: number;
   skipped: string[];
   durationMs: number;
+  /** The first warnings, those about the whole file first; every one is stored with the file. */
   warnings: string[];
+  warningCount: number;
   /** The first quarantined rows with their location and reasons. */
   quarantine: { location: string; problems: string[] }[];
   preview: CanonicalPeriod[];
@@ -122,6 +126,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     skipped: [],
     durationMs: 0,
     warnings: [],
+    warningCount: 0,
     quarantine: [],
     preview: [],
     error: null,
@@ -168,8 +173,17 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
 
   const loadId = randomUUID();
   const jobId = request.jobId ?? null;
-  let staged = 0;
+  const stager = new BatchStager((batch) => stagePeriods(database.bulk, { loadId, jobId }, batch));
   let quarantined: QuarantineSink | undefined;
+  let warnings: WarningSink | undefined;
+  /** Warnings about the whole file: shown first. */
+  const fileWarnings: IngestWarning[] = [];
+  const summarizeWarnings = (sink: WarningSink) => {
+    // They are in the sink too (stored last), and in its sample when it has room.
+    const first = fileWarnings.map(describeWarning);
+    summary.warnings = [...first, ...sink.sample.filter((warning) => !first.includes(warning))];
+    summary.warningCount = sink.count;
+  };
   try {
     if (vendor === undefined) {
       throw new FileRejectedError(
@@ -188,7 +202,10 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
 
     let header: string[] | undefined;
     quarantined = quarantineSink(db, dryRun ? null : fileId, QUARANTINE_SAMPLE);
-    if (!dryRun) await quarantined.discard();
+    warnings = warningSink(db, dryRun ? null : fileId, QUARANTINE_SAMPLE);
+    if (!dryRun) await Promise.all([quarantined.discard(), warnings.discard()]);
+    // The reader reports warnings through a callback; they are written after its row.
+    const readerWarnings: IngestWarning[] = [];
     let batch: StagedPeriod[] = [];
     const previewRows = request.previewRows ?? 0;
     for await (const row of readVendorFile(request.filePath, vendor, {
@@ -203,10 +220,11 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
           summary.skipped.push(`${formatLocation(skipped.location)}: ${skipped.reason} (${skipped.text})`);
         }
       },
-      onWarning: (location, message) => summary.warnings.push(`${formatLocation(location)}: ${message}`),
+      onWarning: (location, message) => readerWarnings.push({ location, message }),
     })) {
       summary.rowsRead++;
       throwIfAborted(request.signal);
+      for (const warning of readerWarnings.splice(0)) await warnings.add(warning);
       if (!row.ok) {
         await quarantined.add(row);
         continue;
@@ -216,8 +234,7 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         await quarantined.add({ ok: false, location: row.location, raw: { ...row.record }, problems });
         continue;
       }
-      for (const warning of row.warnings)
-        summary.warnings.push(`${formatLocation(row.location)}: ${warning}`);
+      for (const message of row.warnings) await warnings.add({ location: row.location, message });
       if (summary.preview.length < previewRows) summary.preview.push(row.record);
       batch.push({
         seq: summary.rowsRead,
@@ -228,21 +245,23 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
         fieldSources: row.fieldSources,
       });
       if (batch.length >= STAGE_BATCH) {
-        if (!dryRun) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
+        if (!dryRun) await stager.add(batch);
         summary.rowsStored += batch.length;
         batch = [];
       }
     }
-    if (!dryRun && batch.length > 0) staged += await stagePeriods(database.bulk, { loadId, jobId }, batch);
+    for (const warning of readerWarnings.splice(0)) await warnings.add(warning);
+    if (!dryRun && batch.length > 0) await stager.add(batch);
+    await stager.flush();
     summary.rowsStored += batch.length;
     // Periods the file reported twice, found over the staged rows (a dry run stages nothing, and
     // previews rows without this check): exact repeats stored once, contradictions quarantined.
-    if (!dryRun && staged > 0) {
+    if (!dryRun && stager.staged > 0) {
       const settled = settleRepeats(await repeatedPeriods(db, loadId));
       const removed = await unstageRows(db, loadId, settled.unstage);
-      staged -= removed;
+      stager.staged -= removed;
       summary.rowsStored -= removed;
-      summary.warnings.push(...settled.warnings);
+      for (const warning of settled.warnings) await warnings.add(warning);
       for (const entry of settled.quarantined) await quarantined.add({ ok: false, ...entry });
     }
     await quarantined.flush();
@@ -254,12 +273,17 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
       if (previous !== undefined) {
         const drift = describeSchemaDrift(previous, header);
         if (drift.renamed.length + drift.missing.length + drift.added.length > 0 || drift.reordered)
-          summary.warnings.unshift(
-            `schema drift against the last good ${source.format} file of ${vendor.code}: ${drift.message}`,
-          );
+          fileWarnings.push({
+            location: null,
+            message: `schema drift against the last good ${source.format} file of ${vendor.code}: ${drift.message}`,
+          });
       }
     }
+    for (const warning of fileWarnings) await warnings.add(warning);
+    await warnings.flush();
+    summarizeWarnings(warnings);
     if (dryRun || fileId === null) return finish('DRY_RUN');
+    const fileSink = warnings;
 
     const status: FileStatus =
       summary.rowsStored === 0 && summary.rowsQuarantined > 0 ? 'QUARANTINED' : 'SUCCEEDED';
@@ -268,11 +292,15 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     throwIfAborted(request.signal);
     const counts = await db.transaction().execute(async (trx) => {
       await setAuditActor(trx, context.actor);
-      const merged = await mergeStaged(trx, loadId, staged, id, configVersion ?? '');
+      const merged = await mergeStaged(trx, loadId, stager.staged, id, configVersion ?? '');
       if (merged.superseded > 0) {
-        summary.warnings.unshift(
-          `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
-        );
+        fileWarnings.unshift({
+          location: null,
+          message: `${merged.superseded} periods not applied: a file received later restated them (kept in the audit log as SUPERSEDED)`,
+        });
+        await fileSink.add(fileWarnings[0] as IngestWarning);
+        await fileSink.flush(trx);
+        summarizeWarnings(fileSink);
       }
       await setFileStatus(trx, id, {
         status,
@@ -296,9 +324,11 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
     await notifier.notify(successEvent(summary, status));
     return finish(status);
   } catch (caught) {
-    const error = staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
-    if (staged > 0) await discardStaged(db, loadId).catch(() => {});
+    await stager.settle();
+    const error = stager.staged > 0 ? await nameTooLargeRow(db, loadId, caught) : caught;
+    if (stager.staged > 0) await discardStaged(db, loadId).catch(() => {});
     await quarantined?.discard().catch(() => {});
+    await warnings?.discard().catch(() => {});
     if (!(error instanceof FileRejectedError)) {
       if (fileId !== null) {
         await appendLog(db, fileId, {

@@ -66,6 +66,8 @@ export interface IngestRunFacts {
   rowsStored: number;
   rowsUpdated: number;
   rowsQuarantined: number;
+  /** Warnings stored with the file. */
+  warnings: number;
   error?: { message: string; stack?: string };
 }
 
@@ -175,6 +177,9 @@ function outputDatasets(
   // Every outcome records the file and its processing log.
   const outputs = [table('files'), table('etl_processing_log')];
   if (facts.rowsQuarantined > 0) outputs.push(table('quarantined_rows', undefined, facts.rowsQuarantined));
+  if (facts.warnings > 0 && facts.outcome !== 'REJECTED') {
+    outputs.push(table('file_warnings', undefined, facts.warnings));
+  }
   if (facts.rowsStored === 0) return outputs;
 
   const sources = mapping?.fieldSources ?? {};

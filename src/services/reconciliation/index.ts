@@ -5,13 +5,14 @@ export { actOnBreak, type BreakDeps, listBreakViews, showBreak } from './breaks.
 export { breakDigest, startBreakDigest } from './digest.ts';
 export {
   abandonRuns,
+  queueReconciliation,
   type ReconcileDeps,
+  type ReconcileJobSender,
   type ReconcileOutcome,
   type ReconcileRequest,
   reconcile,
   resolveScope,
-  type StartedRun,
-  startReconciliation,
+  runQueuedReconciliation,
 } from './run.ts';
 export { listRuns, showRun } from './runs.ts';
 export { accountReconciliationStatus } from './status.ts';

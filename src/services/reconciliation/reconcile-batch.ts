@@ -37,7 +37,10 @@ export interface BatchRun {
 export interface BatchOutcome {
   /** Every check the engine decided (accounts in doubt or with a known break). */
   decided: CheckResult[];
-  /** What is stored: the failures, and the passes that settle a known break (its latest status). */
+  /**
+   * What is stored: the failures, the passes that carry information (two vendors differing by
+   * method alone), and the passes that settle a known break (its latest status).
+   */
   stored: CheckResult[];
   /** Accounts whose checks all passed in the screen, with their counts per vendor. */
   passed: ScreenedAccount[];
@@ -110,7 +113,10 @@ export function reconcileBatch(
     const knownKeys = new Set(known.map((k) => `${k.accountId}|${k.key}`));
     return {
       decided,
-      stored: decided.filter((r) => r.status === 'FAILED' || knownKeys.has(`${r.accountId}|${checkKey(r)}`)),
+      stored: decided.filter(
+        (r) =>
+          r.status === 'FAILED' || r.explanation !== null || knownKeys.has(`${r.accountId}|${checkKey(r)}`),
+      ),
       passed: screened.filter((s) => !doubtful.has(s.accountId)),
       inserted,
       // A break another run opened meanwhile is not opened again: this run has seen it.

@@ -9,6 +9,7 @@ import type { AlertEvent, Notifier } from '../../domain/alert.ts';
 import type { IsoDate } from '../../domain/canonical.ts';
 import { parseIsoDate } from '../../domain/civil-date.ts';
 import { InvalidInputError, throwIfAborted } from '../../domain/errors.ts';
+import type { ReconcileJobData } from '../../domain/job.ts';
 import type { VendorConfig } from '../../domain/vendor-config.ts';
 import type { Logger } from '../../observe/logger.ts';
 import {
@@ -19,13 +20,15 @@ import {
   ToleranceBook,
 } from '../../reconcile/index.ts';
 import type { OpenedBreak } from '../../store/break-repository.ts';
-import type { Database } from '../../store/db/database.ts';
+import type { Database, Executor } from '../../store/db/database.ts';
 import {
   abandonSilentRuns,
   accountsInScope,
+  beginQueuedRun,
   createRun,
   failRun,
   finishRun,
+  type RunRecord,
   storeResults,
 } from '../../store/reconciliation-repository.ts';
 import { listToleranceRules } from '../../store/tolerance-repository.ts';
@@ -118,20 +121,9 @@ export async function reconcile(deps: ReconcileDeps, request: ReconcileRequest):
   return (await startReconciliation(deps, request)).outcome;
 }
 
-export interface StartedRun {
-  runId: number;
-  /** The run's work, going on; it rejects when the run fails (the run is then FAILED). */
-  outcome: Promise<ReconcileOutcome>;
-}
-
-/** Validate the request and record the run, then check: the caller has the run id at once. */
-export async function startReconciliation(
-  deps: ReconcileDeps,
-  request: ReconcileRequest,
-): Promise<StartedRun> {
-  const started = Date.now();
-  const { scope, lookback } = resolveScope(request);
-  const inputs: Record<string, unknown> = {
+/** What the run records of its request (the range resolved). */
+function runInputs(request: ReconcileRequest, scope: RunScope): Record<string, unknown> {
+  return {
     from: scope.from === EARLIEST ? null : scope.from,
     to: scope.to === LATEST ? null : scope.to,
     vendor: request.vendorCode ?? null,
@@ -140,28 +132,91 @@ export async function startReconciliation(
     fileId: request.fileId ?? null,
     expectThrough: scope.expectThrough,
   };
+}
+
+/** Validate the request and record the run, then check (in this process). */
+async function startReconciliation(
+  deps: ReconcileDeps,
+  request: ReconcileRequest,
+): Promise<{ runId: number; outcome: Promise<ReconcileOutcome> }> {
+  const started = Date.now();
+  const { scope, lookback } = resolveScope(request);
+  const inputs = runInputs(request, scope);
   await abandonRuns({ database: deps.database }, request.actor);
-  const runId = await createRun(deps.database.db, {
+  const run = await createRun(deps.database.db, {
     trigger: request.trigger ?? 'manual',
     actor: request.actor,
     inputs,
+    status: 'RUNNING',
   });
   await deps.cache.invalidate([tags.runs]);
-  return { runId, outcome: runChecks(deps, request, { runId, scope, lookback, inputs, started }) };
+  return {
+    runId: run.id,
+    outcome: runChecks(deps, request, { record: run, scope, lookback, inputs, started }),
+  };
+}
+
+/** Queues reconciliation jobs inside the caller's transaction (the pipeline's queue). */
+export interface ReconcileJobSender {
+  send(data: ReconcileJobData, transaction: Executor): Promise<void>;
+}
+
+/**
+ * Validate the request and record the run as QUEUED, its job queued in the same transaction (both
+ * or neither): a worker runs it (runQueuedReconciliation). The run's id, to follow it.
+ */
+export async function queueReconciliation(
+  deps: Pick<ReconcileDeps, 'database' | 'cache'>,
+  request: ReconcileJobData['request'],
+  jobs: ReconcileJobSender,
+): Promise<number> {
+  const { scope } = resolveScope(request);
+  await abandonRuns({ database: deps.database }, request.actor);
+  const runId = await deps.database.db.transaction().execute(async (trx) => {
+    const { id } = await createRun(trx, {
+      trigger: request.trigger,
+      actor: request.actor,
+      inputs: runInputs(request, scope),
+      status: 'QUEUED',
+    });
+    await jobs.send({ runId: id, request }, trx);
+    return id;
+  });
+  await deps.cache.invalidate([tags.runs]);
+  return runId;
+}
+
+/**
+ * A worker takes a queued run: RUNNING, then checked to its end (COMPLETED or FAILED). Undefined
+ * when the run is not QUEUED (any more): another attempt of its job has taken it.
+ */
+export async function runQueuedReconciliation(
+  deps: ReconcileDeps,
+  job: ReconcileJobData,
+  signal?: AbortSignal,
+): Promise<ReconcileOutcome | undefined> {
+  const request: ReconcileRequest = { ...job.request, signal };
+  const { scope, lookback } = resolveScope(request);
+  const record = await beginQueuedRun(deps.database.db, job.runId);
+  if (record === undefined) return undefined;
+  await deps.cache.invalidate([tags.runs]);
+  const inputs = runInputs(request, scope);
+  return runChecks(deps, request, { record, scope, lookback, inputs, started: Date.now() });
 }
 
 async function runChecks(
   deps: ReconcileDeps,
   request: ReconcileRequest,
   run: {
-    runId: number;
+    record: RunRecord;
     scope: RunScope;
     lookback: boolean;
     inputs: Record<string, unknown>;
     started: number;
   },
 ): Promise<ReconcileOutcome> {
-  const { runId, scope, lookback, inputs, started } = run;
+  const { record, scope, lookback, inputs, started } = run;
+  const runId = record.id;
   const { db, bulk } = deps.database;
   const accountIds = accountFilter(request);
   const settings = vendorSettingsLookup(deps.vendors);
@@ -191,7 +246,7 @@ async function runChecks(
       throwIfAborted(request.signal);
       const synced = await reconcileBatch(db, batchRun, batch, context, screen);
       // Results are a record of the run, appended by bulk load outside the transaction.
-      await storeResults(bulk, runId, synced.stored);
+      await storeResults(bulk, record, synced.stored);
       summary.add(synced.decided);
       for (const passed of synced.passed) {
         summary.addPassed(passed.accountId, passed.vendorCode, 'RETURN', passed.returns);

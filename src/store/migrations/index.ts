@@ -11,7 +11,11 @@ import * as m0006 from './0006-alarms.ts';
 import * as m0007 from './0007-job-usage.ts';
 import * as m0008 from './0008-break-reopen.ts';
 import * as m0009 from './0009-staging-order.ts';
-import * as m0010 from './0010-metric-samples.ts';
+import * as m0010 from './0010-queued-runs.ts';
+import * as m0011 from './0011-partition-by-time.ts';
+import * as m0012 from './0012-landing-claims.ts';
+import * as m0013 from './0013-file-warnings.ts';
+import * as m0014 from './0014-metric-samples.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
@@ -23,7 +27,11 @@ const migrations: Record<string, Migration> = {
   '0007-job-usage': m0007,
   '0008-break-reopen': m0008,
   '0009-staging-order': m0009,
-  '0010-metric-samples': m0010,
+  '0010-queued-runs': m0010,
+  '0011-partition-by-time': m0011,
+  '0012-landing-claims': m0012,
+  '0013-file-warnings': m0013,
+  '0014-metric-samples': m0014,
 };
 
 /** The names of every migration this code knows, oldest first. */
