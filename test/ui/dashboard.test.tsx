@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlarmItem } from '../../src/contracts/alarms.ts';
 import type { Dashboard as Counts } from '../../src/contracts/dashboard.ts';
 import { Dashboard } from '../../ui/src/pages/Dashboard.tsx';
-import { renderPage, signedIn, stubApi } from './support.tsx';
+import { renderPage, signedIn, stubApi, stubResizeObserver } from './support.tsx';
 
 const COUNTS: Counts = {
   generatedAt: '2025-03-10T10:00:00.000Z',
@@ -53,13 +53,7 @@ describe('dashboard', () => {
   let alarms: AlarmItem[];
   beforeEach(() => {
     signedIn('viewer');
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        observe() {}
-        disconnect() {}
-      },
-    );
+    stubResizeObserver();
     alarms = [ALARM];
     api = stubApi((url) => (url.pathname === '/api/v1/dashboard' ? COUNTS : alarms));
   });

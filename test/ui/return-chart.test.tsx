@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReturnsReport } from '../../src/contracts/returns.ts';
 import { ReturnChart } from '../../ui/src/components/ReturnChart.tsx';
-import { renderPage, signedIn, stubApi } from './support.tsx';
+import { renderPage, signedIn, stubApi, stubResizeObserver } from './support.tsx';
 
 function report(vendor: string, url: URL): ReturnsReport {
   const gapped = vendor === 'vendor-b';
@@ -44,14 +44,7 @@ describe('return chart', () => {
 
   beforeEach(() => {
     signedIn('viewer');
-    // ECharts follows its box's size; jsdom has no layout to observe.
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        observe() {}
-        disconnect() {}
-      },
-    );
+    stubResizeObserver();
     api = stubApi((url) => report(url.searchParams.get('vendor') ?? '', url));
   });
   afterEach(() => {
