@@ -14,6 +14,7 @@ import { landingFolder, newLandingName } from '../../src/pipeline/landing.ts';
 import { pipelineDeps } from '../../src/pipeline/runtime.ts';
 import { fingerprintFile } from '../../src/read/fingerprint.ts';
 import { reconcile, reconcileAfterIngest } from '../../src/services/reconciliation/index.ts';
+import { periodsOf } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import { canonicalRows, killAll, pipelineEnv, startCli, waitUntil, writeCanonical } from './support.ts';
 
@@ -63,17 +64,6 @@ const fileOf = (account: string) =>
     .where('name', '=', `canonical-${account}.csv`)
     .executeTakeFirstOrThrow();
 
-const periodsOf = async (account: string) =>
-  Number(
-    (
-      await db()
-        .selectFrom('performance_periods')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('account_id', '=', account)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
 const stagedRows = async () =>
   Number((await sql<{ n: string }>`SELECT count(*) AS n FROM staging_periods`.execute(db())).rows[0]?.n);
 
@@ -89,7 +79,7 @@ describe('an error after the merge', () => {
     expect(disposition).toMatchObject({ status: 'deadletter', output: { kind: 'permanent', code: '23505' } });
     expect(disposition.output).toMatchObject({ message: /after the file's data was stored/ });
     expect((await fileOf('AFTER-1')).status).toBe('SUCCEEDED');
-    expect(await periodsOf('AFTER-1')).toBe(3);
+    expect(await periodsOf(app, 'AFTER-1')).toBe(3);
   });
 });
 
@@ -103,7 +93,7 @@ describe('a job whose lease has ended', () => {
     expect(disposition).toMatchObject({ status: 'failed', output: { kind: 'transient' } });
     expect(disposition.output).toMatchObject({ message: /no longer active/ });
     expect((await fileOf('LEASE-1')).status).not.toBe('SUCCEEDED');
-    expect(await periodsOf('LEASE-1')).toBe(0);
+    expect(await periodsOf(app, 'LEASE-1')).toBe(0);
     expect(await stagedRows()).toBe(0);
     // The retry, with a lease, stores the file once.
     expect(
@@ -112,7 +102,7 @@ describe('a job whose lease has ended', () => {
       status: 'completed',
       output: { outcome: 'SUCCEEDED' },
     });
-    expect(await periodsOf('LEASE-1')).toBe(500);
+    expect(await periodsOf(app, 'LEASE-1')).toBe(500);
   });
 
   it('stops its reconciliation between batches: the run FAILED, the job retried, the file stays stored', async () => {

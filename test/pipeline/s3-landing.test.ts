@@ -14,6 +14,7 @@ import { openLandingStore, type RunningPipeline, startPipeline } from '../../src
 import { replayDeadLetter } from '../../src/services/dead-letters.ts';
 import { landingClaims } from '../../src/services/landing-claims.ts';
 import { claimLanding, releaseLanding } from '../../src/store/landing-claim-repository.ts';
+import { periodsOf } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import { startTestS3, type TestS3 } from './s3-support.ts';
 import {
@@ -91,24 +92,13 @@ function settled(name: string, status: string, timeoutMs = 90_000) {
   );
 }
 
-const periodsOf = async (account: string) =>
-  Number(
-    (
-      await db()
-        .selectFrom('performance_periods')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('account_id', '=', account)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
 const keysEndingWith = async (suffix: string) => (await s3.keys()).filter((key) => key.endsWith(suffix));
 
 describe('intake → job → archive on S3', () => {
   it('takes an object from inbox/, stores it and files it under archive/YYYY/MM/DD/', async () => {
     await s3.put('inbox/canonical-s3-one.csv', csv('S3-ONE', 4));
     const file = await settled('canonical-s3-one.csv', 'SUCCEEDED');
-    expect(await periodsOf('S3-ONE')).toBe(4);
+    expect(await periodsOf(app, 'S3-ONE')).toBe(4);
     const [archived, ...others] = await keysEndingWith('--canonical-s3-one.csv');
     expect(others).toEqual([]);
     expect(archived).toMatch(
@@ -292,8 +282,8 @@ describe('SHA-256 checked on every move', () => {
     });
     const failed = await settled('canonical-tampered.csv', 'FAILED');
     expect(failed.error).toMatch(/SHA-256 [0-9a-f]{64}, not [0-9a-f]{64}/);
-    expect(await periodsOf('TAMPERED-1')).toBe(0);
-    expect(await periodsOf('TAMPERED-2')).toBe(0);
+    expect(await periodsOf(app, 'TAMPERED-1')).toBe(0);
+    expect(await periodsOf(app, 'TAMPERED-2')).toBe(0);
     await waitUntil(async () => (await s3.get(`error/${name}`)) !== undefined, 'the object in error/');
     expect((await s3.get(`error/${name}`))?.toString()).toBe(csv('TAMPERED-2', 2));
     expect(await s3.get(`processing/${name}`)).toBeUndefined();
@@ -333,7 +323,7 @@ describe('dead letters on S3', () => {
     expect((await replayDeadLetter(context, letter.id)).status).toBe('replayed');
     const stored = await settled('canonical-s3-fault.csv', 'SUCCEEDED');
     expect(stored.stored_path).toBe(store.destination('archive', letter.landing_name));
-    expect(await periodsOf('S3-FAULT')).toBe(2);
+    expect(await periodsOf(app, 'S3-FAULT')).toBe(2);
     expect(await s3.get(`error/${letter.landing_name}`)).toBeUndefined();
   });
 });
@@ -362,7 +352,7 @@ describe('two processes sharing one bucket', () => {
 
     const files = await db().selectFrom('files').select(['id', 'name']).where('name', 'in', names).execute();
     expect(files).toHaveLength(names.length);
-    for (const [i] of names.entries()) expect(await periodsOf(`SHARED-${i + 1}`)).toBe(3);
+    for (const [i] of names.entries()) expect(await periodsOf(app, `SHARED-${i + 1}`)).toBe(3);
     const duplicates = await db()
       .selectFrom('etl_processing_log')
       .select('file_id')

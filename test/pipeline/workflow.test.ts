@@ -13,6 +13,7 @@ import { type RunningPipeline, startPipeline } from '../../src/pipeline/runtime.
 import { replayDeadLetter } from '../../src/services/dead-letters.ts';
 import { fileTimeline } from '../../src/store/file-repository.ts';
 import { periodLineage } from '../../src/store/lineage-repository.ts';
+import { periodsOf } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 import { canonicalRows, filesBelow, HEADER, pipelineEnv, waitUntil, writeCanonical } from './support.ts';
 
@@ -97,17 +98,6 @@ function dropRaw(name: string, content: string): void {
   fs.renameSync(temp, path.join(landing().inbox, name));
 }
 
-const periodsOf = async (account: string) =>
-  Number(
-    (
-      await db()
-        .selectFrom('performance_periods')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('account_id', '=', account)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
 describe('a file through the landing folder', () => {
   it('is taken from inbox/ once renamed, stored, archived by date, and logged step by step', async () => {
     drop('canonical-good.csv', canonicalRows('GOOD-1', 5));
@@ -173,7 +163,7 @@ describe('a file through the landing folder', () => {
     }
     const file = await settled(name, 'SUCCEEDED');
     expect(file.rows_read).toBe(40);
-    expect(await periodsOf('GROW-1')).toBe(40);
+    expect(await periodsOf(app, 'GROW-1')).toBe(40);
   });
 
   it('rejects a file that fails validation: error/, a reason to act on, a validation alert', async () => {
@@ -205,7 +195,7 @@ describe('a file through the landing folder', () => {
       'the duplicate to be logged',
     );
     expect(await db().selectFrom('files').select('id').execute()).toHaveLength(before.length);
-    expect(await periodsOf('GOOD-1')).toBe(5);
+    expect(await periodsOf(app, 'GOOD-1')).toBe(5);
     expect(
       filesBelow(landing().archive).filter((f) => f.endsWith('--canonical-good-again.csv')),
     ).toHaveLength(1);
@@ -241,7 +231,7 @@ describe('failures', () => {
     const at = (i: number) =>
       new Date(timeline.filter((t) => t.status === 'PROCESSING')[i]?.at ?? 0).getTime();
     expect(at(1) - at(0)).toBeGreaterThanOrEqual(900);
-    expect(await periodsOf('FAULT-TWICE')).toBe(1);
+    expect(await periodsOf(app, 'FAULT-TWICE')).toBe(1);
   });
 
   it('dead-letters a job after its retries: FAILED, kept in error/, a critical alert; a replay stores it once', async () => {
@@ -277,7 +267,7 @@ describe('failures', () => {
     expect(fs.existsSync(letter.stored_path ?? '')).toBe(true);
     const critical = alerts.find((a) => a.kind === 'dead_lettered' && a.details.deadLetter === letter.id);
     expect(critical?.severity).toBe('critical');
-    expect(await periodsOf('FAULT-ALWAYS')).toBe(0);
+    expect(await periodsOf(app, 'FAULT-ALWAYS')).toBe(0);
 
     // The cause is fixed; an operator replays it, twice.
     await sql`DELETE FROM test_fault_accounts`.execute(db());
@@ -292,7 +282,7 @@ describe('failures', () => {
     const again = await replayDeadLetter(context, letter.id);
     expect(again).toMatchObject({ status: 'already-replayed', replayedBy: 'test:operator' });
     const stored = await settled('canonical-fault-always.csv', 'SUCCEEDED');
-    expect(await periodsOf('FAULT-ALWAYS')).toBe(2);
+    expect(await periodsOf(app, 'FAULT-ALWAYS')).toBe(2);
     expect(stored.stored_path).toBe(destinationPath(landing(), 'archive', letter.landing_name));
     expect(filesBelow(landing().error).some((f) => f === letter.landing_name)).toBe(false);
     expect(await pipeline.boss.findJobs(INGEST_QUEUE, { data: { replayOf: letter.id } })).toHaveLength(1);
@@ -320,7 +310,7 @@ describe('failures', () => {
       drop('canonical-refused.csv', canonicalRows('REFUSED-1', 2));
       const file = await settled('canonical-refused.csv', 'REJECTED');
       expect(file.error).toMatch(/database refused the file's data.*test_refuse/);
-      expect(await periodsOf('REFUSED-1')).toBe(0);
+      expect(await periodsOf(app, 'REFUSED-1')).toBe(0);
       expect(filesBelow(landing().error).some((f) => f.endsWith('--canonical-refused.csv'))).toBe(true);
       const audit = await db()
         .selectFrom('audit_log')

@@ -21,3 +21,13 @@ export function ingestContext(app: App, overrides: Partial<IngestContext> = {}):
     ...overrides,
   };
 }
+
+/** How many periods of one account the database holds. */
+export async function periodsOf(app: App, account: string): Promise<number> {
+  const row = await app.database.db
+    .selectFrom('performance_periods')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('account_id', '=', account)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
