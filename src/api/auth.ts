@@ -1,7 +1,7 @@
-// Who calls, and whether they may. A bearer token is looked up first (onRequest), so the rate
-// limit that follows counts per token; the route's access is checked before the body is read
-// (preParsing), so a refused upload is never streamed to disk.
-import type { FastifyRequest, preParsingHookHandler } from 'fastify';
+// Who calls, and whether they may. A bearer token is looked up first (onRequest, for every route),
+// so the rate limit that follows counts per token; the route's access is checked after the rate
+// limit, still on request (before the body is read: a refused upload is never streamed to disk).
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { type Access, roleAllows } from '../domain/api-access.ts';
 import { authenticateToken } from '../services/tokens.ts';
 import { HttpError } from './errors.ts';
@@ -9,21 +9,10 @@ import type { Api, ApiContext } from './types.ts';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
+/** The token lookup on every request; registered before the rate limit, which counts by its caller. */
 export function registerAuth(api: Api, context: ApiContext): void {
   api.decorateRequest('caller', null);
   api.decorateRequest('tokenProblem', null);
-
-  api.addHook('onRoute', (route) => {
-    // A route of the API that forgot to say who may call it must not be open by accident.
-    if (route.url.startsWith('/api/v1') && route.config?.access === undefined) {
-      throw new Error(`route ${route.method} ${route.url} does not declare its access`);
-    }
-    const access: Access = route.config?.access ?? 'public';
-    if (access === 'public') return;
-    // Only the routes that need a caller pay for the check.
-    const check: preParsingHookHandler = (request, _reply, _payload, done) => done(refusal(request, access));
-    route.preParsing = [...(route.preParsing === undefined ? [] : [route.preParsing].flat()), check];
-  });
 
   api.addHook('onRequest', (request, _reply, done) => {
     const header = request.headers.authorization;
@@ -38,6 +27,25 @@ export function registerAuth(api: Api, context: ApiContext): void {
       if (caller === null) request.tokenProblem = 'the token is not valid (unknown or revoked)';
       done();
     }, done);
+  });
+}
+
+/**
+ * The access check of every route that needs a caller, as its last onRequest hook: registered
+ * after the rate limit, whose hook the routes get first, so refused requests are counted too.
+ * (A hook of its own phase, such as preParsing, would cost every request that phase's runner.)
+ */
+export function registerAccessCheck(api: Api): void {
+  api.addHook('onRoute', (route) => {
+    // A route of the API that forgot to say who may call it must not be open by accident.
+    if (route.url.startsWith('/api/v1') && route.config?.access === undefined) {
+      throw new Error(`route ${route.method} ${route.url} does not declare its access`);
+    }
+    const access: Access = route.config?.access ?? 'public';
+    if (access === 'public') return;
+    // Only the routes that need a caller pay for the check.
+    const check: onRequestHookHandler = (request, _reply, done) => done(refusal(request, access));
+    route.onRequest = [...(route.onRequest === undefined ? [] : [route.onRequest].flat()), check];
   });
 }
 

@@ -49,19 +49,23 @@ function matches(ifNoneMatch: string, etag: string): boolean {
 }
 
 export function registerEtags(api: Api): void {
-  api.addHook('onSend', async (request, reply, payload) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+  // A callback hook: no promise per response.
+  api.addHook('onSend', (request, reply, payload, done) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200)
+      return done(null, payload);
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
     // A cached body comes with its ETag (cachedGet); the others are hashed here.
-    const known = reply.getHeader('etag');
-    const etag = typeof known === 'string' ? known : etagOf(payload);
-    reply.header('ETag', etag);
+    let etag = reply.getHeader('etag');
+    if (typeof etag !== 'string') {
+      etag = etagOf(payload);
+      reply.header('ETag', etag);
+    }
     const ifNoneMatch = request.headers['if-none-match'];
     if (ifNoneMatch !== undefined && matches(ifNoneMatch, etag)) {
       reply.code(304);
       reply.removeHeader('content-length');
-      return '';
+      return done(null, '');
     }
-    return payload;
+    done(null, payload);
   });
 }

@@ -1,6 +1,8 @@
 // Every answered request, once: its latency by route and status into the process's registry
 // (observe/metrics.ts holds the rest: runtime, pipeline, cache), and one access log line. (Fastify's
-// own request logging is off: it writes two lines per request through its serializers.)
+// own request logging is off: it writes two lines per request through its serializers.) The line
+// is written by the server's logger with the request's id, so a request answered well never makes
+// its own child logger (request-logger.ts).
 import { Histogram } from 'prom-client';
 import type { ProcessMetrics } from '../observe/metrics.ts';
 import type { Api } from './types.ts';
@@ -25,8 +27,9 @@ export function registerHttpObservation(api: Api, metrics: ProcessMetrics): void
       { method: request.method, route, status_code: String(reply.statusCode) },
       elapsedMs / 1000,
     );
-    request.log.info(
+    api.log.info(
       {
+        reqId: request.id,
         method: request.method,
         url: request.url,
         statusCode: reply.statusCode,

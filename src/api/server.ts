@@ -1,18 +1,18 @@
 // The HTTP API: one Fastify server over the services. buildServer() assembles it without
 // listening (tests call inject()); startApi() listens and stops gracefully.
-import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { PgBoss } from 'pg-boss';
 import type { App } from '../app.ts';
 import { ApiError } from '../contracts/api.ts';
 import type { LandingStore } from '../pipeline/landing-store.ts';
-import { registerAuth } from './auth.ts';
+import { registerAccessCheck, registerAuth } from './auth.ts';
 import { registerErrorHandling, registerNotFound } from './errors.ts';
 import { registerEtags } from './http-cache.ts';
 import { registerHttpObservation } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerRateLimit } from './rate-limit.ts';
+import { requestLogger } from './request-logger.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerAlarmRoutes } from './routes/alarms.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -43,6 +43,7 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
     trustProxy: true,
     // One access line per request instead (metrics.ts).
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: requestLogger,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const context: ApiContext = {
@@ -54,8 +55,8 @@ export async function buildServer(app: App, options: ServerOptions): Promise<Api
   registerErrorHandling(api);
   registerAuth(api, context);
   await registerRateLimit(api, context);
+  registerAccessCheck(api);
   registerSecurityHeaders(api);
-  await api.register(multipart);
   await registerOpenApi(api);
   registerEtags(api);
   registerHttpObservation(api, app.metrics);

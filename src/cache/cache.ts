@@ -25,6 +25,17 @@ export interface CacheHealth {
   failures: number;
 }
 
+/** What a lookup found: the stamp to store under, and the entry at it, if any. */
+export interface Found {
+  stamp: string;
+  value: string | undefined;
+  /**
+   * The value decoded (cacheAside): a copy kept in memory is the same object on every lookup
+   * until it expires or is dropped, so it is decoded once, not on every hit.
+   */
+  decoded?: unknown;
+}
+
 export interface Cache {
   readonly kind: 'redis' | 'memory';
   /** For metrics and readiness: whether the cache answers, and how often it did not. */
@@ -35,11 +46,7 @@ export interface Cache {
    * unavailable (the caller then works uncached). With `local`, a copy in this process's memory
    * may answer (see LocalCopy).
    */
-  lookup(
-    key: string,
-    tags: readonly string[],
-    local?: LocalCopy,
-  ): Promise<{ stamp: string; value: string | undefined } | null>;
+  lookup(key: string, tags: readonly string[], local?: LocalCopy): Promise<Found | null>;
   /** Store `value` under `key` at `stamp` (from lookup). */
   set(key: string, stamp: string, value: string, ttlSeconds: number): Promise<void>;
   /** Make every entry stored under these tags stale. */
@@ -91,20 +98,25 @@ export async function cacheAsideText(
   return { value, hit: false };
 }
 
-/** Cache-aside of a JSON value that tells whether it came from the cache. */
+/**
+ * Cache-aside of a JSON value that tells whether it came from the cache. What a hit returns may be
+ * shared with other callers (a copy kept in memory is decoded once): it is frozen, not to be changed.
+ */
 export async function cacheAside<T>(
   cache: Cache,
   key: string,
   options: CacheOptions,
   load: () => Promise<T>,
 ): Promise<{ value: T; hit: boolean }> {
-  let loaded: { value: T } | undefined;
-  const { value, hit } = await cacheAsideText(cache, key, options, async () => {
-    loaded = { value: await load() };
-    return JSON.stringify(loaded.value);
-  });
+  const found = await cache.lookup(key, options.tags ?? [], options.local);
+  if (found?.value !== undefined) {
+    found.decoded ??= Object.freeze(JSON.parse(found.value));
+    return { value: found.decoded as T, hit: true };
+  }
   // A miss returns what was loaded, not a round trip through JSON.
-  return { value: loaded === undefined ? (JSON.parse(value) as T) : loaded.value, hit };
+  const value = await load();
+  if (found !== null) await cache.set(key, found.stamp, JSON.stringify(value), options.ttlSeconds);
+  return { value, hit: false };
 }
 
 /** Tags of reconciliation data. */

@@ -104,16 +104,17 @@ export async function revokeToken(deps: TokenDeps, id: number, actor: string): P
   return tokenItem(row);
 }
 
+const TOKEN_CACHE = {
+  ttlSeconds: TTL.user,
+  tags: [TOKENS_TAG],
+  local: { seconds: TOKEN_REVOCATION_BOUND_SECONDS },
+};
+
 /** The caller a presented token stands for, or null when it is unknown or revoked. */
 export async function authenticateToken(deps: TokenDeps, secret: string): Promise<Caller | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const hash = sha256(secret);
-  const options = {
-    ttlSeconds: TTL.user,
-    tags: [TOKENS_TAG],
-    local: { seconds: TOKEN_REVOCATION_BOUND_SECONDS },
-  };
-  return cached(deps.cache, `token:${hash}`, options, async () => {
+  return cached(deps.cache, `token:${hash}`, TOKEN_CACHE, async () => {
     const row = await findLiveTokenByHash(deps.database.db, hash);
     return row === undefined
       ? null

@@ -1,5 +1,6 @@
 // Files: upload (into the landing folder's intake), list, show, and an upload's status.
 
+import multipart from '@fastify/multipart';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Type } from 'typebox';
@@ -37,35 +38,40 @@ const FileQuery = Type.Object(
 export function registerFileRoutes(api: Api, context: ApiContext): void {
   const { app } = context;
 
-  api.post(
-    '/api/v1/files',
-    {
-      config: { access: 'operator' },
-      // The body is a multipart stream read by the handler, never buffered: Fastify does not
-      // validate it; the handler checks its media type and size (415, 413) while streaming.
-      validatorCompiler: ({ schema, httpPart }) =>
-        httpPart === 'body' ? () => true : partValidator.compile(schema),
-      schema: {
-        tags,
-        summary: 'Upload a performance file (multipart/form-data, one part "file"); 202 with the job',
-        consumes: ['multipart/form-data'],
-        querystring: Type.Object(
-          {
-            vendor: Type.Optional(
-              Type.String({ minLength: 1, description: 'vendor code, when the name does not tell' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 202: UploadAccepted, ...errorResponses(404, 413, 415) },
+  // The multipart parser and its hooks (one on every request and response, for temporary files)
+  // only where a multipart body is read: the upload.
+  void api.register(async (uploads: Api) => {
+    await uploads.register(multipart);
+    uploads.post(
+      '/api/v1/files',
+      {
+        config: { access: 'operator' },
+        // The body is a multipart stream read by the handler, never buffered: Fastify does not
+        // validate it; the handler checks its media type and size (415, 413) while streaming.
+        validatorCompiler: ({ schema, httpPart }) =>
+          httpPart === 'body' ? () => true : partValidator.compile(schema),
+        schema: {
+          tags,
+          summary: 'Upload a performance file (multipart/form-data, one part "file"); 202 with the job',
+          consumes: ['multipart/form-data'],
+          querystring: Type.Object(
+            {
+              vendor: Type.Optional(
+                Type.String({ minLength: 1, description: 'vendor code, when the name does not tell' }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 202: UploadAccepted, ...errorResponses(404, 413, 415) },
+        },
       },
-    },
-    async (request, reply) => {
-      if (request.query.vendor !== undefined) findVendorOrFail(app.vendors, request.query.vendor);
-      const accepted = await receiveUpload(context, request, request.query.vendor);
-      return reply.code(202).header('Location', accepted.statusUrl).send(accepted);
-    },
-  );
+      async (request, reply) => {
+        if (request.query.vendor !== undefined) findVendorOrFail(app.vendors, request.query.vendor);
+        const accepted = await receiveUpload(context, request, request.query.vendor);
+        return reply.code(202).header('Location', accepted.statusUrl).send(accepted);
+      },
+    );
+  });
 
   api.get(
     '/api/v1/uploads/:jobId',
