@@ -2,8 +2,8 @@
 // so the rate limit that follows counts per token; the route's access is checked after the rate
 // limit, still on request (before the body is read: a refused upload is never streamed to disk).
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
-import { type Access, roleAllows } from '../domain/api-access.ts';
-import { authenticateToken } from '../services/tokens.ts';
+import { type Access, type Caller, roleAllows } from '../domain/api-access.ts';
+import { authenticateToken, knownCaller } from '../services/tokens.ts';
 import { HttpError } from './errors.ts';
 import type { Api, ApiContext } from './types.ts';
 
@@ -22,12 +22,21 @@ export function registerAuth(api: Api, context: ApiContext): void {
       request.tokenProblem = 'the Authorization header is not "Bearer <token>"';
       return done();
     }
+    const known = knownCaller(context.app, secret);
+    if (known !== undefined) {
+      identify(request, known);
+      return done();
+    }
     authenticateToken(context.app, secret).then((caller) => {
-      request.caller = caller;
-      if (caller === null) request.tokenProblem = 'the token is not valid (unknown or revoked)';
+      identify(request, caller);
       done();
     }, done);
   });
+}
+
+function identify(request: FastifyRequest, caller: Caller | null): void {
+  request.caller = caller;
+  if (caller === null) request.tokenProblem = 'the token is not valid (unknown or revoked)';
 }
 
 /**

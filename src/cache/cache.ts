@@ -47,6 +47,11 @@ export interface Cache {
    * may answer (see LocalCopy).
    */
   lookup(key: string, tags: readonly string[], local?: LocalCopy): Promise<Found | null>;
+  /**
+   * What lookup would find, when this process can tell at once without a round trip (the
+   * in-process cache, or a copy kept with `local`); undefined when only lookup can tell.
+   */
+  peek(key: string, tags: readonly string[], local?: LocalCopy): Found | undefined;
   /** Store `value` under `key` at `stamp` (from lookup). */
   set(key: string, stamp: string, value: string, ttlSeconds: number): Promise<void>;
   /** Make every entry stored under these tags stale. */
@@ -90,7 +95,8 @@ export async function cacheAsideText(
   options: CacheOptions,
   load: () => Promise<string>,
 ): Promise<{ value: string; hit: boolean }> {
-  const found = await cache.lookup(key, options.tags ?? [], options.local);
+  const tags = options.tags ?? [];
+  const found = cache.peek(key, tags, options.local) ?? (await cache.lookup(key, tags, options.local));
   if (found === null) return { value: await load(), hit: false };
   if (found.value !== undefined) return { value: found.value, hit: true };
   const value = await load();
@@ -108,15 +114,21 @@ export async function cacheAside<T>(
   options: CacheOptions,
   load: () => Promise<T>,
 ): Promise<{ value: T; hit: boolean }> {
-  const found = await cache.lookup(key, options.tags ?? [], options.local);
-  if (found?.value !== undefined) {
-    found.decoded ??= Object.freeze(JSON.parse(found.value));
-    return { value: found.decoded as T, hit: true };
-  }
+  const tags = options.tags ?? [];
+  const found = cache.peek(key, tags, options.local) ?? (await cache.lookup(key, tags, options.local));
+  const hit = found === null ? undefined : decodedHit<T>(found);
+  if (hit !== undefined) return { value: hit.value, hit: true };
   // A miss returns what was loaded, not a round trip through JSON.
   const value = await load();
   if (found !== null) await cache.set(key, found.stamp, JSON.stringify(value), options.ttlSeconds);
   return { value, hit: false };
+}
+
+/** The value of a hit, decoded (once for a copy kept in memory: see Found.decoded); undefined for a miss. */
+export function decodedHit<T>(found: Found): { value: T } | undefined {
+  if (found.value === undefined) return undefined;
+  found.decoded ??= Object.freeze(JSON.parse(found.value));
+  return { value: found.decoded as T };
 }
 
 /** Tags of reconciliation data. */

@@ -11,6 +11,8 @@ export {
   cacheAside,
   cacheAsideText,
   cached,
+  decodedHit,
+  type Found,
   TTL,
   tags,
 } from './cache.ts';

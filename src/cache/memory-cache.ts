@@ -1,6 +1,6 @@
 // The in-process cache: a bounded map with expiry. Good for one process; several processes
 // (API, workers) share a cache only through Redis.
-import type { Cache } from './cache.ts';
+import type { Cache, Found } from './cache.ts';
 
 const MAX_ENTRIES = 10_000;
 
@@ -9,16 +9,19 @@ export function memoryCache(now: () => number = Date.now): Cache {
   const versions = new Map<string, number>();
   const claims = new Map<string, number>();
   const alive = (expires: number) => expires > now();
+  const find = (name: string, tags: readonly string[]): Found => {
+    const stamp = tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
+    const key = `${name}@${stamp}`;
+    const entry = entries.get(key);
+    if (entry !== undefined && !alive(entry.expires)) entries.delete(key);
+    return { stamp, value: entry !== undefined && alive(entry.expires) ? entry.value : undefined };
+  };
   return {
     kind: 'memory',
     health: () => ({ available: true, failures: 0 }),
-    async lookup(name, tags) {
-      const stamp = tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
-      const key = `${name}@${stamp}`;
-      const entry = entries.get(key);
-      if (entry !== undefined && !alive(entry.expires)) entries.delete(key);
-      return { stamp, value: entry !== undefined && alive(entry.expires) ? entry.value : undefined };
-    },
+    // Everything is in this process: it always tells at once.
+    peek: find,
+    lookup: async (name, tags) => find(name, tags),
     async set(name, stamp, value, ttlSeconds) {
       const key = `${name}@${stamp}`;
       // Maps iterate in insertion order: drop the oldest entry when full.

@@ -16,7 +16,7 @@
 // (auto-pipelining), and the lookup script is sent by its SHA-1, not its text.
 import { Redis } from 'ioredis';
 import type { Logger } from '../observe/logger.ts';
-import type { Cache } from './cache.ts';
+import type { Cache, LocalCopy } from './cache.ts';
 import { type Invalidated, type InvalidationFeed, invalidationFeed } from './invalidation-feed.ts';
 import { localCopies } from './local-copies.ts';
 import { memoryCache } from './memory-cache.ts';
@@ -115,12 +115,20 @@ export function redisCache(options: RedisCacheOptions): Cache {
     }
   });
   const key = (name: string, stamp: string) => `${PREFIX}cache:${name}@${stamp}`;
+  /** Whether copies may be kept and used for a lookup with these options (see LocalCopy). */
+  const keepsCopies = (local: LocalCopy | undefined): local is LocalCopy => {
+    if (local === undefined) return false;
+    feed ??= invalidationFeed(redis, channel, copies);
+    return feed.live() && redis.status === 'ready';
+  };
   return {
     kind: 'redis',
     health: () => ({ available: redis.status === 'ready', failures }),
+    peek(name, _tags, local) {
+      return keepsCopies(local) ? copies.get(name) : undefined;
+    },
     async lookup(name, tags, local) {
-      if (local !== undefined) feed ??= invalidationFeed(redis, channel, copies);
-      const keepCopy = local !== undefined && feed?.live() === true && redis.status === 'ready';
+      const keepCopy = keepsCopies(local);
       const copy = keepCopy ? copies.get(name) : undefined;
       if (copy !== undefined) return copy;
       const generation = copies.generation();

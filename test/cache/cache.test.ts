@@ -45,6 +45,14 @@ describe.each(stores)('the %s cache', (_name, make) => {
     expect(loads.calls).toBe(2);
   });
 
+  it('peeks at once in process memory only: the in-process cache always, Redis never without a copy', async () => {
+    const options = { ttlSeconds: 60, tags: ['recon:account:P1'] };
+    await cached(cache, 'status:P1', options, async () => 'p');
+    const found = cache.peek('status:P1', options.tags);
+    if (cache.kind === 'memory') expect(found?.value).toBe('"p"');
+    else expect(found).toBeUndefined();
+  });
+
   it('invalidates only the entries under the tag', async () => {
     const loads = counter();
     await cached(cache, 'status:B1', { ttlSeconds: 60, tags: ['recon:account:B1'] }, loads.load('b'));
@@ -150,6 +158,21 @@ describe.runIf(redisUrl !== undefined)(
         value = await cached(reader, 'runs', options, loads.load('second'));
       }
       expect(value).toBe('second');
+    });
+
+    it('tell at once what they hold, decoded once and shared, and nothing after an invalidation', async () => {
+      const mine = { ...options, tags: ['recon:tolerances'] };
+      expect(reader.peek('tolerances', mine.tags, mine.local)).toBeUndefined();
+      await cached(reader, 'tolerances', mine, async () => ({ rules: 1 }));
+      // Read from Redis: a copy is kept from now on, and peek tells it without a round trip.
+      const read = await cached(reader, 'tolerances', mine, async () => ({ rules: 2 }));
+      expect(reader.peek('tolerances', mine.tags, mine.local)?.value).toBe('{"rules":1}');
+      const shared = await cached(reader, 'tolerances', mine, async () => ({ rules: 3 }));
+      expect(shared).toEqual(read);
+      expect(await cached(reader, 'tolerances', mine, async () => ({ rules: 4 }))).toBe(shared);
+      expect(Object.isFrozen(shared)).toBe(true);
+      await reader.invalidate(mine.tags);
+      expect(reader.peek('tolerances', mine.tags, mine.local)).toBeUndefined();
     });
 
     it('are dropped at once by an invalidation of the same process', async () => {
