@@ -94,9 +94,13 @@ export async function screenAccounts(db: Executor, request: ScreenRequest): Prom
         AND account_id BETWEEN ${first} AND ${last}
       GROUP BY account_id),
     loaded AS (
-      SELECT ${columns} FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
-      WHERE p.period_end <= ${to}::date AND p.period_end >= b.lo
+      SELECT ${columns} FROM performance_periods p
+      WHERE p.account_id = ANY(${ids}::text[]) AND p.period_end BETWEEN ${from}::date AND ${to}::date
         AND p.account_id BETWEEN ${first} AND ${last}
+      UNION ALL
+      -- Before the range, from the earliest checked start (a cross-vendor span): few rows, by index.
+      SELECT ${columns} FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
+      WHERE p.period_end < ${from}::date AND p.period_end >= b.lo
       UNION ALL
       -- The period before the range, unless it is loaded above already (a cross-vendor span).
       SELECT previous.* FROM (
