@@ -172,10 +172,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+const loadAverage = (load: number[]) => load.map((value) => value.toFixed(1)).join(' / ');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const rate = (count: number, ms: number) => `${Math.round(count / (ms / 1000)).toLocaleString('en-US')}/s`;
 
 export async function run(): Promise<string> {
+  const loadAtStart = os.loadavg();
   const target = await openTarget();
   try {
     const { database } = target;
@@ -248,7 +250,8 @@ export async function run(): Promise<string> {
         `0.2 % of vendor returns 5 bp off; 102 tolerance rules. Database: ${target.description}. ` +
         `Generated in ${seconds(generated.ms)} (not timed below).`,
       '',
-      'Method: see the comment at the top of the file. Wall-clock, one run of the engine, median of 3 for each SQL variant after a warm-up.',
+      `Method: see the comment at the top of the file. Wall-clock, one run of the engine, median of 3 for each SQL variant after a warm-up. ` +
+        `Load average (1/5/15 min) at the start ${loadAverage(loadAtStart)}, at the end ${loadAverage(os.loadavg())} (2 cores, shared).`,
       '',
       '| what | time | throughput |',
       '|---|---:|---:|',
