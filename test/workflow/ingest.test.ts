@@ -354,7 +354,18 @@ describe('files landing out of order', () => {
         action: 'SUPERSEDED',
         actor: 'test:ingest',
         old_values: null,
-        new_values: { end_market_value: 1010, file_id: late.fileId, superseded_by_file_id: stored.fileId },
+        new_values: {
+          end_market_value: 1010,
+          file_id: late.fileId,
+          superseded_by_file_id: stored.fileId,
+          // The refused figures with their lineage, as the period would have stored them.
+          source_location: { file: 'canonical-order-older.csv', row: 2 },
+          field_sources: expect.objectContaining({ account_id: 'account_id', flow_amount: 'flow_amount' }),
+          calculation_method: 'modified_dietz',
+          calculation_conventions: expect.objectContaining({ basis: 'net', flowTiming: 'end_of_day' }),
+          calculation_warnings: [],
+          flows: [{ date: '2024-02-10', amount: '5', timing: 'end_of_day' }],
+        },
       },
     ]);
   });
