@@ -417,7 +417,7 @@ describe('staging left behind by a killed attempt', () => {
       'return_basis',
       'flows',
       'source_location',
-      'field_sources',
+      'lineage_id',
     ];
     const row = (load: string) => [
       load,
@@ -431,15 +431,29 @@ describe('staging left behind by a killed attempt', () => {
       'net',
       [],
       {},
-      {},
+      1,
     ];
     await app.database.bulk.load('staging_periods', [...columns, ...rest], [row('old'), row('fresh')]);
-    await sql`UPDATE staging_periods SET staged_at = now() - interval '2 days' WHERE load_id = 'old'`.execute(
+    await app.database.bulk.load(
+      'staging_lineage',
+      ['load_id', 'id', 'field_sources', 'source_location'],
+      [
+        ['old', 1, {}, { file: 'old.csv' }],
+        ['fresh', 1, {}, { file: 'fresh.csv' }],
+      ],
+    );
+    for (const table of ['staging_periods', 'staging_lineage']) {
+      await sql`UPDATE ${sql.table(table)} SET staged_at = now() - interval '2 days' WHERE load_id = 'old'`.execute(
+        app.database.db,
+      );
+    }
+    expect(await discardAbandonedStaging(app.database.db)).toBe(1);
+    const left = await sql<{ load_id: string }>`
+      SELECT load_id FROM staging_periods UNION ALL SELECT load_id FROM staging_lineage`.execute(
       app.database.db,
     );
-    expect(await discardAbandonedStaging(app.database.db)).toBe(1);
-    const left = await sql<{ load_id: string }>`SELECT load_id FROM staging_periods`.execute(app.database.db);
-    expect(left.rows).toEqual([{ load_id: 'fresh' }]);
+    expect(left.rows).toEqual([{ load_id: 'fresh' }, { load_id: 'fresh' }]);
+    await sql`DELETE FROM staging_lineage`.execute(app.database.db);
     await sql`DELETE FROM staging_periods`.execute(app.database.db);
   });
 });
