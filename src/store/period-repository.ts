@@ -357,10 +357,13 @@ export async function mergeStaged(
   const counts = merged.rows[0] ?? { inserted: 0, total: 0 };
   // Every staged period applied: none to set aside (the search joins every staged row).
   const superseded = counts.total === expectedRows ? 0 : await setAsideSuperseded(trx, loadId, fileId);
-  await sql`
-    DELETE FROM period_flows f USING staging_periods s
-    WHERE s.load_id = ${loadId} AND f.account_id = s.account_id AND f.vendor_code = s.vendor_code
-      AND f.period_start = s.period_start AND f.period_end = s.period_end`.execute(trx);
+  // The flows of the periods this merge updated are replaced; a period it inserted has none yet.
+  if (counts.inserted < counts.total) {
+    await sql`
+      DELETE FROM period_flows f USING staging_periods s
+      WHERE s.load_id = ${loadId} AND f.account_id = s.account_id AND f.vendor_code = s.vendor_code
+        AND f.period_start = s.period_start AND f.period_end = s.period_end`.execute(trx);
+  }
   await sql`
     INSERT INTO period_flows (account_id, vendor_code, period_start, period_end, seq, flow_date, amount, timing)
     SELECT s.account_id, s.vendor_code, s.period_start, s.period_end, f.ordinality::int,

@@ -148,6 +148,26 @@ describe('ingesting a canonical CSV', () => {
     expect(audit.new_values).toMatchObject({ end_market_value: 211.0 });
   });
 
+  it('replaces the flows of a restated period, and keeps those of a new one', async () => {
+    const flowsOf = () =>
+      app.database.db
+        .selectFrom('period_flows')
+        .select(['flow_date', 'amount'])
+        .where('account_id', '=', 'ACC-F')
+        .orderBy('seq')
+        .execute();
+    const period = 'ACC-F,2024-01-31,2024-02-29,USD,100,110';
+    await ingest(file('canonical-flows-1.csv', [HEADER, `${period},2024-02-14,5,end_of_day,,,,net`]));
+    expect(await flowsOf()).toEqual([{ flow_date: '2024-02-14', amount: '5' }]);
+    const restated = await ingest(
+      file('canonical-flows-2.csv', [HEADER, `${period},2024-02-20,7,end_of_day,,,,net`]),
+    );
+    expect(restated).toMatchObject({ outcome: 'SUCCEEDED', rowsInserted: 0, rowsUpdated: 1 });
+    expect(await flowsOf()).toEqual([{ flow_date: '2024-02-20', amount: '7' }]);
+    await ingest(file('canonical-flows-3.csv', [HEADER, `${period},,,,,,,net`]));
+    expect(await flowsOf()).toEqual([]);
+  });
+
   it('quarantines bad rows with their location and stores the good ones', async () => {
     const summary = await ingest(
       file('canonical-mixed.csv', [
