@@ -13,15 +13,14 @@
 // followed by a newline, in file order; 2 (rows in stored order) — the sum of the SHA-256 of each
 // line (its UTF-8 bytes, no newline): the digests' four big-endian 64-bit words, each summed
 // modulo 2^64, so it does not depend on row order and a backup of the restored database has the
-// same checksums. The database computes the per-row digests next to the rows, on the way out and
-// on the way in. A restore verifies both formats.
+// same checksums. A restore verifies both formats.
 //
 // A restore recreates the schema at the backup's version, loads every table in one transaction
 // with triggers off (the audit log is restored, not rewritten) and the secondary indexes dropped,
 // checks every stored row against the line it came from as it is inserted and each table against
 // the manifest, builds the indexes again, commits, then migrates forward to this version. A
 // restore that fails leaves the empty schema it started from and says that nothing was restored.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -154,7 +153,11 @@ async function writeTable(
   let rows = 0;
   await write(`${JSON.stringify({ '@table': table.name })}\n`);
   for await (const page of tablePages(trx, table, BLOCKS)) {
-    checksum.addSums(page.lanes);
+    for (let start = 0; start < page.text.length; ) {
+      const end = page.text.indexOf('\n', start);
+      checksum.add(page.text.slice(start, end));
+      start = end + 1;
+    }
     await write(page.text);
     rows += page.rows;
     options.onProgress?.(table.name, rows);
@@ -163,29 +166,22 @@ async function writeTable(
 }
 
 interface TableChecksum {
-  /** A line of the table (format 1 hashes them in file order). */
-  addLine(line: string): void;
-  /** The sums of a page's checksum lanes, as the database computed them (format 2). */
-  addSums(lanes: readonly string[]): void;
+  add(line: string): void;
   digest(): string;
 }
 
 /** A table's checksum as the backup's format version defines it (see the top of this file). */
 function tableChecksum(formatVersion: number): TableChecksum {
   if (formatVersion < 2) {
-    const hash = createHash('sha256');
-    return {
-      addLine: (line) => hash.update(`${line}\n`),
-      addSums: () => {},
-      digest: () => hash.digest('hex'),
-    };
+    const ordered = createHash('sha256');
+    return { add: (line) => ordered.update(`${line}\n`), digest: () => ordered.digest('hex') };
   }
-  const sums = [0n, 0n, 0n, 0n];
+  const sums = new BigUint64Array(4); // each lane wraps modulo 2^64
   return {
-    addLine: () => {},
-    addSums(lanes) {
-      for (const [lane, value] of lanes.entries())
-        sums[lane] = BigInt.asUintN(64, (sums[lane] ?? 0n) + BigInt(value));
+    add(line) {
+      const digest = hash('sha256', line, 'buffer');
+      for (let lane = 0; lane < 4; lane += 1)
+        sums[lane] = (sums[lane] ?? 0n) + digest.readBigUInt64BE(lane * 8);
     },
     digest() {
       const out = Buffer.alloc(32);
@@ -351,8 +347,7 @@ class BackupLoader {
       const { shape, batch } = table;
       table.batch = [];
       await inserting;
-      const { checksum } = table;
-      inserting = this.insert(trx, shape, batch).then((lanes) => checksum.addSums(lanes));
+      inserting = this.insert(trx, shape, batch);
       inserting.catch(() => {}); // awaited (and thrown) at the next flush or close
       table.rows += batch.length;
       this.options.onProgress?.(shape.name, table.rows);
@@ -379,7 +374,7 @@ class BackupLoader {
       }
       if (!line.startsWith('{"@')) {
         if (table === undefined) throw backupError(this.file, 'it has rows before any table');
-        table.checksum.addLine(line);
+        table.checksum.add(line);
         table.batch.push(line);
         if (table.batch.length >= BATCH) await flush();
         continue;
@@ -418,14 +413,13 @@ class BackupLoader {
 
   /** Rows into their table, each stored row checked to read back as the line it came from. */
   private async insert(trx: Parameters<typeof tablePages>[0], shape: TableShape, batch: string[]) {
-    const { differing, lanes } = await insertRows(trx, shape, batch);
+    const differing = await insertRows(trx, shape, batch);
     if (differing > 0) {
       throw new ConflictError(
         `table ${shape.name} reads back differently after loading (${differing} of a page of ${batch.length} rows); nothing was restored`,
         'Report this with the backup file: the database converts some value differently.',
       );
     }
-    return lanes;
   }
 
   private async openLandingFile(name: string) {

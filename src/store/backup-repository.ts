@@ -3,7 +3,7 @@
 // scan, as pg_dump reads) as JSON text (numbers keep every digit: the text is never parsed in
 // JavaScript), and loaded back with the database's own JSON-to-record conversion, secondary
 // indexes built once after the rows are in.
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
 /** Kysely's own bookkeeping: recreated by the migrations a restore runs, never copied. */
@@ -47,32 +47,16 @@ export async function applicationTables(db: Kysely<DB> | Transaction<DB>): Promi
   return ordered;
 }
 
-/**
- * A table's checksum is the sum of a SHA-256 per row (see services/backup.ts), computed by the
- * database next to the rows: per line (a row's JSON text) its digest's four big-endian 64-bit
- * words, as signed integers, summed exactly; the caller adds the sums modulo 2^64.
- */
-function checksumLanes(digest: RawBuilder<unknown>) {
-  return sql.join(
-    [0, 1, 2, 3].map(
-      (lane) =>
-        sql`coalesce(sum(('x' || encode(substr(${digest}, ${sql.lit(lane * 8 + 1)}, 8), 'hex'))::bit(64)::bigint), 0)::text`,
-    ),
-  );
-}
-
-/** Lines of a page and the sums of their checksum lanes (decimal text, not yet modulo 2^64). */
+/** Rows of a table as JSON text (never a raw newline inside), one a line, each ending with one. */
 export interface RowPage {
-  /** The rows as JSON text, one a line, each ending with a newline. */
   text: string;
   rows: number;
-  lanes: string[];
 }
 
 /**
  * Rows of a table as JSON text, in the order they are stored, `blocks` heap pages at a time
  * (TID ranges: one sequential pass over the table, in bounded memory; a partitioned table
- * partition by partition), each page with its checksum lanes. The next page is read while the
+ * partition by partition). The next page is read while the
  * caller handles this one. Runs inside the caller's snapshot, which is taken before the sizes
  * are read: every row it sees lies within them (the last range is open, all the same).
  */
@@ -96,17 +80,13 @@ export async function* tablePages(
   );
   const read = async (range: (typeof ranges)[number]): Promise<RowPage> => {
     const upper = range.to === undefined ? sql`` : sql`AND t.ctid < ${`(${range.to},0)`}::tid`;
-    const { rows } = await sql<{ text: string | null; rows: string; lanes: string[] }>`
-      SELECT string_agg(line, E'\n') AS text, count(*) AS rows, ARRAY[${checksumLanes(sql.ref('s.digest'))}] AS lanes
-      FROM (SELECT line, sha256(convert_to(line, 'UTF8')) AS digest FROM (
-        SELECT row_to_json(t)::text AS line FROM ${sql.table(range.leaf)} t
-        WHERE t.ctid >= ${`(${range.from},0)`}::tid ${upper}) r) s`.execute(trx);
+    // OFFSET 0: each row's text is made once, not again for the aggregate.
+    const { rows } = await sql<{ text: string | null; rows: string }>`
+      SELECT string_agg(line, E'\n') AS text, count(*) AS rows
+      FROM (SELECT row_to_json(t)::text AS line FROM ${sql.table(range.leaf)} t
+        WHERE t.ctid >= ${`(${range.from},0)`}::tid ${upper} OFFSET 0) r`.execute(trx);
     const page = rows[0];
-    return {
-      text: page?.text == null ? '' : `${page.text}\n`,
-      rows: Number(page?.rows ?? 0),
-      lanes: page?.lanes ?? [],
-    };
+    return { text: page?.text == null ? '' : `${page.text}\n`, rows: Number(page?.rows ?? 0) };
   };
   let next = ranges[0] === undefined ? undefined : read(ranges[0]);
   try {
@@ -124,25 +104,25 @@ export async function* tablePages(
 
 /**
  * Load rows (JSON text as `tablePages` wrote them) into a table; identities keep their values.
- * Returns the lines' checksum lanes and how many stored rows do not read back as the very line
- * they were loaded from (0 when the database holds what the file held).
+ * Returns how many of the stored rows do not read back as the very line they were loaded from
+ * (0 when the database holds what the file held).
  */
 export async function insertRows(
   trx: Transaction<DB>,
   table: TableShape,
   rows: readonly string[],
-): Promise<{ differing: number; lanes: string[] }> {
+): Promise<number> {
   const overriding = table.identity.length > 0 ? sql`OVERRIDING SYSTEM VALUE` : sql``;
-  const { rows: result } = await sql<{ differing: string; lanes: string[] }>`
+  const { rows: result } = await sql<{ differing: string }>`
     WITH line AS MATERIALIZED (SELECT value FROM json_array_elements(${`[${rows.join(',')}]`}::json)),
     stored AS (
       INSERT INTO ${sql.table(table.name)} AS t ${overriding}
       SELECT r.* FROM line, json_populate_record(NULL::${sql.table(table.name)}, line.value) r
       RETURNING row_to_json(t)::text AS row)
-    SELECT (SELECT count(*) FROM stored WHERE stored.row NOT IN (SELECT value::text FROM line)) AS differing,
-      (SELECT ARRAY[${checksumLanes(sql.ref('s.digest'))}]
-        FROM (SELECT sha256(convert_to(value::text, 'UTF8')) AS digest FROM line) s) AS lanes`.execute(trx);
-  return { differing: Number(result[0]?.differing ?? 0), lanes: result[0]?.lanes ?? [] };
+    SELECT count(*) AS differing FROM stored WHERE stored.row NOT IN (SELECT value::text FROM line)`.execute(
+    trx,
+  );
+  return Number(result[0]?.differing ?? 0);
 }
 
 /** An index that is not a constraint's, to be built once after a load rather than row by row. */
