@@ -11,9 +11,9 @@ import type { Notifier } from './domain/alert.ts';
 import type { VendorConfig } from './domain/vendor-config.ts';
 import { createLogger, type Logger } from './observe/logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './observe/metrics.ts';
-import { databaseIdentity, preparePartitions } from './services/database.ts';
+import { databaseIdentity, migrateDatabase } from './services/database.ts';
 import { type Database, openDatabase } from './store/db/database.ts';
-import { migrateToLatest, requireCurrentSchema } from './store/migrate.ts';
+import { requireCurrentSchema } from './store/migrate.ts';
 
 export interface App {
   config: AppConfig;
@@ -62,13 +62,8 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
   try {
     const schema = options.schema ?? 'migrate';
     if (schema === 'migrate') {
-      const applied = await migrateToLatest(database.db);
-      if (applied.length > 0) logger.info({ applied }, 'database migrated');
-      // The months ahead of the partitioned tables; rows go to their default partition meanwhile.
-      await preparePartitions({ database }).then(
-        (created) => created.length > 0 && logger.info({ created }, 'partitions created'),
-        (error: Error) => logger.warn({ err: error }, `could not create partitions ahead: ${error.message}`),
-      );
+      const { applied, partitions } = await migrateDatabase({ database }, { partitions: 'if-migrated' });
+      if (applied.length > 0) logger.info({ applied, partitions }, 'database migrated');
     } else if (schema === 'current') {
       await requireCurrentSchema(database.db);
     }

@@ -62,8 +62,9 @@ type Path = (string | number)[];
 
 // Every command loads the vendor configurations: compiling this schema was the largest part of
 // a read-only command's start-up. Unoptimised code compiles in about half the time, and checks a
-// handful of configurations no slower that anyone could tell.
-const ajv = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
+// handful of configurations no slower that anyone could tell; definitions stay functions of
+// their own (`inlineRefs: false`) so each is compiled once, not at every place that refers to it.
+const ajv = new Ajv({ allErrors: true, strict: false, inlineRefs: false, code: { optimize: false } });
 const validateVendor = ajv.compile(vendorSchema);
 
 function keyPath(path: Path): string {
@@ -155,7 +156,14 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
     if (e.keyword === 'anyOf') continue;
     // A type mismatch against one branch of an anyOf is noise when another branch went deeper.
     if (anyOfPaths.has(e.instancePath) && e.keyword === 'type') {
-      const deeper = errors.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`));
+      // (an unknown or missing key of the object branch is as specific: it names the key)
+      const deeper = errors.some(
+        (o) =>
+          o !== e &&
+          (o.instancePath.startsWith(`${e.instancePath}/`) ||
+            (o.instancePath === e.instancePath &&
+              (o.keyword === 'additionalProperties' || o.keyword === 'required'))),
+      );
       if (deeper) continue;
       if (!out.some((o) => o.instancePath === e.instancePath)) {
         out.push({ ...e, message: 'has the wrong type (see vendors/README.md for the accepted forms)' });

@@ -41,6 +41,12 @@ const summed = {
   },
 };
 
+// Sub-schemas used many times are definitions referred to by `$ref`, so Ajv compiles each once
+// (compiled inline, a field mapping was repeated ~70 times: 1.7 MB of code, ~0.35 s CPU at every
+// command's start).
+const fieldMappingRef = { $ref: '#/$defs/fieldMapping' };
+const fieldsRef = { $ref: '#/$defs/fields' };
+
 const fieldMapping = {
   anyOf: [
     { type: 'string', minLength: 1 },
@@ -68,7 +74,7 @@ const fieldMapping = {
 const fields = {
   type: 'object',
   additionalProperties: false,
-  properties: Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, fieldMapping])),
+  properties: Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, fieldMappingRef])),
 };
 
 // An array of flows (JSON: amount, date, timing are paths in one element) or a flow of the
@@ -79,9 +85,9 @@ const flow = {
   required: ['amount'],
   properties: {
     array: { type: 'string', pattern: '\\[\\]$' },
-    amount: fieldMapping,
-    date: fieldMapping,
-    timing: fieldMapping,
+    amount: fieldMappingRef,
+    date: fieldMappingRef,
+    timing: fieldMappingRef,
     negate: { type: 'boolean' },
   },
 };
@@ -133,7 +139,7 @@ const xlsxOptions = {
     sheet_pattern: { type: 'string', minLength: 1 },
     flow_sheet: { type: 'string', minLength: 1 },
     flow_sheet_pattern: { type: 'string', minLength: 1 },
-    flow_fields: fields,
+    flow_fields: fieldsRef,
     footer_patterns: { type: 'array', items: { type: 'string' } },
     header_scan_rows: { type: 'integer', minimum: 1 },
   },
@@ -153,12 +159,12 @@ const sourceProperties = {
     ],
   },
   date_format: dateFormat,
-  fields,
+  fields: fieldsRef,
   flows: { type: 'array', items: flow },
   periods,
 };
 
-export const sourceSchema = {
+const source = {
   type: 'object',
   additionalProperties: false,
   required: ['format', 'fields'],
@@ -194,7 +200,8 @@ export const vendorSchema = {
         market_value_rel: { type: 'number', minimum: 0 },
       },
     },
-    sources: { type: 'array', minItems: 1, items: sourceSchema },
+    sources: { type: 'array', minItems: 1, items: { $ref: '#/$defs/source' } },
     ...sourceProperties,
   },
+  $defs: { fieldMapping, fields, source },
 };

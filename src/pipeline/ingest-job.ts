@@ -78,35 +78,18 @@ export interface IngestJob {
 
 export type IngestJobOutcome = FileStatus | 'ALREADY_INGESTED';
 
-/** What a job run leaves on the job (pg-boss output) and prints on the CLI. */
-export interface IngestJobOutput {
+/**
+ * What a job run leaves on the job (pg-boss output) and prints on the CLI: the ingest's summary
+ * without its preview, with the job's outcome and where the landed file lies now.
+ */
+export interface IngestJobOutput extends Omit<IngestSummary, 'preview' | 'outcome'> {
   jobId: string;
   attempt: number;
-  file: string;
   landingName: string;
-  sha256: string;
-  fileId: number | null;
-  vendor: string | null;
   outcome: IngestJobOutcome;
-  /** For ALREADY_INGESTED: the status the first arrival of the same bytes reached. */
-  previousStatus?: FileStatus;
-  rowsRead: number;
-  rowsStored: number;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsQuarantined: number;
-  rowsSkipped: number;
-  durationMs: number;
-  /** Where the landed file lies now. */
   storedPath: string | null;
   /** True when this run finished what an earlier, interrupted run had stored. */
   recovered: boolean;
-  /** The first warnings; every one of the warningCount is stored with the file. */
-  warnings: string[];
-  warningCount: number;
-  skipped: string[];
-  quarantine: { location: string; problems: string[] }[];
-  error: { message: string; hint: string | null } | null;
 }
 
 export type JobDisposition =

@@ -13,6 +13,7 @@ import type { VendorConfig } from '../domain/vendor-config.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { ProcessMetrics } from '../observe/metrics.ts';
 import { openLineageSink } from '../observe/openlineage.ts';
+import { preparePartitions } from '../services/database.ts';
 import { discardAbandonedStaging, discardOrphanedStaging } from '../services/ingest/ingest-file.ts';
 import { lineageDatabase } from '../services/ingest/ingest-lineage.ts';
 import { landingClaims } from '../services/landing-claims.ts';
@@ -146,6 +147,13 @@ export async function startPipeline(app: PipelineHost, options: PipelineOptions)
     ? await startWatcher(intake, { intervalMs: config.watchIntervalMs, stableMs: config.watchStableMs })
     : undefined;
   if (options.workers !== undefined) {
+    // The months ahead of the partitioned tables (rows go to a default partition meanwhile); kept
+    // ahead afterwards by every retention run.
+    void preparePartitions(app).then(
+      (partitions) => partitions.length > 0 && app.logger.info({ partitions }, 'partitions created'),
+      (error: Error) =>
+        app.logger.warn({ err: error }, `could not create partitions ahead: ${error.message}`),
+    );
     void cleanUpAfterCrashes(app, boss, deps.actor).catch((error: Error) =>
       app.logger.warn({ err: error }, `could not clean up after stopped processes: ${error.message}`),
     );

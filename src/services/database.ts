@@ -20,11 +20,26 @@ export interface DatabaseStatus {
   migrations: MigrationState[];
 }
 
-/** Apply pending migrations, then create the months ahead; the names of the migrations applied. */
-export async function migrateDatabase(deps: { database: Pick<Database, 'db'> }): Promise<string[]> {
+export interface MigrationOutcome {
+  /** The migrations applied, in order. */
+  applied: string[];
+  /** The monthly partitions created ahead. */
+  partitions: string[];
+}
+
+/**
+ * Apply pending migrations, then create the months ahead: always (`db migrate`), or only when a
+ * migration ran (`if-migrated`: every command that writes opens the database this way, and a
+ * schema that is current already has its months — workers keep them ahead, see
+ * runtime.ts, and so does every retention run).
+ */
+export async function migrateDatabase(
+  deps: { database: Pick<Database, 'db'> },
+  options: { partitions: 'always' | 'if-migrated' } = { partitions: 'always' },
+): Promise<MigrationOutcome> {
   const applied = await migrateToLatest(deps.database.db);
-  await preparePartitions(deps);
-  return applied;
+  const prepare = options.partitions === 'always' || applied.length > 0;
+  return { applied, partitions: prepare ? await preparePartitions(deps) : [] };
 }
 
 /** Months created ahead of the current one in every time-partitioned table. */

@@ -79,6 +79,19 @@ describe('vendor configuration', () => {
     ).toEqual(['5:12 vendors[0].csv.delimter: unknown key']);
   });
 
+  it('locates mistakes inside a field mapping, at the top level and in a list of sources', () => {
+    expect(
+      issuesOf(MINIMAL.replace('      end_market_value: EMV\n', '      end_market_value: { form: EMV }\n')),
+    ).toEqual(['12:27 vendors[0].fields.end_market_value.form: unknown key']);
+    const sources = MINIMAL.replace('    format: csv\n', '    sources:\n      - format: csv\n')
+      .replace('    file_patterns: "acme_*.csv"\n', '')
+      .replace(/^ {4}(fields| {2}[a-z_]+:)/gm, '        $1')
+      .replace('          end_market_value: EMV\n', '          end_market_value: { from: EMV, unit: pct }\n');
+    expect(issuesOf(sources)).toEqual([
+      '12:48 vendors[0].sources[0].fields.end_market_value.unit: must be one of: "fraction", "percent", "bps"',
+    ]);
+  });
+
   it('names the line of a value outside its allowed set', () => {
     expect(
       issuesOf(MINIMAL.replace('    format: csv\n', '    format: csv\n    flow_timing: noon\n')),

@@ -9,11 +9,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { RetentionSettings } from '../../src/config/app-config.ts';
 import type { Logger } from '../../src/observe/logger.ts';
+import { startPipeline } from '../../src/pipeline/runtime.ts';
 import { writeSamples } from '../../src/samples/write-samples.ts';
 import { PARTITION_MONTHS_AHEAD, preparePartitions } from '../../src/services/database.ts';
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import { reconcile } from '../../src/services/reconciliation/index.ts';
 import { runRetention, startRetentionSchedule } from '../../src/services/retention.ts';
+import { waitUntil } from '../pipeline/support.ts';
 import { ingestContext, openTestApp } from '../support/test-app.ts';
 import { createTestEnv, type TestEnv } from '../support/test-env.ts';
 
@@ -333,6 +335,22 @@ describe('monthly partitions', () => {
       for (let n = 0; n <= PARTITION_MONTHS_AHEAD; n++)
         expect(partitions).toContain(`${table}_p${month(now, n)}`);
       expect(partitions).toContain(`${table}_default`);
+    }
+  });
+
+  it('leaves partitions alone when a command opens a current schema; a worker creates the months ahead at start', async () => {
+    const missing = `audit_log_p${month(new Date(), PARTITION_MONTHS_AHEAD)}`;
+    expect(await rows(`SELECT count(*)::text AS row FROM ${missing}`)).toEqual(['0']);
+    await sql.raw(`DROP TABLE ${missing}`).execute(app.database.db);
+    // Opened again as a command opens it (the embedded database allows one open app a process).
+    await app.close();
+    app = await openTestApp(env);
+    expect(await partitionsOf('audit_log')).not.toContain(missing);
+    const worker = await startPipeline(app, { workers: { concurrency: 1 } });
+    try {
+      await waitUntil(async () => (await partitionsOf('audit_log')).includes(missing), `${missing} created`);
+    } finally {
+      await worker.stop();
     }
   });
 

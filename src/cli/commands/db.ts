@@ -13,10 +13,11 @@ export function registerDbCommands(program: Command): void {
       'Apply pending migrations (one transaction, under an advisory lock). Exits non-zero on failure.',
     )
     .action(async () => {
-      const applied = await withApp((app) => migrateDatabase(app), { schema: 'any' });
+      const { applied, partitions } = await withApp((app) => migrateDatabase(app), { schema: 'any' });
       process.stdout.write(
         applied.length === 0 ? 'database is up to date\n' : `applied: ${applied.join(', ')}\n`,
       );
+      if (partitions.length > 0) process.stdout.write(`partitions created: ${partitions.join(', ')}\n`);
     });
 
   db.command('status')

@@ -67,10 +67,20 @@ export async function openDatabase(
   return assemble(pool, embeddedLoader(session, pool), connectionInfo, session);
 }
 
-/** The owner went: its socket is gone (ENOENT), refuses (ECONNREFUSED), or closed as we connected. */
+/**
+ * The owner went: its socket is gone (ENOENT), refuses (ECONNREFUSED), or closed as we connected
+ * (reset or terminated while the start-up message was exchanged: an owner killed between
+ * accepting the connection and answering it).
+ */
 function ownerGone(error: unknown): boolean {
   const { code, message } = error as { code?: string; message?: string };
-  return code === 'ENOENT' || code === 'ECONNREFUSED' || message === 'Connection terminated unexpectedly';
+  return (
+    code === 'ENOENT' ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    message === 'Connection terminated unexpectedly'
+  );
 }
 
 /**
@@ -78,15 +88,21 @@ function ownerGone(error: unknown): boolean {
  * the process that did) and connects again: nothing was sent on it, so this is always safe.
  * A statement already running when the owner went fails, as on a server that crashed.
  */
+const TAKEOVER_TIMEOUT_MS = 15_000;
+
 function reconnectAfterTakeover(pool: pg.Pool, session: EmbeddedSession): void {
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   const connectAgain = async (): Promise<pg.PoolClient> => {
+    // A killed owner's lock looks held until its parent has reaped it, and its endpoint until the
+    // next owner publishes one: look again for a while, not only five times in a row.
+    const deadline = Date.now() + TAKEOVER_TIMEOUT_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await connect();
       } catch (error) {
-        if (attempt === 5 || !ownerGone(error)) throw error;
+        if (!ownerGone(error) || Date.now() > deadline) throw error;
         await session.recover();
+        if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
       }
     }
   };
