@@ -6,8 +6,8 @@
 // (`row_to_json`, so no decimal passes through binary floating point), optionally the landing
 // folder's archived files, and a manifest with the row count and checksum of every table. It is
 // read in one REPEATABLE READ snapshot, so it is consistent while workers keep running, each table
-// in the order its rows are stored (one sequential scan, as pg_dump reads: a walk in key order
-// through the index costs scattered heap reads once a table outgrows the caches).
+// in the order its rows are stored (one sequential scan, as pg_dump reads, rather than a walk in
+// key order through the index, which reads the table's pages out of order).
 //
 // A table's checksum, by format version: 1 (rows in key order) — the SHA-256 of its lines, each
 // followed by a newline, in file order; 2 (rows in stored order) — the sum of the SHA-256 of each

@@ -56,9 +56,9 @@ export interface RowPage {
 /**
  * Rows of a table as JSON text, in the order they are stored, `blocks` heap pages at a time
  * (TID ranges: one sequential pass over the table, in bounded memory; a partitioned table
- * partition by partition). The next page is read while the
- * caller handles this one. Runs inside the caller's snapshot, which is taken before the sizes
- * are read: every row it sees lies within them (the last range is open, all the same).
+ * partition by partition). The next page is read while the caller handles this one. Runs inside
+ * the caller's snapshot, which is taken before the sizes are read: every row it sees lies within
+ * them (the last range is open, all the same).
  */
 export async function* tablePages(
   trx: Transaction<DB>,
