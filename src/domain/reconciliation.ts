@@ -204,8 +204,10 @@ export interface KnownBreak {
   key: string;
   status: BreakStatus;
   fingerprint: string;
+  kind: CheckResult['kind'];
   vendorCode: string;
   counterparty: string;
+  periodStart: string;
   periodEnd: string;
 }
 

@@ -109,3 +109,42 @@ export function reconcileAccount(
   }
   return results;
 }
+
+/**
+ * The return and continuity checks of some periods of one account (`doubtful`, by vendor, start
+ * and end), read with only the periods adjoining them: for a series the screen found without
+ * gaps, overlaps or data missing at the end, these are the same checks, with the same
+ * explanations, that deciding the whole account gives for those periods. Each stretch of
+ * consecutive periods is decided alone, so the stretches between them are not taken for gaps.
+ */
+export function reconcilePeriods(
+  accountId: string,
+  periods: readonly ReconPeriod[],
+  doubtful: ReadonlySet<string>,
+  scope: RunScope,
+  context: ReconContext,
+): CheckResult[] {
+  const stretches: ReconPeriod[][] = [];
+  for (const list of seriesByVendor(periods).values()) {
+    let stretch: ReconPeriod[] = [];
+    for (const period of list) {
+      if (stretch.length > 0 && stretch.at(-1)?.periodEnd !== period.periodStart) {
+        stretches.push(stretch);
+        stretch = [];
+      }
+      stretch.push(period);
+    }
+    stretches.push(stretch);
+  }
+  const within = { ...scope, expectThrough: null };
+  return stretches.flatMap((stretch) =>
+    reconcileAccount(accountId, stretch, within, context).filter((result) =>
+      doubtful.has(periodKey(result.vendorCode, result.periodStart, result.periodEnd)),
+    ),
+  );
+}
+
+/** How reconcilePeriods names a period of an account. */
+export function periodKey(vendorCode: string, periodStart: IsoDate, periodEnd: IsoDate): string {
+  return `${vendorCode}|${periodStart}|${periodEnd}`;
+}

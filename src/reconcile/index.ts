@@ -3,7 +3,14 @@
 // and stores what it decides.
 
 export * from '../domain/reconciliation.ts';
-export { type ReconContext, type RunScope, reconcileAccount, seriesByVendor } from './account.ts';
+export {
+  periodKey,
+  type ReconContext,
+  type RunScope,
+  reconcileAccount,
+  reconcilePeriods,
+  seriesByVendor,
+} from './account.ts';
 export * from './break-workflow.ts';
 export { checkSeries, explainDiscontinuity } from './continuity.ts';
 export { compareVendors } from './cross-vendor.ts';

@@ -115,9 +115,12 @@ export interface RecordedDeadLetter {
  * with a message that names the replay, or, when its data was stored already and only a later
  * step failed, a line on its log.
  */
-export async function recordDeadLetter(deps: DeadLetterDeps, job: FailedJob): Promise<RecordedDeadLetter> {
+export async function recordDeadLetter(
+  deps: DeadLetterDeps & { cache?: Pick<Cache, 'invalidate'> | undefined },
+  job: FailedJob,
+): Promise<RecordedDeadLetter> {
   const { data, attempts, error } = job;
-  return deps.database.db.transaction().execute(async (trx) => {
+  const recorded = await deps.database.db.transaction().execute(async (trx) => {
     await setAuditActor(trx, job.actor);
     let file = await findFileBySha(trx, data.sha256);
     if (file === undefined) {
@@ -170,6 +173,9 @@ export async function recordDeadLetter(deps: DeadLetterDeps, job: FailedJob): Pr
     }
     return { id: letter.id, fileId: file.id, fileStatus: file.status };
   });
+  // The dashboard's open count is cached: retire it once the letter is committed.
+  await deps.cache?.invalidate([tags.deadLetters]);
+  return recorded;
 }
 
 /** Where a dead letter's file is kept for the replay (and the file's own record, unless it is done). */

@@ -12,7 +12,7 @@ const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
  * Rows of work in flight: a load either merged (its rows are in the real tables) or is retried;
  * a claim on an inbox object is held only while the object is moved.
  */
-const TRANSIENT_TABLES = new Set(['staging_periods', 'landing_claims']);
+const TRANSIENT_TABLES = new Set(['staging_periods', 'staging_lineage', 'landing_claims']);
 
 export interface TableShape {
   name: string;

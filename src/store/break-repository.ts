@@ -49,8 +49,10 @@ export async function knownBreaks(db: Executor, accountIds: readonly string[]): 
     }),
     status: row.status,
     fingerprint: row.fingerprint,
+    kind: row.check_kind as CheckResult['kind'],
     vendorCode: row.vendor_code,
     counterparty: row.counterparty,
+    periodStart: row.period_start,
     periodEnd: row.period_end,
   }));
 }

@@ -45,13 +45,21 @@ const STAGING_COLUMNS = [
   'flows',
   'calculated_return',
   'return_undefined_reason',
+  'calculation_warnings',
+  'source_location',
+  'lineage_id',
+  'seq',
+] as const;
+
+const LINEAGE_COLUMNS = [
+  'load_id',
+  'id',
+  'job_id',
+  'field_sources',
   'calculation_method',
   'calculation_conventions',
   'calculation_version',
-  'calculation_warnings',
   'source_location',
-  'field_sources',
-  'seq',
 ] as const;
 
 /** A bulk load into staging: its id, and the job whose attempt stages it (null outside a job). */
@@ -60,11 +68,72 @@ export interface StagingLoad {
   jobId: string | null;
 }
 
-function stagingRow(load: StagingLoad, period: StagedPeriod): CopyValue[] {
-  const { record, calculation } = period;
+/**
+ * The lineage the rows of one load share — the columns each field came from, the calculation's
+ * method, conventions and version, the file (and sheet) — each distinct one staged once, in
+ * staging_lineage, under a small id that the staged rows carry (migration 0016). A canonical
+ * CSV has two or three of them for any number of rows.
+ */
+export class StagingLineage {
+  readonly load: StagingLoad;
+  private readonly ids = new Map<string, number>();
+  private unstaged: CopyValue[][] = [];
+
+  constructor(load: StagingLoad) {
+    this.load = load;
+  }
+
+  /** The id of what `period` shares with others; a new one is staged with the batch that needs it. */
+  idOf(period: StagedPeriod, file: string, sheet: string | undefined): number {
+    const { calculation } = period;
+    const shared = sheet === undefined ? { file } : { file, sheet };
+    const key = JSON.stringify([
+      period.fieldSources,
+      calculation.method,
+      calculation.conventions,
+      calculation.version,
+      shared,
+    ]);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size + 1;
+      this.ids.set(key, id);
+      this.unstaged.push([
+        this.load.loadId,
+        id,
+        this.load.jobId,
+        period.fieldSources,
+        calculation.method,
+        calculation.conventions,
+        calculation.version,
+        shared,
+      ]);
+    }
+    return id;
+  }
+
+  /** The lineage rows not staged yet. */
+  takeUnstaged(): CopyValue[][] {
+    const rows = this.unstaged;
+    this.unstaged = [];
+    return rows;
+  }
+}
+
+/** The keys of a location that are the row's own (row, column, JSON path): all but file and sheet. */
+function ownLocation(location: SourceLocation): Record<string, unknown> {
+  const own: Record<string, unknown> = {};
+  for (const key of Object.keys(location) as (keyof SourceLocation)[]) {
+    if (key !== 'file' && key !== 'sheet') own[key] = location[key];
+  }
+  return own;
+}
+
+function stagingRow(lineage: StagingLineage, period: StagedPeriod): CopyValue[] {
+  const { record, calculation, location } = period;
   return [
-    load.loadId,
-    load.jobId,
+    lineage.load.loadId,
+    lineage.load.jobId,
     record.accountId,
     period.vendorCode,
     record.periodStart,
@@ -80,27 +149,29 @@ function stagingRow(load: StagingLoad, period: StagedPeriod): CopyValue[] {
     // Float64 to text with 17 significant digits round-trips exactly into NUMERIC.
     calculation.calculatedReturn === null ? null : calculation.calculatedReturn.toPrecision(17),
     calculation.undefinedReason,
-    calculation.method,
-    calculation.conventions,
-    calculation.version,
     calculation.warnings,
-    period.location,
-    period.fieldSources,
+    ownLocation(location),
+    lineage.idOf(period, location.file, location.sheet),
     period.seq,
   ];
 }
 
+/** Stage a batch of a load: the lineage it is the first to use, then its rows. Rows staged. */
 export async function stagePeriods(
   bulk: BulkLoader,
-  load: StagingLoad,
+  lineage: StagingLineage,
   periods: StagedPeriod[],
 ): Promise<number> {
-  return bulk.load(
-    'staging_periods',
-    STAGING_COLUMNS,
-    periods.map((period) => stagingRow(load, period)),
-  );
+  const rows = periods.map((period) => stagingRow(lineage, period));
+  const shared = lineage.takeUnstaged();
+  if (shared.length > 0) await bulk.load('staging_lineage', LINEAGE_COLUMNS, shared);
+  return bulk.load('staging_periods', STAGING_COLUMNS, rows);
 }
+
+/** A staged row's location whole again: the lineage's file and sheet, and the row's own keys. */
+const STAGED_LOCATION = sql`(l.source_location || s.source_location)`;
+/** The lineage of staged row `s`. */
+const LINEAGE_JOIN = sql`JOIN staging_lineage l ON l.load_id = s.load_id AND l.id = s.lineage_id`;
 
 /**
  * The periods a load staged more than once (a file reporting them twice), found set-based: the
@@ -117,22 +188,22 @@ export async function repeatedPeriods(db: Kysely<DB>, loadId: string): Promise<R
     WITH repeated AS (
       SELECT account_id, period_start, period_end FROM staging_periods WHERE load_id = ${loadId}
       GROUP BY account_id, period_start, period_end HAVING count(*) > 1)
-    SELECT account_id, period_start, period_end,
+    SELECT s.account_id, s.period_start, s.period_end,
       json_agg(json_build_object(
-        'seq', seq,
-        'location', source_location,
+        'seq', s.seq,
+        'location', ${STAGED_LOCATION},
         -- The figures as the file gave them (NUMERIC keeps the digits sent), not their values.
-        'figures', md5(concat_ws('|', currency, begin_market_value::text, end_market_value::text, flows::text,
-          income::text, fees::text, vendor_return::text, return_basis)),
-        'record', json_build_object('accountId', account_id, 'periodStart', period_start,
-          'periodEnd', period_end, 'currency', currency, 'beginMarketValue', begin_market_value::text,
-          'endMarketValue', end_market_value::text, 'flows', flows, 'income', income::text,
-          'fees', fees::text, 'vendorReturn', vendor_return::text, 'returnBasis', return_basis)
-      ) ORDER BY seq) AS rows
-    FROM staging_periods JOIN repeated USING (account_id, period_start, period_end)
-    WHERE load_id = ${loadId}
-    GROUP BY account_id, period_start, period_end
-    ORDER BY min(seq)`.execute(db);
+        'figures', md5(concat_ws('|', s.currency, s.begin_market_value::text, s.end_market_value::text,
+          s.flows::text, s.income::text, s.fees::text, s.vendor_return::text, s.return_basis)),
+        'record', json_build_object('accountId', s.account_id, 'periodStart', s.period_start,
+          'periodEnd', s.period_end, 'currency', s.currency, 'beginMarketValue', s.begin_market_value::text,
+          'endMarketValue', s.end_market_value::text, 'flows', s.flows, 'income', s.income::text,
+          'fees', s.fees::text, 'vendorReturn', s.vendor_return::text, 'returnBasis', s.return_basis)
+      ) ORDER BY s.seq) AS rows
+    FROM staging_periods s JOIN repeated USING (account_id, period_start, period_end) ${LINEAGE_JOIN}
+    WHERE s.load_id = ${loadId}
+    GROUP BY s.account_id, s.period_start, s.period_end
+    ORDER BY min(s.seq)`.execute(db);
   return rows.map((row) => ({
     accountId: row.account_id,
     periodStart: row.period_start,
@@ -151,6 +222,7 @@ export async function unstageRows(db: Kysely<DB>, loadId: string, seqs: readonly
 
 export async function discardStaged(db: Kysely<DB>, loadId: string): Promise<void> {
   await db.deleteFrom('staging_periods').where('load_id', '=', loadId).execute();
+  await db.deleteFrom('staging_lineage').where('load_id', '=', loadId).execute();
 }
 
 /**
@@ -162,6 +234,10 @@ export async function discardAbandonedStaging(db: Kysely<DB>, olderThanHours = 2
     DELETE FROM staging_periods WHERE staged_at < now() - make_interval(hours => ${olderThanHours})`.execute(
     db,
   );
+  await sql`
+    DELETE FROM staging_lineage WHERE staged_at < now() - make_interval(hours => ${olderThanHours})`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -171,7 +247,8 @@ export async function discardAbandonedStaging(db: Kysely<DB>, olderThanHours = 2
  */
 export async function stagingJobs(db: Kysely<DB>): Promise<{ jobId: string; lastStagedAt: string }[]> {
   const { rows } = await sql<{ job_id: string; last_staged_at: string }>`
-    SELECT job_id, max(staged_at)::text AS last_staged_at FROM staging_periods
+    SELECT job_id, max(staged_at)::text AS last_staged_at
+    FROM (SELECT job_id, staged_at FROM staging_periods UNION ALL SELECT job_id, staged_at FROM staging_lineage) s
     WHERE job_id IS NOT NULL GROUP BY job_id`.execute(db);
   return rows.map((row) => ({ jobId: row.job_id, lastStagedAt: row.last_staged_at }));
 }
@@ -180,6 +257,8 @@ export async function stagingJobs(db: Kysely<DB>): Promise<{ jobId: string; last
 export async function discardStagingOfJob(db: Kysely<DB>, jobId: string, until: string): Promise<number> {
   const result = await sql`
     DELETE FROM staging_periods WHERE job_id = ${jobId} AND staged_at <= ${until}::timestamptz`.execute(db);
+  await sql`
+    DELETE FROM staging_lineage WHERE job_id = ${jobId} AND staged_at <= ${until}::timestamptz`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -189,8 +268,10 @@ export async function widestStagedKey(
   loadId: string,
 ): Promise<{ location: SourceLocation; bytes: number } | undefined> {
   const { rows } = await sql<{ source_location: SourceLocation; bytes: number }>`
-    SELECT source_location, octet_length(account_id) + octet_length(vendor_code) AS bytes
-    FROM staging_periods WHERE load_id = ${loadId} ORDER BY bytes DESC LIMIT 1`.execute(db);
+    SELECT ${STAGED_LOCATION} AS source_location, octet_length(s.account_id) + octet_length(s.vendor_code) AS bytes
+    FROM staging_periods s ${LINEAGE_JOIN} WHERE s.load_id = ${loadId} ORDER BY bytes DESC LIMIT 1`.execute(
+    db,
+  );
   const row = rows[0];
   return row === undefined ? undefined : { location: row.source_location, bytes: row.bytes };
 }
@@ -217,14 +298,15 @@ export async function mergeStaged(
   fileId: number,
   configVersion: string,
 ): Promise<MergeCounts> {
-  const staged = await trx
-    .selectFrom('staging_periods')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('load_id', '=', loadId)
-    .executeTakeFirstOrThrow();
-  if (Number(staged.n) !== expectedRows) {
+  // Counted with their lineage: a row whose lineage is missing would not merge.
+  const { rows: staged } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM staging_periods s ${LINEAGE_JOIN} WHERE s.load_id = ${loadId}`.execute(
+    trx,
+  );
+  const n = staged[0]?.n ?? 0;
+  if (n !== expectedRows) {
     throw new StagingMismatchError(
-      `staging holds ${staged.n} rows of load ${loadId}, expected ${expectedRows}`,
+      `staging holds ${n} rows of load ${loadId} with their lineage, expected ${expectedRows}`,
     );
   }
   await sql`
@@ -239,11 +321,11 @@ export async function mergeStaged(
       income, fees, vendor_return, return_basis, calculated_return, return_undefined_reason,
       calculation_method, calculation_conventions, calculation_version, calculation_warnings,
       file_id, config_version, source_location, field_sources, updated_at)
-    SELECT account_id, vendor_code, period_start, period_end, currency, begin_market_value, end_market_value,
-      income, fees, vendor_return, return_basis, calculated_return, return_undefined_reason,
-      calculation_method, calculation_conventions, calculation_version, calculation_warnings,
-      ${fileId}, ${configVersion}, source_location, field_sources, now()
-    FROM staging_periods WHERE load_id = ${loadId}
+    SELECT s.account_id, s.vendor_code, s.period_start, s.period_end, s.currency, s.begin_market_value,
+      s.end_market_value, s.income, s.fees, s.vendor_return, s.return_basis, s.calculated_return,
+      s.return_undefined_reason, l.calculation_method, l.calculation_conventions, l.calculation_version,
+      s.calculation_warnings, ${fileId}, ${configVersion}, ${STAGED_LOCATION}, l.field_sources, now()
+    FROM staging_periods s ${LINEAGE_JOIN} WHERE s.load_id = ${loadId}
     ON CONFLICT (account_id, vendor_code, period_start, period_end) DO UPDATE SET
       currency = excluded.currency,
       begin_market_value = excluded.begin_market_value,
@@ -275,10 +357,13 @@ export async function mergeStaged(
   const counts = merged.rows[0] ?? { inserted: 0, total: 0 };
   // Every staged period applied: none to set aside (the search joins every staged row).
   const superseded = counts.total === expectedRows ? 0 : await setAsideSuperseded(trx, loadId, fileId);
-  await sql`
-    DELETE FROM period_flows f USING staging_periods s
-    WHERE s.load_id = ${loadId} AND f.account_id = s.account_id AND f.vendor_code = s.vendor_code
-      AND f.period_start = s.period_start AND f.period_end = s.period_end`.execute(trx);
+  // The flows of the periods this merge updated are replaced; a period it inserted has none yet.
+  if (counts.inserted < counts.total) {
+    await sql`
+      DELETE FROM period_flows f USING staging_periods s
+      WHERE s.load_id = ${loadId} AND f.account_id = s.account_id AND f.vendor_code = s.vendor_code
+        AND f.period_start = s.period_start AND f.period_end = s.period_end`.execute(trx);
+  }
   await sql`
     INSERT INTO period_flows (account_id, vendor_code, period_start, period_end, seq, flow_date, amount, timing)
     SELECT s.account_id, s.vendor_code, s.period_start, s.period_end, f.ordinality::int,
@@ -286,6 +371,7 @@ export async function mergeStaged(
     FROM staging_periods s CROSS JOIN LATERAL jsonb_array_elements(s.flows) WITH ORDINALITY AS f (flow, ordinality)
     WHERE s.load_id = ${loadId}`.execute(trx);
   await trx.deleteFrom('staging_periods').where('load_id', '=', loadId).execute();
+  await trx.deleteFrom('staging_lineage').where('load_id', '=', loadId).execute();
   return { inserted: counts.inserted, updated: counts.total - counts.inserted, superseded };
 }
 
@@ -306,10 +392,13 @@ async function setAsideSuperseded(trx: Transaction<DB>, loadId: string, fileId: 
       jsonb_build_object('account_id', account_id, 'vendor_code', vendor_code, 'period_start', period_start,
         'period_end', period_end),
       'SUPERSEDED', NULL,
-      to_jsonb(stale) - 'load_id' - 'job_id' - 'staged_at' - 'seq' - 'kept_file_id'
-        || jsonb_build_object('file_id', ${fileId}::bigint, 'superseded_by_file_id', kept_file_id),
+      -- The refused figures as the period would have stored them: with their lineage whole.
+      to_jsonb(s) - 'load_id' - 'job_id' - 'staged_at' - 'seq' - 'kept_file_id' - 'lineage_id'
+        || jsonb_build_object('field_sources', l.field_sources, 'calculation_method', l.calculation_method,
+          'calculation_conventions', l.calculation_conventions, 'calculation_version', l.calculation_version,
+          'source_location', ${STAGED_LOCATION}, 'file_id', ${fileId}::bigint, 'superseded_by_file_id', kept_file_id),
       coalesce(nullif(current_setting('perfrecon.actor', true), ''), session_user::text)
-    FROM stale`.execute(trx);
+    FROM stale s ${LINEAGE_JOIN}`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
 }
 

@@ -66,6 +66,11 @@ interface PeriodRow {
   source_location: SourceLocation | null;
 }
 
+const PERIOD_COLUMNS = sql`p.account_id, p.vendor_code, p.period_start, p.period_end, p.currency,
+  p.begin_market_value, p.end_market_value, p.income, p.fees, p.vendor_return, p.return_basis,
+  p.calculated_return, p.return_undefined_reason, p.file_id, p.config_version, p.calculation_version,
+  p.source_location`;
+
 /**
  * The periods of some accounts a run needs, all vendors: those ending in [from, to]; for the
  * cross-vendor spans, those from the earliest checked period's start; and per account and
@@ -78,29 +83,68 @@ export async function loadPeriods(
   to: string,
 ): Promise<Map<string, ReconPeriod[]>> {
   const ids = [...accountIds];
-  const columns = sql`p.account_id, p.vendor_code, p.period_start, p.period_end, p.currency,
-    p.begin_market_value, p.end_market_value, p.income, p.fees, p.vendor_return, p.return_basis,
-    p.calculated_return, p.return_undefined_reason, p.file_id, p.config_version, p.calculation_version,
-    p.source_location`;
   const inRange = sql<PeriodRow>`
     WITH lower_bound AS (
       SELECT account_id, least(min(period_start), ${from}::date) AS lo FROM performance_periods
       WHERE account_id = ANY(${ids}::text[]) AND period_end BETWEEN ${from}::date AND ${to}::date
       GROUP BY account_id
     )
-    SELECT ${columns} FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
+    SELECT ${PERIOD_COLUMNS} FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
     WHERE p.period_end <= ${to}::date AND p.period_end >= b.lo`.execute(db);
   const neighbours = sql<PeriodRow>`
     SELECT * FROM (
-      SELECT DISTINCT ON (p.account_id, p.vendor_code) ${columns} FROM performance_periods p
+      SELECT DISTINCT ON (p.account_id, p.vendor_code) ${PERIOD_COLUMNS} FROM performance_periods p
       WHERE p.account_id = ANY(${ids}::text[]) AND p.period_end < ${from}::date
       ORDER BY p.account_id, p.vendor_code, p.period_end DESC, p.period_start DESC) previous
     UNION ALL
     SELECT * FROM (
-      SELECT DISTINCT ON (p.account_id, p.vendor_code) ${columns} FROM performance_periods p
+      SELECT DISTINCT ON (p.account_id, p.vendor_code) ${PERIOD_COLUMNS} FROM performance_periods p
       WHERE p.account_id = ANY(${ids}::text[]) AND p.period_end > ${to}::date
       ORDER BY p.account_id, p.vendor_code, p.period_end, p.period_start) following`.execute(db);
-  const rows = [...(await inRange).rows, ...(await neighbours).rows];
+  return withFlows(db, ids, [...(await inRange).rows, ...(await neighbours).rows]);
+}
+
+/** One period of an account's series, by its key. */
+export interface PeriodKey {
+  accountId: string;
+  vendorCode: string;
+  periodStart: string;
+  periodEnd: string;
+}
+
+/**
+ * Some periods with the ones adjoining them in their series (ending on their start, starting
+ * on their end): what the return and continuity checks of those periods read, in a series
+ * without gaps or overlaps. A key with no stored period reads nothing of its own.
+ */
+export async function loadPeriodsAround(
+  db: Executor,
+  keys: readonly PeriodKey[],
+): Promise<Map<string, ReconPeriod[]>> {
+  if (keys.length === 0) return new Map();
+  const wanted = JSON.stringify(
+    keys.map((k) => ({ a: k.accountId, v: k.vendorCode, s: k.periodStart, e: k.periodEnd })),
+  );
+  const { rows } = await sql<PeriodRow>`
+    WITH k AS MATERIALIZED (
+      SELECT * FROM json_to_recordset(${wanted}::json) AS k (a text, v text, s date, e date))
+    SELECT ${PERIOD_COLUMNS} FROM performance_periods p JOIN k
+      ON p.account_id = k.a AND p.vendor_code = k.v AND p.period_start = k.s AND p.period_end = k.e
+    UNION
+    SELECT ${PERIOD_COLUMNS} FROM performance_periods p JOIN k
+      ON p.account_id = k.a AND p.vendor_code = k.v AND p.period_end = k.s
+    UNION
+    SELECT ${PERIOD_COLUMNS} FROM performance_periods p JOIN k
+      ON p.account_id = k.a AND p.vendor_code = k.v AND p.period_start = k.e`.execute(db);
+  return withFlows(db, [...new Set(keys.map((k) => k.accountId))], rows);
+}
+
+/** Rows as periods by account (each period once), with their flows read from `period_flows`. */
+async function withFlows(
+  db: Executor,
+  ids: string[],
+  rows: readonly PeriodRow[],
+): Promise<Map<string, ReconPeriod[]>> {
   const byAccount = new Map<string, ReconPeriod[]>();
   if (rows.length === 0) return byAccount;
   const byKey = new Map<string, ReconPeriod>();

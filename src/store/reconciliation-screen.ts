@@ -1,11 +1,12 @@
 // The set-based part of a reconciliation run: one query over a batch's stored periods (the same
 // periods loadPeriods reads: those ending in range, from the earliest checked start, and each
-// series' neighbours before and after) that finds the accounts whose every check surely passes
-// and counts their checks. Only the other accounts — a return outside 99.9 % of its allowance,
-// a begin value that is not exactly the previous end value, an overlap or gap, data missing at
-// the end, two vendors — are read and decided by the engine (src/reconcile), which stays the one
-// judge of every failure: the screen only ever sends it more, never decides a break.
-import { sql } from 'kysely';
+// series' neighbours before and after) that counts every check per account and vendor and names
+// the periods in doubt: a return outside 99.9 % of its allowance, a begin value that is not
+// exactly the previous end value. An account whose series has a gap or an overlap, data missing
+// at the end, or two vendors is in doubt whole. The engine (src/reconcile) reads and decides
+// only what is in doubt and stays the one judge of every failure: the screen only ever sends it
+// more, never decides a break.
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from './db/database.ts';
 
 export interface ScreenRequest {
@@ -27,20 +28,28 @@ export interface ScreenRequest {
   roundingDecimals: readonly { vendorCode: string; decimals: number }[];
 }
 
-export interface ScreenedAccount {
+export interface ScreenedSeries {
   accountId: string;
   vendorCode: string;
-  /** True when the engine must decide this account's checks. */
-  doubt: boolean;
   /** Return checks (a vendor return in range), and continuity pairs (either period in range). */
   returns: number;
   pairs: number;
+  /** A gap or overlap in a checked pair, or data missing at the end: the engine decides it all. */
+  whole: boolean;
+  /** The periods whose return or continuity check is in doubt, by start and end. */
+  doubtful: { periodStart: string; periodEnd: string }[];
 }
 
 /** A check passes surely when its difference is within this share of what it is allowed. */
 const SURE_SHARE = 0.999;
 
-export async function screenAccounts(db: Executor, request: ScreenRequest): Promise<ScreenedAccount[]> {
+/** Half a unit of the given decimal: the usual ones as constants, as power() on NUMERIC is slow per row. */
+function halfUnit(decimals: RawBuilder<unknown>) {
+  return sql`CASE ${decimals} WHEN 4 THEN 0.00005 WHEN 5 THEN 0.000005 WHEN 6 THEN 0.0000005
+    WHEN 8 THEN 0.000000005 WHEN 10 THEN 0.00000000005 ELSE 0.5 * power(10::numeric, -(${decimals})) END`;
+}
+
+export async function screenAccounts(db: Executor, request: ScreenRequest): Promise<ScreenedSeries[]> {
   const ids = [...request.accountIds];
   const { from, to } = request;
   const vendors = request.vendorCodes === null ? null : [...request.vendorCodes];
@@ -58,12 +67,21 @@ export async function screenAccounts(db: Executor, request: ScreenRequest): Prom
   );
   const columns = sql`p.account_id, p.vendor_code, p.period_start, p.period_end, p.begin_market_value,
     p.end_market_value, p.vendor_return, p.calculated_return`;
+  // A batch is a run of consecutive accounts: their range (in the database's collation) lets the
+  // planner read a slice of a large book's periods, not scan all of them for every batch.
+  const bounds = await sql<{ first: string; last: string }>`
+    SELECT min(a) AS first, max(a) AS last FROM unnest(${ids}::text[]) a`.execute(db);
+  const { first, last } = bounds.rows[0] ?? { first: '', last: '' };
+  // The batch's periods are sorted once for the window over each series: in memory, not on disk.
+  await sql`SET LOCAL work_mem = '64MB'`.execute(db);
   const { rows } = await sql<{
     account_id: string;
     vendor_code: string;
-    doubt: boolean;
     returns: number;
     pairs: number;
+    whole: boolean;
+    /** start/end of each period in doubt */
+    doubtful: string[];
   }>`
     WITH tolerance AS MATERIALIZED (
       SELECT * FROM json_to_recordset(${tolerances}::json)
@@ -73,10 +91,16 @@ export async function screenAccounts(db: Executor, request: ScreenRequest): Prom
     lower_bound AS (
       SELECT account_id, least(min(period_start), ${from}::date) AS lo FROM performance_periods
       WHERE account_id = ANY(${ids}::text[]) AND period_end BETWEEN ${from}::date AND ${to}::date
+        AND account_id BETWEEN ${first} AND ${last}
       GROUP BY account_id),
     loaded AS (
+      SELECT ${columns} FROM performance_periods p
+      WHERE p.account_id = ANY(${ids}::text[]) AND p.period_end BETWEEN ${from}::date AND ${to}::date
+        AND p.account_id BETWEEN ${first} AND ${last}
+      UNION ALL
+      -- Before the range, from the earliest checked start (a cross-vendor span): few rows, by index.
       SELECT ${columns} FROM performance_periods p JOIN lower_bound b ON b.account_id = p.account_id
-      WHERE p.period_end <= ${to}::date AND p.period_end >= b.lo
+      WHERE p.period_end < ${from}::date AND p.period_end >= b.lo
       UNION ALL
       -- The period before the range, unless it is loaded above already (a cross-vendor span).
       SELECT previous.* FROM (
@@ -99,14 +123,15 @@ export async function screenAccounts(db: Executor, request: ScreenRequest): Prom
       FROM loaded l
       WINDOW w AS (PARTITION BY account_id, vendor_code ORDER BY period_start, period_end)),
     checked AS (
-      SELECT s.account_id, s.vendor_code,
+      SELECT s.account_id, s.vendor_code, s.period_start, s.period_end,
         s.in_scope AND s.in_range AND s.vendor_return IS NOT NULL AS has_return,
         coalesce(s.calculated_return IS NULL OR abs(s.vendor_return - s.calculated_return) > ${SURE_SHARE} * (
           coalesce(own.return_bps, any_account.return_bps) / 10000
-          + 0.5 * power(10::numeric, -coalesce(r.decimals, greatest(scale(s.vendor_return), 4)))), true) AS return_doubt,
+          + ${halfUnit(sql`coalesce(r.decimals, greatest(scale(s.vendor_return), 4))`)}), true) AS return_doubt,
         s.in_scope AND s.previous_end IS NOT NULL
           AND (s.in_range OR s.previous_end BETWEEN ${from}::date AND ${to}::date) AS has_pair,
-        coalesce(s.period_start <> s.previous_end OR s.begin_market_value <> s.previous_value, false) AS pair_doubt,
+        s.period_start <> s.previous_end AS pair_apart,
+        s.begin_market_value <> s.previous_value AS value_moved,
         coalesce(s.in_scope AND s.is_last AND s.period_end < ${request.expectThrough}::date, false)
           AS missing_at_end
       FROM series s
@@ -115,20 +140,25 @@ export async function screenAccounts(db: Executor, request: ScreenRequest): Prom
       LEFT JOIN tolerance any_account ON any_account.account_id IS NULL AND any_account.vendor_code = s.vendor_code
         AND s.period_end BETWEEN any_account.valid_from AND any_account.valid_to
       LEFT JOIN rounding r ON r.vendor_code = s.vendor_code),
-    verdict AS (
-      SELECT account_id,
-        coalesce(bool_or((has_return AND return_doubt) OR (has_pair AND pair_doubt) OR missing_at_end), false)
-          OR count(DISTINCT vendor_code) > 1 AS doubt
-      FROM checked GROUP BY account_id)
-    SELECT c.account_id, c.vendor_code, v.doubt,
-      count(*) FILTER (WHERE c.has_return)::int AS returns, count(*) FILTER (WHERE c.has_pair)::int AS pairs
-    FROM checked c JOIN verdict v ON v.account_id = c.account_id
-    GROUP BY c.account_id, c.vendor_code, v.doubt`.execute(db);
+    flagged AS (
+      SELECT account_id, vendor_code, period_start, period_end, has_return, has_pair,
+        coalesce((has_pair AND pair_apart) OR missing_at_end, false) AS whole,
+        coalesce((has_return AND return_doubt) OR (has_pair AND value_moved), false) AS doubtful
+      FROM checked)
+    SELECT account_id, vendor_code,
+      count(*) FILTER (WHERE has_return)::int AS returns, count(*) FILTER (WHERE has_pair)::int AS pairs,
+      bool_or(whole) AS whole,
+      coalesce(array_agg(period_start::text || '/' || period_end::text) FILTER (WHERE doubtful), '{}') AS doubtful
+    FROM flagged GROUP BY account_id, vendor_code`.execute(db);
   return rows.map((row) => ({
     accountId: row.account_id,
     vendorCode: row.vendor_code,
-    doubt: row.doubt,
     returns: row.returns,
     pairs: row.pairs,
+    whole: row.whole,
+    doubtful: row.doubtful.map((span) => {
+      const [periodStart, periodEnd] = span.split('/') as [string, string];
+      return { periodStart, periodEnd };
+    }),
   }));
 }

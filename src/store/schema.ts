@@ -279,6 +279,14 @@ export interface StagingPeriodsTable {
   staged_at: Timestamp;
 }
 
+/** What many staged rows of a load share, staged once under an id (migration 0016). */
+export interface StagingLineageTable {
+  load_id: string;
+  id: number;
+  job_id: string | null;
+  staged_at: Timestamp;
+}
+
 export interface DatabaseIdentityTable {
   singleton: Generated<boolean>;
   id: string;
@@ -337,6 +345,7 @@ export interface MetricSamplesTable {
 
 export interface DB {
   staging_periods: StagingPeriodsTable;
+  staging_lineage: StagingLineageTable;
   vendors: VendorsTable;
   vendor_config_versions: VendorConfigVersionsTable;
   files: FilesTable;

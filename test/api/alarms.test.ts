@@ -80,8 +80,16 @@ async function received(from: number, path: string, count: number): Promise<Deli
 
 it('fires, escalates, is acknowledged and resolves, paging and alerting on the way', async () => {
   const t0 = new Date(Date.now() + 1000);
+  // The dashboard is cached (a minute); the evaluator's changes retire it at once.
+  const alarmCounts = async () => {
+    const res = await h.api.inject({ url: '/api/v1/dashboard', headers: bearer(h.tokens.viewer) });
+    return { cache: res.headers['x-cache'], ...res.json().alarms };
+  };
+  await alarmCounts();
+  expect(await alarmCounts()).toEqual({ cache: 'HIT', firing: 0, acknowledged: 0 });
   let mark = deliveries.length;
   const fired = await evaluateAlarms(h.app, { now: t0 });
+  expect(await alarmCounts()).toEqual({ cache: 'MISS', firing: 1, acknowledged: 0 });
   expect(fired).toMatchObject({ evaluated: true, changes: [{ rule: 'error-rate', change: 'FIRING' }] });
   const id = fired.changes[0]?.alarm;
   const incident = `perfrecon-alarm-${id}`;
@@ -144,8 +152,10 @@ it('fires, escalates, is acknowledged and resolves, paging and alerting on the w
 
   // An hour after the file, the window holds no file: resolved.
   mark = deliveries.length;
+  expect(await alarmCounts()).toMatchObject({ firing: 0, acknowledged: 1 });
   const resolved = await evaluateAlarms(h.app, { now: new Date(t0.getTime() + 62 * MINUTE) });
   expect(resolved.changes).toEqual([expect.objectContaining({ alarm: id, change: 'RESOLVED' })]);
+  expect(await alarmCounts()).toEqual({ cache: 'MISS', firing: 0, acknowledged: 0 });
   const resolves = await received(mark, '/pager', 2);
   expect(resolves.every((d) => d.body.event_action === 'resolve')).toBe(true);
   expect(JSON.stringify((await received(mark, '/slack', 1))[0]?.body)).toContain('Alarm error-rate resolved');

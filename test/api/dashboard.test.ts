@@ -1,10 +1,12 @@
 // GET /api/v1/dashboard counts in the database: files received since the reader's midnight by
 // status, checks per reader's day, active breaks by vendor and age beyond any page size, open
 // dead letters and active alarms; cached like the other reads and retired by a break action, a
-// dead-letter replay or an alarm acknowledgement.
+// dead letter recorded or replayed, or an alarm acknowledged (the evaluator's changes: alarms.test.ts).
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dashboard } from '../../src/services/dashboard.ts';
+import { recordDeadLetter } from '../../src/services/dead-letters.ts';
 import { seedBreaks } from '../support/seed-breaks.ts';
 import { type ApiHarness, bearer, openApiHarness } from './support.ts';
 
@@ -145,4 +147,35 @@ it('is retired by a dead-letter replay and by an alarm acknowledgement', async (
   const afterAck = await get(URL_);
   expect(afterAck.headers['x-cache']).toBe('MISS');
   expect(afterAck.json().alarms).toEqual({ firing: 0, acknowledged: 2 });
+});
+
+it('is retired by a job dead-lettered in a worker', async () => {
+  await get(URL_);
+  const before = await get(URL_);
+  expect(before.headers['x-cache']).toBe('HIT');
+  const sha256 = 'f'.repeat(64);
+  await recordDeadLetter(
+    { database: h.app.database, cache: h.app.cache },
+    {
+      jobId: randomUUID(),
+      deadLetterJobId: randomUUID(),
+      queue: 'ingest',
+      data: {
+        sha256,
+        originalName: 'z.csv',
+        landingName: 'z.csv',
+        sizeBytes: 10,
+        receivedAt: new Date().toISOString(),
+        source: 'api',
+      },
+      attempts: 3,
+      error: 'boom',
+      landedPath: '/nowhere/z.csv',
+      worker: 'test-worker',
+      actor: 'worker:test',
+    },
+  );
+  const after = await get(URL_);
+  expect(after.headers['x-cache']).toBe('MISS');
+  expect(after.json().deadLetters.open).toBe(before.json().deadLetters.open + 1);
 });

@@ -216,7 +216,7 @@ describe('leftovers of processes that died', () => {
       'return_basis',
       'flows',
       'source_location',
-      'field_sources',
+      'lineage_id',
     ];
     const row = (load: string, job: string | null) => [
       load,
@@ -231,12 +231,21 @@ describe('leftovers of processes that died', () => {
       'net',
       [],
       {},
-      {},
+      1,
     ];
+    const killedJob = randomUUID();
     await app.database.bulk.load(
       'staging_periods',
       [...columns, ...rest],
-      [row('killed', randomUUID()), row('direct', null)],
+      [row('killed', killedJob), row('direct', null)],
+    );
+    await app.database.bulk.load(
+      'staging_lineage',
+      ['load_id', 'job_id', 'id', 'field_sources', 'source_location'],
+      [
+        ['killed', killedJob, 1, {}, { file: 'k.csv' }],
+        ['direct', null, 1, {}, { file: 'd.csv' }],
+      ],
     );
     const worker = startCli(['worker'], pipelineEnv(env));
     await worker.waitFor(/pipeline ready/);
@@ -247,9 +256,11 @@ describe('leftovers of processes that died', () => {
     expect(abandoned.abandoned_by).toMatch(/^worker:.+:\d+$/);
     expect(abandoned.abandoned_at).not.toBeNull();
     await waitUntil(async () => (await stagedRows()) === 1, 'the killed job’s staging to be dropped');
-    const left = await sql<{ load_id: string }>`SELECT load_id FROM staging_periods`.execute(db());
-    expect(left.rows).toEqual([{ load_id: 'direct' }]);
+    const left = await sql<{ load_id: string }>`
+      SELECT load_id FROM staging_periods UNION ALL SELECT load_id FROM staging_lineage`.execute(db());
+    expect(left.rows).toEqual([{ load_id: 'direct' }, { load_id: 'direct' }]);
     await sql`DELETE FROM staging_periods`.execute(db());
+    await sql`DELETE FROM staging_lineage`.execute(db());
     worker.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
   }, 120_000);

@@ -119,8 +119,10 @@ describe('matching a run with the breaks already known', () => {
     key: checkKey(r),
     status,
     fingerprint: breakFingerprint(r),
+    kind: r.kind,
     vendorCode: r.vendorCode,
     counterparty: r.counterparty,
+    periodStart: r.periodStart,
     periodEnd: r.periodEnd,
   });
 

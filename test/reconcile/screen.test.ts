@@ -2,7 +2,9 @@
 // counts that the engine deciding every period of every account finds (the slow path), on data
 // built to sit on every boundary the screen looks at — returns at and around their tolerance
 // (effective-dated rules on every level, a vendor's configured rounding), begin values a
-// fraction of a cent and whole amounts off, gaps, overlaps, an account reported by two vendors.
+// fraction of a cent and whole amounts off, gaps, overlaps, an account reported by two vendors;
+// a single break at an account's first and last period and at the edges of the run's range
+// (the engine reads only the periods in doubt with their neighbours), and a break that closes.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { type CheckResult, checkKey, reconcileAccount, ToleranceBook } from '../
 import { ingestFile } from '../../src/services/ingest/ingest-file.ts';
 import { reconcile, setTolerance } from '../../src/services/reconciliation/index.ts';
 import { vendorSettingsLookup } from '../../src/services/reconciliation/vendor-settings.ts';
+import { listBreaks } from '../../src/store/break-repository.ts';
 import { accountsInScope, listResults, loadPeriods } from '../../src/store/reconciliation-repository.ts';
 import { listToleranceRules } from '../../src/store/tolerance-repository.ts';
 import { CANONICAL_HEADER, ingestContext, openTestApp } from '../support/test-app.ts';
@@ -52,7 +55,13 @@ const SINGLE_BREAKS: [number, number, number][] = [
   [5, 33, 2.0005],
   [8, 10, -1.0005],
   [11, 33, -2.0005],
+  [14, 10, 1.5], // closed by a restatement in the last test
+  [20, 0, 1.5], // the account's first period (no period before it)
+  [23, 3, -1.5], // the first period in the range 2024-01-05 → 2024-02-12, the one before it outside
+  [26, DAYS - 1, 2.5], // the account's last period (none after it)
 ];
+/** A begin value moved at the first period in range: its pair with the period outside the range. */
+const MOVED_AT_RANGE_START: [number, number] = [29, 3];
 /** Offsets that pass 1 bp with room to spare (some fail ACC-4's 0.5 bp of late January). */
 const SMALL_OFFSETS = [0, 0.2, 0.6, -0.9, 0.95];
 
@@ -64,7 +73,7 @@ function day(index: number): string {
 }
 
 /** One account's daily rows, with problems chosen by the account's number. */
-function accountRows(a: number, vendor: 'canonical' | 'admin'): string[] {
+function accountRows(a: number, vendor: 'canonical' | 'admin', withSingleBreaks = true): string[] {
   const rows: string[] = [];
   let value = 100_000 + a * 1_000;
   // Some accounts stop early: data missing at the end of the run.
@@ -74,10 +83,13 @@ function accountRows(a: number, vendor: 'canonical' | 'admin'): string[] {
     let begin = value;
     if (a % 11 === 5 && d === 12) begin = value + 0.004; // within a cent
     if (a % 13 === 6 && d === 15) begin = value + 25; // a discontinuity
+    if (a === MOVED_AT_RANGE_START[0] && d === MOVED_AT_RANGE_START[1]) begin = value + 25;
     const exact = end / begin - 1;
     // A third of the accounts on every boundary, a third a little off, a third exact.
     const offsets = a % 3 === 0 ? OFFSETS : a % 3 === 1 ? SMALL_OFFSETS : [0];
-    const single = SINGLE_BREAKS.find(([account, at]) => account === a && at === d)?.[2];
+    const single = withSingleBreaks
+      ? SINGLE_BREAKS.find(([account, at]) => account === a && at === d)?.[2]
+      : undefined;
     const offset = single ?? offsets[(a * 7 + d * 3) % offsets.length] ?? 0;
     const reported = vendor === 'admin' ? exact.toFixed(4) : (exact + offset / 10_000).toFixed(10);
     const start = a % 17 === 8 && d === 30 ? day(d - 1) : day(d); // an overlap
@@ -161,33 +173,55 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
+const deps = () => ({
+  database: app.database,
+  vendors: app.vendors,
+  notifier: { notify: async () => {} },
+  cache: memoryCache(),
+});
+
+/** A run finds the failures and counts every check as the engine deciding everything does. */
+async function expectSameAsEngine(
+  request: { from?: string; to?: string; expectThrough: string | null; batchSize?: number },
+  range: [string, string],
+) {
+  const slow = await decideAll(range[0], range[1], request.expectThrough);
+  const slowFailed = slow.filter((r) => r.status === 'FAILED').map((r) => `${r.accountId}|${checkKey(r)}`);
+  const outcome = await reconcile(deps(), { ...request, actor: 'test:ops' });
+  const stored = await listResults(app.database.db, { runId: outcome.runId, limit: 100_000 });
+  expect(
+    stored
+      .filter((r) => r.status === 'FAILED')
+      .map(describeFailure)
+      .sort(),
+  ).toEqual(slowFailed.sort());
+  for (const kind of ['RETURN', 'CONTINUITY', 'MISSING_PERIOD', 'CROSS_VENDOR_MARKET_VALUE'] as const) {
+    const all = slow.filter((r) => r.kind === kind);
+    expect(outcome.summary.perCheck[kind]?.checked, kind).toBe(all.length);
+    expect(outcome.summary.perCheck[kind]?.failed, kind).toBe(
+      all.filter((r) => r.status === 'FAILED').length,
+    );
+  }
+  expect(outcome.summary.accounts).toBe(new Set(slow.map((r) => r.accountId)).size);
+  return { slow, slowFailed, outcome, stored };
+}
+
 describe('a run with the set-based screen', () => {
   it('stores the same failures and counts the same checks as the engine deciding everything', async () => {
-    const [from, to, expectThrough] = ['2024-01-05', '2024-02-12', '2024-02-10'];
-    const slow = await decideAll(from, to, expectThrough);
-    const slowFailed = slow.filter((r) => r.status === 'FAILED').map((r) => `${r.accountId}|${checkKey(r)}`);
-    const outcome = await reconcile(
-      {
-        database: app.database,
-        vendors: app.vendors,
-        notifier: { notify: async () => {} },
-        cache: memoryCache(),
-      },
-      { from, to, actor: 'test:ops', expectThrough, batchSize: 7 },
+    const { slow, slowFailed, outcome, stored } = await expectSameAsEngine(
+      { from: '2024-01-05', to: '2024-02-12', expectThrough: '2024-02-10', batchSize: 7 },
+      ['2024-01-05', '2024-02-12'],
     );
-    const stored = await listResults(app.database.db, { runId: outcome.runId, limit: 100_000 });
     expect(stored.every((r) => r.status === 'FAILED')).toBe(true);
-    expect(stored.map(describeFailure).sort()).toEqual(slowFailed.sort());
     expect(slowFailed.length).toBeGreaterThan(50);
-    for (const kind of ['RETURN', 'CONTINUITY', 'MISSING_PERIOD', 'CROSS_VENDOR_MARKET_VALUE'] as const) {
-      const all = slow.filter((r) => r.kind === kind);
-      expect(outcome.summary.perCheck[kind]?.checked, kind).toBe(all.length);
-      expect(outcome.summary.perCheck[kind]?.failed, kind).toBe(
-        all.filter((r) => r.status === 'FAILED').length,
+    expect(outcome.summary.breaksOpened).toBe(slowFailed.length);
+    // The single breaks at the edges, each found once.
+    for (const [account, at] of SINGLE_BREAKS.filter(([, at]) => at >= 3)) {
+      expect(slowFailed, `ACC-${account} day ${at}`).toContain(
+        `ACC-${account}|RETURN|canonical||${day(at)}|${day(at + 1)}`,
       );
     }
-    expect(outcome.summary.breaksOpened).toBe(slowFailed.length);
-    expect(outcome.summary.accounts).toBe(new Set(slow.map((r) => r.accountId)).size);
+    expect(slowFailed).toContain(`ACC-29|CONTINUITY|canonical||${day(3)}|${day(4)}`);
     // The screen had accounts to pass: a good share never reached the engine.
     const clean = new Set(slow.map((r) => r.accountId));
     for (const failed of slowFailed) clean.delete(failed.split('|')[0] as string);
@@ -195,17 +229,41 @@ describe('a run with the set-based screen', () => {
   });
 
   it('sees the same breaks again on a second run and opens none', async () => {
-    const outcome = await reconcile(
-      {
-        database: app.database,
-        vendors: app.vendors,
-        notifier: { notify: async () => {} },
-        cache: memoryCache(),
-      },
-      { from: '2024-01-05', to: '2024-02-12', actor: 'test:ops', expectThrough: '2024-02-10' },
-    );
+    const outcome = await reconcile(deps(), {
+      from: '2024-01-05',
+      to: '2024-02-12',
+      actor: 'test:ops',
+      expectThrough: '2024-02-10',
+    });
     expect(outcome.summary.breaksOpened).toBe(0);
     expect(outcome.summary.breaksSeenAgain).toBe(outcome.summary.failed);
     expect(outcome.summary.breaksCleared).toBe(0);
+  });
+
+  it('finds the same over every stored period: a break at the first and last period of an account', async () => {
+    const { slowFailed } = await expectSameAsEngine({ expectThrough: null }, ['0001-01-01', '9999-12-31']);
+    expect(slowFailed).toContain(`ACC-20|RETURN|canonical||${day(0)}|${day(1)}`);
+    expect(slowFailed).toContain(`ACC-26|RETURN|canonical||${day(DAYS - 1)}|${day(DAYS)}`);
+  });
+
+  it('clears a break whose period is restated to pass, and finds the rest as before', async () => {
+    const restated = accountRows(14, 'canonical', false)[10] as string;
+    await ingest('canonical-restated.csv', [restated], 'canonical');
+    const { slowFailed, outcome, stored } = await expectSameAsEngine(
+      { from: '2024-01-05', to: '2024-02-12', expectThrough: '2024-02-10' },
+      ['2024-01-05', '2024-02-12'],
+    );
+    const key = `ACC-14|RETURN|canonical||${day(10)}|${day(11)}`;
+    expect(slowFailed).not.toContain(key);
+    // The pass that settles the break is stored: the period's latest status.
+    expect(stored.filter((r) => r.status === 'PASSED').map(describeFailure)).toEqual([key]);
+    // (Breaks the run over everything cleared — data missing at the end, which it did not
+    // expect — open again here; the restated one is cleared.)
+    expect(outcome.summary.breaksCleared).toBeGreaterThanOrEqual(1);
+    const [closed] = await listBreaks(app.database.db, { accountId: 'ACC-14' });
+    expect(
+      `${closed?.account_id}|${closed?.check_kind}|${closed?.vendor_code}||${closed?.period_start}|${closed?.period_end}`,
+    ).toBe(key);
+    expect(closed?.status).toBe('CLEARED');
   });
 });

@@ -3,15 +3,24 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, Route, Routes } from 'react-router';
 import { vi } from 'vitest';
 import { signIn } from '../../ui/src/api/session.ts';
 
-export function renderPage(element: ReactElement) {
+/** A page in the app's providers; `at` a URL matched by `route` for a page that reads its parameters. */
+export function renderPage(element: ReactElement, at?: { url: string; route: string }) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
     <QueryClientProvider client={client}>
-      <MemoryRouter>{element}</MemoryRouter>
+      <MemoryRouter initialEntries={at === undefined ? undefined : [at.url]}>
+        {at === undefined ? (
+          element
+        ) : (
+          <Routes>
+            <Route path={at.route} element={element} />
+          </Routes>
+        )}
+      </MemoryRouter>
     </QueryClientProvider>,
   );
 }

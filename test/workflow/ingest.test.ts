@@ -148,6 +148,26 @@ describe('ingesting a canonical CSV', () => {
     expect(audit.new_values).toMatchObject({ end_market_value: 211.0 });
   });
 
+  it('replaces the flows of a restated period, and keeps those of a new one', async () => {
+    const flowsOf = () =>
+      app.database.db
+        .selectFrom('period_flows')
+        .select(['flow_date', 'amount'])
+        .where('account_id', '=', 'ACC-F')
+        .orderBy('seq')
+        .execute();
+    const period = 'ACC-F,2024-01-31,2024-02-29,USD,100,110';
+    await ingest(file('canonical-flows-1.csv', [HEADER, `${period},2024-02-14,5,end_of_day,,,,net`]));
+    expect(await flowsOf()).toEqual([{ flow_date: '2024-02-14', amount: '5' }]);
+    const restated = await ingest(
+      file('canonical-flows-2.csv', [HEADER, `${period},2024-02-20,7,end_of_day,,,,net`]),
+    );
+    expect(restated).toMatchObject({ outcome: 'SUCCEEDED', rowsInserted: 0, rowsUpdated: 1 });
+    expect(await flowsOf()).toEqual([{ flow_date: '2024-02-20', amount: '7' }]);
+    await ingest(file('canonical-flows-3.csv', [HEADER, `${period},,,,,,,net`]));
+    expect(await flowsOf()).toEqual([]);
+  });
+
   it('quarantines bad rows with their location and stores the good ones', async () => {
     const summary = await ingest(
       file('canonical-mixed.csv', [
@@ -354,7 +374,18 @@ describe('files landing out of order', () => {
         action: 'SUPERSEDED',
         actor: 'test:ingest',
         old_values: null,
-        new_values: { end_market_value: 1010, file_id: late.fileId, superseded_by_file_id: stored.fileId },
+        new_values: {
+          end_market_value: 1010,
+          file_id: late.fileId,
+          superseded_by_file_id: stored.fileId,
+          // The refused figures with their lineage, as the period would have stored them.
+          source_location: { file: 'canonical-order-older.csv', row: 2 },
+          field_sources: expect.objectContaining({ account_id: 'account_id', flow_amount: 'flow_amount' }),
+          calculation_method: 'modified_dietz',
+          calculation_conventions: expect.objectContaining({ basis: 'net', flowTiming: 'end_of_day' }),
+          calculation_warnings: [],
+          flows: [{ date: '2024-02-10', amount: '5', timing: 'end_of_day' }],
+        },
       },
     ]);
   });
@@ -406,7 +437,7 @@ describe('staging left behind by a killed attempt', () => {
       'return_basis',
       'flows',
       'source_location',
-      'field_sources',
+      'lineage_id',
     ];
     const row = (load: string) => [
       load,
@@ -420,15 +451,29 @@ describe('staging left behind by a killed attempt', () => {
       'net',
       [],
       {},
-      {},
+      1,
     ];
     await app.database.bulk.load('staging_periods', [...columns, ...rest], [row('old'), row('fresh')]);
-    await sql`UPDATE staging_periods SET staged_at = now() - interval '2 days' WHERE load_id = 'old'`.execute(
+    await app.database.bulk.load(
+      'staging_lineage',
+      ['load_id', 'id', 'field_sources', 'source_location'],
+      [
+        ['old', 1, {}, { file: 'old.csv' }],
+        ['fresh', 1, {}, { file: 'fresh.csv' }],
+      ],
+    );
+    for (const table of ['staging_periods', 'staging_lineage']) {
+      await sql`UPDATE ${sql.table(table)} SET staged_at = now() - interval '2 days' WHERE load_id = 'old'`.execute(
+        app.database.db,
+      );
+    }
+    expect(await discardAbandonedStaging(app.database.db)).toBe(1);
+    const left = await sql<{ load_id: string }>`
+      SELECT load_id FROM staging_periods UNION ALL SELECT load_id FROM staging_lineage`.execute(
       app.database.db,
     );
-    expect(await discardAbandonedStaging(app.database.db)).toBe(1);
-    const left = await sql<{ load_id: string }>`SELECT load_id FROM staging_periods`.execute(app.database.db);
-    expect(left.rows).toEqual([{ load_id: 'fresh' }]);
+    expect(left.rows).toEqual([{ load_id: 'fresh' }, { load_id: 'fresh' }]);
+    await sql`DELETE FROM staging_lineage`.execute(app.database.db);
     await sql`DELETE FROM staging_periods`.execute(app.database.db);
   });
 });

@@ -53,7 +53,18 @@ describe('a file of 20,000 rows', () => {
 
     const stored = await app.database.db
       .selectFrom('performance_periods')
-      .select(['account_id', 'period_start', 'period_end', 'calculated_return'])
+      .select([
+        'account_id',
+        'period_start',
+        'period_end',
+        'calculated_return',
+        'calculation_method',
+        'calculation_conventions',
+        'calculation_version',
+        'calculation_warnings',
+        'source_location',
+        'field_sources',
+      ])
       .where('file_id', '=', summary.fileId as number)
       .execute();
     expect(stored).toHaveLength(rows.length);
@@ -61,11 +72,26 @@ describe('a file of 20,000 rows', () => {
     expect(byKey.size).toBe(rows.length);
     const canonical = app.vendors.find((v) => v.code === 'canonical');
     if (canonical === undefined) throw new Error('no canonical vendor');
+    const columns = CANONICAL_HEADER.split(',');
     let compared = 0;
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
       const period = byKey.get(`${row.accountId}|${row.periodStart}|${row.periodEnd}`);
-      const slow = calculatePeriod(canonical, canonicalRecord(row)).calculatedReturn;
-      expect(period?.calculated_return === null ? null : Number(period?.calculated_return)).toBe(slow);
+      const slow = calculatePeriod(canonical, canonicalRecord(row));
+      expect(period?.calculated_return === null ? null : Number(period?.calculated_return)).toBe(
+        slow.calculatedReturn,
+      );
+      // Its lineage as the row gave it: the file and row, the columns each field came from.
+      const cells = (lines[index] ?? '').split(',');
+      expect(period).toMatchObject({
+        source_location: { file: 'canonical-large.csv', row: index + 2 },
+        field_sources: Object.fromEntries(
+          columns.filter((_, i) => cells[i] !== '').map((column) => [column, column]),
+        ),
+        calculation_method: slow.method,
+        calculation_conventions: slow.conventions,
+        calculation_version: slow.version,
+        calculation_warnings: slow.warnings,
+      });
       compared++;
     }
     expect(compared).toBe(ACCOUNTS * DAYS);

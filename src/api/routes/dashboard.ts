@@ -42,9 +42,8 @@ export function registerDashboardRoutes(api: Api, context: ApiContext): void {
         response: { 200: Dashboard, ...errorResponses() },
       },
     },
-    // Counts that a stored file, a run, a break action, a dead-letter replay or an alarm
-    // acknowledged retire at once (their tags); a job dead-lettered in a worker or an alarm fired
-    // by the evaluator has no tag, so the answer lives a minute at most.
+    // Counts that a stored file, a run, a break action, a job dead-lettered or replayed, and an
+    // alarm fired, escalated, acknowledged or resolved retire at once (their tags).
     async (request, reply) =>
       cachedGet(
         context,

@@ -4,6 +4,7 @@
 // keeps the turn); the others skip theirs. Each turn also samples the system's figures into the
 // metrics history (monitoring/metric-history.ts).
 import { hostname } from 'node:os';
+import { type Cache, tags as cacheTags } from '../../cache/index.ts';
 import type { AlarmsConfig } from '../../config/alarms-config.ts';
 import { type ActiveAlarm, type AlarmRule, alarmTransition } from '../../domain/alarm.ts';
 import type { Logger } from '../../observe/logger.ts';
@@ -37,12 +38,17 @@ function message(rule: AlarmRule, value: number): string {
 }
 
 export async function evaluateAlarms(
-  deps: AlarmDeps & { alarms: Pick<AlarmsConfig, 'rules' | 'escalation'> } & SampleSources,
+  deps: AlarmDeps & {
+    alarms: Pick<AlarmsConfig, 'rules' | 'escalation'>;
+    cache: Pick<Cache, 'invalidate'>;
+  } & SampleSources,
   options: EvaluationOptions = {},
 ): Promise<EvaluationResult> {
   const now = options.now ?? new Date();
   const rules = options.rules ?? deps.alarms.rules;
   const announcements: { item: ReturnType<typeof alarmItem>; change: AlarmChange }[] = [];
+  /** A state changed (fired, escalated, resolved): what the cached dashboard counts. */
+  let changed = false;
   const own = await readProcessFigures(deps);
   const evaluated = await deps.database.db.transaction().execute(async (trx) => {
     if (!(await takeEvaluationTurn(trx, now, options.minIntervalSeconds ?? 0, ACTOR))) return false;
@@ -90,6 +96,7 @@ export async function evaluateAlarms(
             updated_at: now,
           });
           announcements.push({ item: alarmItem(inserted), change: 'FIRING' });
+          changed = true;
         } else if (row !== undefined && transition.kind === 'escalate') {
           const updated = await updateAlarm(trx, row.id, {
             value: transition.value,
@@ -97,6 +104,7 @@ export async function evaluateAlarms(
             updated_at: now,
           });
           announcements.push({ item: alarmItem(updated), change: 'ESCALATED' });
+          changed = true;
         } else if (row !== undefined && transition.kind === 'resolve') {
           const updated = await updateAlarm(trx, row.id, {
             state: 'RESOLVED',
@@ -104,6 +112,7 @@ export async function evaluateAlarms(
             updated_at: now,
           });
           announcements.push({ item: alarmItem(updated), change: 'RESOLVED' });
+          changed = true;
         } else if (row !== undefined && transition.kind === 'update' && transition.value !== row.value) {
           await updateAlarm(trx, row.id, {
             value: transition.value,
@@ -122,9 +131,12 @@ export async function evaluateAlarms(
         updated_at: now,
       });
       announcements.push({ item: alarmItem(updated), change: 'RESOLVED' });
+      changed = true;
     }
     return true;
   });
+  // What reads alarms (the dashboard's counts) is cached: retire it once the changes are committed.
+  if (changed) await deps.cache.invalidate([cacheTags.alarms]);
   for (const { item, change } of announcements) await deps.notifier.notify(alarmEvent(item, change, deps));
   return {
     evaluated,

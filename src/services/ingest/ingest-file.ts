@@ -30,6 +30,7 @@ import {
   mergeStaged,
   repeatedPeriods,
   type StagedPeriod,
+  StagingLineage,
   stagePeriods,
   stagingJobs,
   unstageRows,
@@ -173,7 +174,8 @@ export async function ingestFile(context: IngestContext, request: IngestRequest)
 
   const loadId = randomUUID();
   const jobId = request.jobId ?? null;
-  const stager = new BatchStager((batch) => stagePeriods(database.bulk, { loadId, jobId }, batch));
+  const lineage = new StagingLineage({ loadId, jobId });
+  const stager = new BatchStager((batch) => stagePeriods(database.bulk, lineage, batch));
   let quarantined: QuarantineSink | undefined;
   let warnings: WarningSink | undefined;
   /** Warnings about the whole file: shown first. */

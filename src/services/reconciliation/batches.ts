@@ -3,8 +3,11 @@
 // file of 1,000 accounts × 1,000 days is not one batch of a million periods (gigabytes of RSS).
 import type { AccountInScope } from '../../store/reconciliation-repository.ts';
 
-/** Periods in range per batch: a few tens of MB of periods and results in memory. */
-export const PERIODS_PER_BATCH = 25_000;
+/**
+ * Periods in range per batch: one screening query reads them all in the database; JavaScript
+ * holds only the periods in doubt, or at worst (every account in doubt whole) ~150 MB.
+ */
+export const PERIODS_PER_BATCH = 100_000;
 
 /** Consecutive runs of accounts (in the given, ascending order) of at most `maxAccounts` each. */
 export function* accountBatches(

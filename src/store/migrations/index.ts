@@ -16,6 +16,8 @@ import * as m0011 from './0011-partition-by-time.ts';
 import * as m0012 from './0012-landing-claims.ts';
 import * as m0013 from './0013-file-warnings.ts';
 import * as m0014 from './0014-metric-samples.ts';
+import * as m0015 from './0015-period-references.ts';
+import * as m0016 from './0016-staging-lineage.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-canonical-model': m0001,
@@ -32,6 +34,8 @@ const migrations: Record<string, Migration> = {
   '0012-landing-claims': m0012,
   '0013-file-warnings': m0013,
   '0014-metric-samples': m0014,
+  '0015-period-references': m0015,
+  '0016-staging-lineage': m0016,
 };
 
 /** The names of every migration this code knows, oldest first. */

@@ -1,8 +1,9 @@
 // One file: what it is, its processing timeline, its quarantined rows with their locations and
-// problems, and its dead letters.
+// problems, its warnings (every one, a page at a time) and its dead letters.
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { FileDetail } from '../../../src/contracts/files.ts';
-import { useFile } from '../api/files.ts';
+import { useFile, useFileWarnings } from '../api/files.ts';
 import { Empty, QueryView } from '../components/States.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { bytes, dateTime } from '../format.ts';
@@ -77,15 +78,7 @@ function FileBody({ detail }: { detail: FileDetail }) {
               <tbody>
                 {detail.quarantined.map((row) => (
                   <tr key={`${row.location.sheet ?? ''}-${row.location.row ?? row.location.jsonPath}`}>
-                    <td>
-                      {[
-                        row.location.sheet && `sheet ${row.location.sheet}`,
-                        row.location.row && `row ${row.location.row}`,
-                        row.location.jsonPath,
-                      ]
-                        .filter(Boolean)
-                        .join(', ')}
-                    </td>
+                    <td>{place(row.location)}</td>
                     <td>
                       <ul>
                         {row.problems.map((problem) => (
@@ -105,6 +98,7 @@ function FileBody({ detail }: { detail: FileDetail }) {
           </div>
         )}
       </section>
+      <Warnings fileId={file.id} count={detail.warningCount} first={detail.warnings} />
       {detail.deadLetters.length > 0 ? (
         <section aria-labelledby="dead-heading">
           <h2 id="dead-heading">Dead letters</h2>
@@ -119,5 +113,66 @@ function FileBody({ detail }: { detail: FileDetail }) {
         </section>
       ) : null}
     </>
+  );
+}
+
+/** Where in the file: sheet, row, column or JSON path, as far as known. */
+function place(location: NonNullable<FileDetail['warnings'][number]['location']>): string {
+  return [
+    location.sheet && `sheet ${location.sheet}`,
+    location.row && `row ${location.row}`,
+    location.column && `column ${location.column}`,
+    location.jsonPath,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function Warnings({
+  fileId,
+  count,
+  first,
+}: {
+  fileId: number;
+  count: number;
+  first: FileDetail['warnings'];
+}) {
+  const [more, setMore] = useState(false);
+  const pages = useFileWarnings(fileId, first.at(-1)?.seq ?? 0, more);
+  const shown = [...first, ...(pages.data?.pages.flatMap((page) => page.items) ?? [])];
+  const hasMore = more ? pages.hasNextPage : count > first.length;
+  return (
+    <section aria-labelledby="warnings-heading">
+      <h2 id="warnings-heading">Warnings</h2>
+      {count === 0 ? (
+        <Empty>No warning: every value was taken as the file gave it.</Empty>
+      ) : (
+        <>
+          <p>
+            {shown.length.toLocaleString('en-US')} of {count.toLocaleString('en-US')} shown, in the order
+            found.
+          </p>
+          <ul className="warnings">
+            {shown.map((warning) => (
+              <li key={warning.seq}>
+                {warning.location === null ? 'whole file' : place(warning.location)}: {warning.message}
+              </li>
+            ))}
+          </ul>
+          {pages.error ? (
+            <p className="state error">Could not load more warnings: {String(pages.error)}</p>
+          ) : null}
+          {hasMore ? (
+            <button
+              type="button"
+              disabled={pages.isFetching}
+              onClick={() => (more ? void pages.fetchNextPage() : setMore(true))}
+            >
+              {pages.isFetching ? 'Loading…' : 'Show more warnings'}
+            </button>
+          ) : null}
+        </>
+      )}
+    </section>
   );
 }
