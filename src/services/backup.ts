@@ -1,16 +1,26 @@
 // Backup and restore of the whole state, the same way on the embedded database and on a server
 // (so a backup of one restores into the other: the way to move from a laptop to a server).
 //
-// A backup is one gzip file of JSON lines: a header (product and schema versions), then every
-// table of the application in primary-key order, one row per line as PostgreSQL wrote it
+// A backup is one gzip file of JSON lines: a header (product and format versions, the schema
+// version), then every table of the application, one row per line as PostgreSQL wrote it
 // (`row_to_json`, so no decimal passes through binary floating point), optionally the landing
-// folder's archived files, and a manifest with the row count and SHA-256 of every table. It is
-// read in one REPEATABLE READ snapshot, so it is consistent while workers keep running.
+// folder's archived files, and a manifest with the row count and checksum of every table. It is
+// read in one REPEATABLE READ snapshot, so it is consistent while workers keep running, each table
+// in the order its rows are stored (one sequential scan, as pg_dump reads, rather than a walk in
+// key order through the index, which reads the table's pages out of order).
+//
+// A table's checksum, by format version: 1 (rows in key order) — the SHA-256 of its lines, each
+// followed by a newline, in file order; 2 (rows in stored order) — the sum of the SHA-256 of each
+// line (its UTF-8 bytes, no newline): the digests' four big-endian 64-bit words, each summed
+// modulo 2^64, so it does not depend on row order and a backup of the restored database has the
+// same checksums. A restore verifies both formats.
 //
 // A restore recreates the schema at the backup's version, loads every table in one transaction
-// with triggers off (the audit log is restored, not rewritten), checks each table's rows against
-// the manifest and the loaded tables against the file, then migrates forward to this version.
-import { createHash } from 'node:crypto';
+// with triggers off (the audit log is restored, not rewritten) and the secondary indexes dropped,
+// checks every stored row against the line it came from as it is inserted and each table against
+// the manifest, builds the indexes again, commits, then migrates forward to this version. A
+// restore that fails leaves the empty schema it started from and says that nothing was restored.
+import { createHash, hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -21,13 +31,15 @@ import { ConflictError, InvalidInputError } from '../domain/errors.ts';
 import { PRODUCT_VERSION } from '../domain/version.ts';
 import {
   applicationTables,
+  createSecondaryIndexes,
   dropApplicationSchema,
+  dropSecondaryIndexes,
   insertRows,
   loadAsReplica,
   nonEmptyTables,
   resetIdentities,
   type TableShape,
-  tableRows,
+  tablePages,
 } from '../store/backup-repository.ts';
 import type { Database } from '../store/db/database.ts';
 import { renewIdentity } from '../store/identity-repository.ts';
@@ -35,8 +47,12 @@ import { knownMigrations, migrateTo, migrateToLatest, migrationStatus } from '..
 import { preparePartitions } from './database.ts';
 
 const FORMAT = 'perfrecon-backup';
-const FORMAT_VERSION = 1;
+/** 2: rows in stored order, checksums that do not depend on it (1: key order, ordered checksums). */
+const FORMAT_VERSION = 2;
+/** Rows a restore inserts a statement. */
 const BATCH = 2_000;
+/** Heap pages (8 kB) a backup reads a statement: a few MB of JSON text. */
+const BLOCKS = 256;
 const CHUNK_BYTES = 1 << 20;
 
 export interface BackupHeader {
@@ -128,28 +144,51 @@ export async function backupDatabase(deps: BackupDeps, options: BackupOptions): 
 }
 
 async function writeTable(
-  trx: Parameters<typeof tableRows>[0],
+  trx: Parameters<typeof tablePages>[0],
   table: TableShape,
   write: (text: string) => Promise<void>,
   options: BackupOptions,
 ): Promise<TableManifest> {
-  const hash = createHash('sha256');
+  const checksum = tableChecksum(FORMAT_VERSION);
   let rows = 0;
   await write(`${JSON.stringify({ '@table': table.name })}\n`);
-  for await (const batch of tableRows(trx, table, BATCH)) {
-    // A page at a time: one checksum update and one write, the same bytes as line by line.
-    const lines = pageText(batch);
-    hash.update(lines);
-    await write(lines);
-    rows += batch.length;
+  for await (const page of tablePages(trx, table, BLOCKS)) {
+    for (let start = 0; start < page.text.length; ) {
+      const end = page.text.indexOf('\n', start);
+      checksum.add(page.text.slice(start, end));
+      start = end + 1;
+    }
+    await write(page.text);
+    rows += page.rows;
     options.onProgress?.(table.name, rows);
   }
-  return { rows, sha256: hash.digest('hex') };
+  return { rows, sha256: checksum.digest() };
 }
 
-/** Rows of a page as the backup holds them: one line each. */
-function pageText(rows: readonly string[]): string {
-  return `${rows.join('\n')}\n`;
+interface TableChecksum {
+  add(line: string): void;
+  digest(): string;
+}
+
+/** A table's checksum as the backup's format version defines it (see the top of this file). */
+function tableChecksum(formatVersion: number): TableChecksum {
+  if (formatVersion < 2) {
+    const ordered = createHash('sha256');
+    return { add: (line) => ordered.update(`${line}\n`), digest: () => ordered.digest('hex') };
+  }
+  const sums = new BigUint64Array(4); // each lane wraps modulo 2^64
+  return {
+    add(line) {
+      const digest = hash('sha256', line, 'buffer');
+      for (let lane = 0; lane < 4; lane += 1)
+        sums[lane] = (sums[lane] ?? 0n) + digest.readBigUInt64BE(lane * 8);
+    },
+    digest() {
+      const out = Buffer.alloc(32);
+      for (const [lane, value] of sums.entries()) out.writeBigUInt64BE(value, lane * 8);
+      return out.toString('hex');
+    },
+  };
 }
 
 async function writeLandingArchive(
@@ -260,9 +299,10 @@ export async function restoreDatabase(deps: BackupDeps, options: RestoreOptions)
   try {
     renewed = await db.transaction().execute(async (trx) => {
       await loadAsReplica(trx);
+      const indexes = await dropSecondaryIndexes(trx, [...tables.values()]);
       const manifest = await loader.load(trx);
       verifyAgainstManifest(file, manifest, loader.tables, loader.files, options.landingRoot !== undefined);
-      await verifyLoadedTables(trx, tables, manifest);
+      await createSecondaryIndexes(trx, indexes);
       return renewIdentity(trx, { restoredFrom: path.basename(file), backupTakenAt: header.createdAt });
     });
   } catch (error) {
@@ -295,25 +335,29 @@ class BackupLoader {
     this.options = options;
   }
 
-  async load(trx: Parameters<typeof tableRows>[0]): Promise<BackupManifest> {
-    let table:
-      | { shape: TableShape; hash: ReturnType<typeof createHash>; batch: string[]; rows: number }
-      | undefined;
+  async load(trx: Parameters<typeof tablePages>[0]): Promise<BackupManifest> {
+    let table: { shape: TableShape; checksum: TableChecksum; batch: string[]; rows: number } | undefined;
     let landing:
       | { name: string; handle: fs.FileHandle; hash: ReturnType<typeof createHash>; bytes: number }
       | undefined;
+    // One insert in flight while the next page is read from the file.
+    let inserting: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (table === undefined || table.batch.length === 0) return;
-      await insertRows(trx, table.shape, table.batch);
-      table.rows += table.batch.length;
+      const { shape, batch } = table;
       table.batch = [];
-      this.options.onProgress?.(table.shape.name, table.rows);
+      await inserting;
+      inserting = this.insert(trx, shape, batch);
+      inserting.catch(() => {}); // awaited (and thrown) at the next flush or close
+      table.rows += batch.length;
+      this.options.onProgress?.(shape.name, table.rows);
     };
     const close = async () => {
       await flush();
+      await inserting;
       if (table !== undefined) {
         await resetIdentities(trx, table.shape);
-        this.tables[table.shape.name] = { rows: table.rows, sha256: table.hash.digest('hex') };
+        this.tables[table.shape.name] = { rows: table.rows, sha256: table.checksum.digest() };
         table = undefined;
       }
       if (landing !== undefined) {
@@ -330,7 +374,7 @@ class BackupLoader {
       }
       if (!line.startsWith('{"@')) {
         if (table === undefined) throw backupError(this.file, 'it has rows before any table');
-        table.hash.update(`${line}\n`);
+        table.checksum.add(line);
         table.batch.push(line);
         if (table.batch.length >= BATCH) await flush();
         continue;
@@ -359,12 +403,23 @@ class BackupLoader {
             `it holds a table ${control['@table']} that schema ${this.header.schemaVersion} does not have`,
           );
         }
-        table = { shape, hash: createHash('sha256'), batch: [], rows: 0 };
+        table = { shape, checksum: tableChecksum(this.header.formatVersion), batch: [], rows: 0 };
       } else if (control['@file'] !== undefined && this.options.landingRoot !== undefined) {
         landing = await this.openLandingFile(control['@file']);
       }
     }
     throw backupError(this.file, 'it ends before its manifest (the file is cut short)');
+  }
+
+  /** Rows into their table, each stored row checked to read back as the line it came from. */
+  private async insert(trx: Parameters<typeof tablePages>[0], shape: TableShape, batch: string[]) {
+    const differing = await insertRows(trx, shape, batch);
+    if (differing > 0) {
+      throw new ConflictError(
+        `table ${shape.name} reads back differently after loading (${differing} of a page of ${batch.length} rows); nothing was restored`,
+        'Report this with the backup file: the database converts some value differently.',
+      );
+    }
   }
 
   private async openLandingFile(name: string) {
@@ -408,30 +463,6 @@ function verifyAgainstManifest(
       throw new ConflictError(
         `${file} is damaged: the landing file ${name} does not match its checksum; nothing was restored`,
         'Use another backup.',
-      );
-    }
-  }
-}
-
-/** Read each loaded table back as a backup would: the database now holds what the file held. */
-async function verifyLoadedTables(
-  trx: Parameters<typeof tableRows>[0],
-  tables: Map<string, TableShape>,
-  manifest: BackupManifest,
-): Promise<void> {
-  for (const [name, expected] of Object.entries(manifest.tables)) {
-    const table = tables.get(name);
-    if (table === undefined) continue;
-    const hash = createHash('sha256');
-    let rows = 0;
-    for await (const batch of tableRows(trx, table, BATCH)) {
-      hash.update(pageText(batch));
-      rows += batch.length;
-    }
-    if (rows !== expected.rows || hash.digest('hex') !== expected.sha256) {
-      throw new ConflictError(
-        `table ${name} reads back differently after loading (${rows} rows); nothing was restored`,
-        'Report this with the backup file: the database converts some value differently.',
       );
     }
   }

@@ -1,7 +1,8 @@
 // The tables of the application as a logical backup sees them: found in the catalog (so a new
-// table is backed up without a change here), read in primary-key order as JSON text (numbers keep
-// every digit: the text is never parsed in JavaScript), and loaded back with the database's own
-// JSON-to-record conversion.
+// table is backed up without a change here), read in the order their rows are stored (a sequential
+// scan, as pg_dump reads) as JSON text (numbers keep every digit: the text is never parsed in
+// JavaScript), and loaded back with the database's own JSON-to-record conversion, secondary
+// indexes built once after the rows are in.
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
@@ -15,20 +16,14 @@ const TRANSIENT_TABLES = new Set(['staging_periods', 'staging_lineage', 'landing
 
 export interface TableShape {
   name: string;
-  /** Primary-key columns, in key order: the order rows are read and checksummed in. */
-  key: string[];
   /** Identity columns, whose sequences a restore moves past the restored values. */
   identity: string[];
 }
 
 /** The application's tables in the public schema, each after every table it references. */
 export async function applicationTables(db: Kysely<DB> | Transaction<DB>): Promise<TableShape[]> {
-  const { rows } = await sql<{ name: string; key: string[]; identity: string[]; refs: string[] }>`
+  const { rows } = await sql<{ name: string; identity: string[]; refs: string[] }>`
     SELECT c.relname AS name,
-      coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord)
-        FROM pg_constraint p, unnest(p.conkey) WITH ORDINALITY AS k(attnum, ord), pg_attribute a
-        WHERE p.conrelid = c.oid AND p.contype = 'p' AND a.attrelid = c.oid AND a.attnum = k.attnum),
-        '{}'::text[]) AS key,
       coalesce((SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a
         WHERE a.attrelid = c.oid AND a.attidentity <> '' AND NOT a.attisdropped), '{}'::text[]) AS identity,
       coalesce((SELECT array_agg(DISTINCT r.relname::text) FROM pg_constraint f JOIN pg_class r ON r.oid = f.confrelid
@@ -46,49 +41,126 @@ export async function applicationTables(db: Kysely<DB> | Transaction<DB>): Promi
     if (ready.length === 0) throw new Error('the foreign keys between the tables form a cycle');
     for (const table of ready) {
       placed.add(table.name);
-      ordered.push({ name: table.name, key: table.key, identity: table.identity });
+      ordered.push({ name: table.name, identity: table.identity });
     }
   }
   return ordered;
 }
 
+/** Rows of a table as JSON text (never a raw newline inside), one a line, each ending with one. */
+export interface RowPage {
+  text: string;
+  rows: number;
+}
+
 /**
- * Rows of a table as JSON text, in primary-key order, `batch` at a time (keyset pagination, so a
- * table of millions of rows is read in bounded memory). Runs inside the caller's snapshot.
+ * Rows of a table as JSON text, in the order they are stored, `blocks` heap pages at a time
+ * (TID ranges: one sequential pass over the table, in bounded memory; a partitioned table
+ * partition by partition). The next page is read while the caller handles this one. Runs inside
+ * the caller's snapshot, which is taken before the sizes are read: every row it sees lies within
+ * them (the last range is open, all the same).
  */
-export async function* tableRows(
+export async function* tablePages(
   trx: Transaction<DB>,
   table: TableShape,
-  batch: number,
-): AsyncGenerator<string[]> {
-  if (table.key.length === 0) throw new Error(`table ${table.name} has no primary key to order its rows by`);
-  const keys = sql.join(table.key.map((column) => sql.ref(`t.${column}`)));
-  let after: unknown[] | undefined;
-  for (;;) {
-    const where =
-      after === undefined ? sql`TRUE` : sql`(${keys}) > (${sql.join(after.map((value) => sql`${value}`))})`;
-    const { rows } = await sql<{ row: string; key: unknown[] }>`
-      SELECT row_to_json(t)::text AS row, json_build_array(${keys}) AS key
-      FROM ${sql.table(table.name)} t WHERE ${where} ORDER BY ${keys} LIMIT ${batch}`.execute(trx);
-    if (rows.length === 0) return;
-    yield rows.map((r) => r.row);
-    after = rows[rows.length - 1]?.key;
-    if (rows.length < batch) return;
+  blocks: number,
+): AsyncGenerator<RowPage> {
+  const { rows: leaves } = await sql<{ name: string; blocks: number }>`
+    SELECT c.relname AS name, (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS blocks
+    FROM pg_class c
+    WHERE c.oid IN (SELECT relid FROM pg_partition_tree(${table.name}::regclass) WHERE isleaf)
+      OR (c.oid = ${table.name}::regclass AND c.relkind = 'r')
+    ORDER BY c.relname`.execute(trx);
+  const ranges = leaves.flatMap((leaf) =>
+    Array.from({ length: Math.ceil(leaf.blocks / blocks) }, (_, i) => ({
+      leaf: leaf.name,
+      from: i * blocks,
+      to: (i + 1) * blocks < leaf.blocks ? (i + 1) * blocks : undefined,
+    })),
+  );
+  const read = async (range: (typeof ranges)[number]): Promise<RowPage> => {
+    const upper = range.to === undefined ? sql`` : sql`AND t.ctid < ${`(${range.to},0)`}::tid`;
+    // OFFSET 0: each row's text is made once, not again for the aggregate.
+    const { rows } = await sql<{ text: string | null; rows: string }>`
+      SELECT string_agg(line, E'\n') AS text, count(*) AS rows
+      FROM (SELECT row_to_json(t)::text AS line FROM ${sql.table(range.leaf)} t
+        WHERE t.ctid >= ${`(${range.from},0)`}::tid ${upper} OFFSET 0) r`.execute(trx);
+    const page = rows[0];
+    return { text: page?.text == null ? '' : `${page.text}\n`, rows: Number(page?.rows ?? 0) };
+  };
+  let next = ranges[0] === undefined ? undefined : read(ranges[0]);
+  try {
+    for (let i = 1; next !== undefined; i += 1) {
+      const page: RowPage = await next;
+      const range = ranges[i];
+      next = range === undefined ? undefined : read(range);
+      if (page.rows > 0) yield page;
+    }
+  } finally {
+    // A caller that stopped early: the read in flight ends (or fails with the transaction) first.
+    await next?.catch(() => {});
   }
 }
 
-/** Load rows (JSON text as `tableRows` wrote them) into a table; identities keep their values. */
+/**
+ * Load rows (JSON text as `tablePages` wrote them) into a table; identities keep their values.
+ * Returns how many of the stored rows do not read back as the very line they were loaded from
+ * (0 when the database holds what the file held).
+ */
 export async function insertRows(
   trx: Transaction<DB>,
   table: TableShape,
   rows: readonly string[],
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<number> {
   const overriding = table.identity.length > 0 ? sql`OVERRIDING SYSTEM VALUE` : sql``;
-  await sql`INSERT INTO ${sql.table(table.name)} ${overriding}
-    SELECT * FROM json_populate_recordset(NULL::${sql.table(table.name)}, ${`[${rows.join(',')}]`}::json)`.execute(
+  const { rows: result } = await sql<{ differing: string }>`
+    WITH line AS MATERIALIZED (SELECT value FROM json_array_elements(${`[${rows.join(',')}]`}::json)),
+    stored AS (
+      INSERT INTO ${sql.table(table.name)} AS t ${overriding}
+      SELECT r.* FROM line, json_populate_record(NULL::${sql.table(table.name)}, line.value) r
+      RETURNING row_to_json(t)::text AS row)
+    SELECT count(*) AS differing FROM stored WHERE stored.row NOT IN (SELECT value::text FROM line)`.execute(
     trx,
   );
+  return Number(result[0]?.differing ?? 0);
+}
+
+/** An index that is not a constraint's, to be built once after a load rather than row by row. */
+export interface SecondaryIndex {
+  name: string;
+  definition: string;
+}
+
+/**
+ * Drop the secondary indexes of the given tables (the primary keys and unique constraints stay:
+ * they hold the rows' identity), returning what rebuilds them. In the caller's transaction: if the
+ * load fails, the rollback brings them back.
+ */
+export async function dropSecondaryIndexes(
+  trx: Transaction<DB>,
+  tables: readonly TableShape[],
+): Promise<SecondaryIndex[]> {
+  const { rows } = await sql<{ name: string; definition: string; partitioned: boolean }>`
+    SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition, c.relkind = 'p' AS partitioned
+    FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relname = ANY(${tables.map((t) => t.name)}::text[])
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
+    ORDER BY i.relname`.execute(trx);
+  for (const index of rows) await sql`DROP INDEX ${sql.id(index.name)}`.execute(trx);
+  // A partitioned table's index is listed ON ONLY the parent: built again on every partition.
+  return rows.map((index) => ({
+    name: index.name,
+    definition: index.partitioned ? index.definition.replace(' ON ONLY ', ' ON ') : index.definition,
+  }));
+}
+
+/** Build the indexes `dropSecondaryIndexes` dropped, now that the rows are in. */
+export async function createSecondaryIndexes(
+  trx: Transaction<DB>,
+  indexes: readonly SecondaryIndex[],
+): Promise<void> {
+  for (const index of indexes) await sql.raw(index.definition).execute(trx);
 }
 
 /** Move each identity sequence past the largest restored value. */

@@ -74,6 +74,57 @@ async function snapshot(app: App) {
   };
 }
 
+/** The secondary and constraint indexes, as a restore must leave them. */
+async function indexes(app: App) {
+  const { rows } = await sql<{ name: string; definition: string }>`
+    SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+    WHERE schemaname = 'public' ORDER BY indexname`.execute(app.database.db);
+  return rows;
+}
+
+/** A backup file's parts: its header, each table's lines in file order, and its manifest. */
+function readBackup(file: string) {
+  const lines = gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n').slice(0, -1);
+  const tables = new Map<string, string[]>();
+  let current: string[] | undefined;
+  let manifest: { tables: Record<string, { rows: number; sha256: string }> } | undefined;
+  for (const line of lines.slice(1)) {
+    if (line.startsWith('{"@')) {
+      const control = JSON.parse(line) as { '@table'?: string; '@manifest'?: typeof manifest };
+      manifest = control['@manifest'] ?? manifest;
+      current = control['@table'] === undefined ? undefined : [];
+      if (control['@table'] !== undefined && current !== undefined) tables.set(control['@table'], current);
+      continue;
+    }
+    current?.push(line);
+  }
+  return { header: JSON.parse(lines[0] ?? '{}') as Record<string, unknown>, tables, manifest };
+}
+
+function writeBackup(file: string, backup: ReturnType<typeof readBackup>): void {
+  const lines = [JSON.stringify(backup.header)];
+  for (const [table, rows] of backup.tables) lines.push(JSON.stringify({ '@table': table }), ...rows);
+  lines.push(JSON.stringify({ '@manifest': { files: {}, ...backup.manifest } }), '');
+  fs.writeFileSync(file, gzipSync(lines.join('\n')));
+}
+
+/**
+ * A table's checksum in backup format 2, written out here on its own: the SHA-256 of each line,
+ * its four big-endian 64-bit words each summed modulo 2^64 — whatever order the lines are in.
+ */
+function unorderedChecksum(lines: readonly string[]): string {
+  const lanes = [0n, 0n, 0n, 0n];
+  for (const line of lines) {
+    const digest = createHash('sha256').update(line).digest();
+    for (let lane = 0; lane < 4; lane += 1) {
+      lanes[lane] = BigInt.asUintN(64, (lanes[lane] ?? 0n) + digest.readBigUInt64BE(lane * 8));
+    }
+  }
+  const out = Buffer.alloc(32);
+  for (const [lane, value] of lanes.entries()) out.writeBigUInt64BE(value, lane * 8);
+  return out.toString('hex');
+}
+
 async function populate(app: App, home: string): Promise<number> {
   const set = await writeSamples({
     out: path.join(home, 'samples'),
@@ -100,6 +151,7 @@ async function populate(app: App, home: string): Promise<number> {
 let source: { env: TestEnv; app: App };
 let backupFile: string;
 let before: Awaited<ReturnType<typeof snapshot>>;
+let sourceManifest: Awaited<ReturnType<typeof backupDatabase>>['manifest'];
 
 beforeAll(async () => {
   source = await open();
@@ -109,11 +161,20 @@ beforeAll(async () => {
   await databaseIdentity(source.app);
   before = await snapshot(source.app);
   backupFile = path.join(source.env.home, 'drill.backup.gz');
-  await backupDatabase(source.app, { out: backupFile });
+  sourceManifest = (await backupDatabase(source.app, { out: backupFile })).manifest;
 }, 300_000);
 
 async function drill(target: { env: TestEnv; app: App }, file: string) {
   const result = await restoreDatabase(target.app, { file, force: false });
+  // The indexes dropped for the load are all built again, as the source has them.
+  expect(await indexes(target.app)).toEqual(await indexes(source.app));
+  // The checksums are the content's, not the order's: a backup of the copy has the source's —
+  // but for the audit row and the identity the restore writes.
+  const again = await backupDatabase(target.app, { out: path.join(target.env.home, 'again.backup.gz') });
+  const restoreWrites = new Set(['audit_log', 'database_identity']);
+  const copied = (tables: typeof sourceManifest.tables) =>
+    Object.entries(tables).filter(([name]) => !restoreWrites.has(name));
+  expect(copied(again.manifest.tables)).toEqual(copied(sourceManifest.tables));
   // The copy's identity is its own (it names the copy's Redis namespace): the source may run on
   // beside it, sharing one Redis. The restore records the source's.
   const sourceIdentity = await databaseIdentity(source.app);
@@ -175,37 +236,64 @@ describe('the disaster-recovery drill', () => {
 });
 
 describe('the backup file', () => {
-  it('holds every table one row a line, across pages, checksummed line by line as its manifest says', async () => {
+  it('holds every table one row a line, in the order rows are stored, across pages, with checksums of the rows whatever their order', async () => {
     const { env, app } = await open();
-    // More rows than one page (2,000) of a table, so pages follow each other in the file.
-    await sql`INSERT INTO audit_log (table_name, row_key, action, actor)
-      SELECT 'pages', jsonb_build_object('n', n), 'INSERT', 'test:pages' FROM generate_series(1, 4500) AS n`.execute(
-      app.database.db,
-    );
+    // More rows than one page (256 heap pages) of a table, so pages follow each other in the file; stored
+    // in the reverse of their key order (ids counting down), so reading through the primary key
+    // would write them the other way round.
+    await sql`INSERT INTO audit_log (id, table_name, row_key, action, new_values, actor) OVERRIDING SYSTEM VALUE
+      SELECT 1000000 - n, 'pages', jsonb_build_object('n', n), 'INSERT', jsonb_build_object('note', repeat('x', 1000)), 'test:pages'
+      FROM generate_series(1, 6000) AS n`.execute(app.database.db);
     const file = path.join(env.home, 'pages.backup.gz');
-    const { manifest } = await backupDatabase(app, { out: file });
-    const tables = new Map<string, string[]>();
-    let current: string[] | undefined;
-    for (const line of gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n').slice(1, -1)) {
-      if (line.startsWith('{"@')) {
-        const table = (JSON.parse(line) as { '@table'?: string })['@table'];
-        current = table === undefined ? undefined : [];
-        if (table !== undefined && current !== undefined) tables.set(table, current);
-        continue;
-      }
-      expect(line, 'no empty line between rows or pages').not.toBe('');
-      current?.push(line);
-    }
-    expect(tables.get('audit_log')?.filter((line) => line.includes('"test:pages"'))).toHaveLength(4500);
-    expect([...tables.keys()].sort()).toEqual(Object.keys(manifest.tables).sort());
-    for (const [table, lines] of tables) {
-      const hash = createHash('sha256');
-      for (const line of lines) hash.update(`${line}\n`);
-      expect({ table, rows: lines.length, sha256: hash.digest('hex') }).toEqual({
+    const pagesRead: number[] = [];
+    const { manifest, header } = await backupDatabase(app, {
+      out: file,
+      onProgress: (table, rows) => table === 'audit_log' && pagesRead.push(rows),
+    });
+    expect(pagesRead.length, 'audit_log read in more than one page').toBeGreaterThan(1);
+    expect(header.formatVersion).toBe(2);
+    const backup = readBackup(file);
+    const pages = (backup.tables.get('audit_log') ?? [])
+      .filter((line) => line.includes('"test:pages"'))
+      .map((line) => (JSON.parse(line) as { id: number }).id);
+    expect(pages).toHaveLength(6000);
+    expect(pages, 'in the order they were stored').toEqual(pages.toSorted((a, b) => b - a));
+    expect([...backup.tables.keys()].sort()).toEqual(Object.keys(manifest.tables).sort());
+    expect(backup.manifest?.tables).toEqual(manifest.tables);
+    for (const [table, lines] of backup.tables) {
+      expect(lines, 'no empty line between rows or pages').not.toContain('');
+      expect({ table, rows: lines.length, sha256: unorderedChecksum(lines) }).toEqual({
         table,
         ...manifest.tables[table],
       });
+      expect(unorderedChecksum(lines.toReversed())).toBe(manifest.tables[table]?.sha256);
     }
+  }, 300_000);
+
+  it('written in format 1 by the code before (rows in key order, checksums in file order) still restores and verifies', async () => {
+    const fixture = path.resolve(import.meta.dirname, '../fixtures/backup/format-1.backup.gz');
+    const old = readBackup(fixture);
+    expect(old.header.formatVersion).toBe(1);
+    const target = await open();
+    const result = await restoreDatabase(target.app, { file: fixture, force: false });
+    expect(result.header.formatVersion).toBe(1);
+    expect(result.tables).toEqual(old.manifest?.tables);
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM performance_periods`.execute(
+      target.app.database.db,
+    );
+    expect(Number(rows[0]?.n)).toBe(old.tables.get('performance_periods')?.length);
+    // Its checksums still bind its rows: one changed is refused.
+    const performance = old.tables.get('performance_periods') ?? [];
+    old.tables.set('performance_periods', [
+      performance[1] ?? '',
+      performance[0] ?? '',
+      ...performance.slice(2),
+    ]);
+    const swapped = path.join(target.env.home, 'format-1-swapped.backup.gz');
+    writeBackup(swapped, old);
+    await expect(restoreDatabase((await open()).app, { file: swapped, force: false })).rejects.toThrow(
+      /is damaged: table performance_periods has \d+ rows with checksum/,
+    );
   }, 300_000);
 });
 
@@ -243,8 +331,33 @@ describe('restore refuses', () => {
     expect(changed).not.toBe(text);
     fs.writeFileSync(damaged, gzipSync(changed));
     const target = await open();
+    const fresh = await indexes(target.app);
     await expect(restoreDatabase(target.app, { file: damaged, force: false })).rejects.toThrow(
       /is damaged: table performance_periods has \d+ rows with checksum .*, its manifest says/,
+    );
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM performance_periods`.execute(
+      target.app.database.db,
+    );
+    expect(Number(rows[0]?.n)).toBe(0);
+    // The indexes the load dropped are back: the empty database is whole.
+    expect(await indexes(target.app)).toEqual(fresh);
+  });
+
+  it('a backup whose rows do not read back as they were written, restoring nothing', async () => {
+    // A writer that spaced its JSON out (its checksums made from those lines): the values load,
+    // but PostgreSQL writes them back without the spaces — not what the file held.
+    const backup = readBackup(backupFile);
+    const periods = (backup.tables.get('performance_periods') ?? []).map((line) =>
+      line.replaceAll('","', '", "'),
+    );
+    backup.tables.set('performance_periods', periods);
+    const manifest = backup.manifest?.tables ?? {};
+    manifest.performance_periods = { rows: periods.length, sha256: unorderedChecksum(periods) };
+    const spaced = path.join(source.env.home, 'spaced.backup.gz');
+    writeBackup(spaced, backup);
+    const target = await open();
+    await expect(restoreDatabase(target.app, { file: spaced, force: false })).rejects.toThrow(
+      /table performance_periods reads back differently after loading \(\d+ of a page of \d+ rows\); nothing was restored/,
     );
     const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM performance_periods`.execute(
       target.app.database.db,

@@ -11,7 +11,7 @@ export function registerBackupCommands(program: Command): void {
     .command('backup')
     .description(
       'Write a consistent, compressed backup of the whole database (every table, in one snapshot,\n' +
-        'with row counts and a SHA-256 per table), on the embedded database or a server alike.',
+        'with row counts and a checksum per table), on the embedded database or a server alike.',
     )
     .requiredOption('--out <file>', 'the backup file to write (e.g. perfrecon-2024-06-30.backup.gz)')
     .option('--include-landing', "also the files of the landing folder's archive/")
