@@ -166,6 +166,16 @@ it('sends security headers and no CORS headers', async () => {
   const res = await h.api.inject({ url: '/healthz', headers: { origin: 'https://elsewhere.example' } });
   expect(res.headers['x-content-type-options']).toBe('nosniff');
   expect(res.headers['strict-transport-security']).toBeDefined();
-  expect(res.headers['content-security-policy']).toBeDefined();
   expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  // A JSON answer: nothing may be loaded by it or frame it, and no header only a page needs.
+  expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+  expect(res.headers['x-frame-options']).toBe('DENY');
+  expect(res.headers['referrer-policy']).toBe('no-referrer');
+  expect(res.headers['x-xss-protection']).toBeUndefined();
+  // A page (the API's docs) gets helmet's page set.
+  const page = await h.api.inject({ url: '/api/docs/' });
+  expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+  expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+  expect(page.headers['x-xss-protection']).toBe('0');
+  expect(page.headers['x-content-type-options']).toBe('nosniff');
 });
