@@ -5,16 +5,29 @@ import type { Cache, Found } from './cache.ts';
 const MAX_ENTRIES = 10_000;
 
 export function memoryCache(now: () => number = Date.now): Cache {
-  const entries = new Map<string, { value: string; expires: number }>();
+  // An entry's Found is the same object on every hit, so a hit is decoded once (decodedHit).
+  const entries = new Map<string, { found: Found; expires: number }>();
   const versions = new Map<string, number>();
   const claims = new Map<string, number>();
   const alive = (expires: number) => expires > now();
-  const find = (name: string, tags: readonly string[]): Found => {
+  // The stamp of a list of tags (callers pass the same constant lists), until any invalidation.
+  let invalidations = 0;
+  const stamps = new WeakMap<readonly string[], { at: number; stamp: string }>();
+  const stampOf = (tags: readonly string[]): string => {
+    const known = stamps.get(tags);
+    if (known !== undefined && known.at === invalidations) return known.stamp;
     const stamp = tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
+    stamps.set(tags, { at: invalidations, stamp });
+    return stamp;
+  };
+  const find = (name: string, tags: readonly string[]): Found => {
+    const stamp = stampOf(tags);
     const key = `${name}@${stamp}`;
     const entry = entries.get(key);
-    if (entry !== undefined && !alive(entry.expires)) entries.delete(key);
-    return { stamp, value: entry !== undefined && alive(entry.expires) ? entry.value : undefined };
+    if (entry === undefined) return { stamp, value: undefined };
+    if (alive(entry.expires)) return entry.found;
+    entries.delete(key);
+    return { stamp, value: undefined };
   };
   return {
     kind: 'memory',
@@ -30,10 +43,11 @@ export function memoryCache(now: () => number = Date.now): Cache {
         if (oldest !== undefined) entries.delete(oldest);
       }
       entries.delete(key);
-      entries.set(key, { value, expires: now() + ttlSeconds * 1000 });
+      entries.set(key, { found: { stamp, value }, expires: now() + ttlSeconds * 1000 });
     },
     async invalidate(tags) {
       for (const tag of tags) versions.set(tag, (versions.get(tag) ?? 0) + 1);
+      invalidations++;
     },
     async claim(key, ttlSeconds) {
       const expires = claims.get(key);

@@ -53,6 +53,17 @@ describe.each(stores)('the %s cache', (_name, make) => {
     else expect(found).toBeUndefined();
   });
 
+  it('decodes a hit the in-process cache holds once, and shares it frozen until it is retired', async () => {
+    if (cache.kind !== 'memory') return;
+    const options = { ttlSeconds: 60, tags: ['recon:account:D1'] };
+    await cached(cache, 'status:D1', options, async () => ({ failed: 2 }));
+    const first = await cached(cache, 'status:D1', options, async () => ({ failed: 9 }));
+    expect(await cached(cache, 'status:D1', options, async () => ({ failed: 9 }))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    await cache.invalidate(options.tags);
+    expect(await cached(cache, 'status:D1', options, async () => ({ failed: 0 }))).toEqual({ failed: 0 });
+  });
+
   it('invalidates only the entries under the tag', async () => {
     const loads = counter();
     await cached(cache, 'status:B1', { ttlSeconds: 60, tags: ['recon:account:B1'] }, loads.load('b'));
