@@ -28,6 +28,12 @@ export const MetricsHistory = Type.Object({
   intervalSeconds: Nullable(
     Type.Integer({ description: 'how often the alarm evaluator samples; null: no process evaluates' }),
   ),
+  stepSeconds: Nullable(
+    Type.Integer({
+      description:
+        'null: every sample as taken; else a range holding more than 720 samples a series, averaged into steps of this many seconds from `from` (each point: the step’s start and the mean of its samples)',
+    }),
+  ),
   series: Type.Array(MetricSeries, { description: 'one per figure asked for, in the order asked' }),
 });
 export type MetricsHistory = Static<typeof MetricsHistory>;

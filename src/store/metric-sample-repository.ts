@@ -1,4 +1,5 @@
 // The alarm evaluator's samples of the system's figures, one row per figure and turn.
+import { sql } from 'kysely';
 import type { Executor } from './db/database.ts';
 
 export async function insertMetricSamples(
@@ -23,5 +24,32 @@ export function metricSamplesBetween(db: Executor, names: readonly string[], fro
     .where('at', '<=', to)
     .orderBy('name')
     .orderBy('at')
+    .execute();
+}
+
+/**
+ * The mean of the samples of these figures in each step of `stepSeconds` from `from` (steps
+ * start at `from`), by figure then time; a step without samples has no row.
+ */
+export function metricSampleMeans(
+  db: Executor,
+  names: readonly string[],
+  from: Date,
+  to: Date,
+  stepSeconds: number,
+) {
+  return db
+    .selectFrom('metric_samples')
+    .select([
+      'name',
+      sql<Date>`date_bin(make_interval(secs => ${stepSeconds}), at, ${from}::timestamptz)`.as('at'),
+      sql<number>`avg(value)::float8`.as('value'),
+    ])
+    .where('name', 'in', names)
+    .where('at', '>=', from)
+    .where('at', '<=', to)
+    .groupBy(['name', sql`2`])
+    .orderBy('name')
+    .orderBy(sql`2`)
     .execute();
 }

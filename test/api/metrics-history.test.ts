@@ -116,3 +116,33 @@ it('is purged by retention after its days', async () => {
   });
   expect(await count()).toBe(stored / 2);
 });
+
+it('averages a long range into steps (at most 720 points a series), and gives a short one as sampled', async () => {
+  // Three days of one sample a minute, a year after the other tests' samples: 4,320 samples.
+  const start = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 0, 1));
+  await sql`INSERT INTO metric_samples (at, name, value)
+    SELECT ${start}::timestamptz + make_interval(mins => n), 'queue_depth', n
+    FROM generate_series(0, 4319) AS n`.execute(h.app.database.db);
+  const ask = async (minutes: number) => {
+    const to = new Date(start.getTime() + minutes * 60_000 - 1);
+    const res = await get(
+      `/api/v1/metrics/history?names=queue_depth&from=${start.toISOString()}&to=${to.toISOString()}`,
+    );
+    expect(res.statusCode).toBe(200);
+    return res.json();
+  };
+  const long = await ask(4320);
+  // 4,320 minutes in 720 points: 6 minutes a step, each the mean of its six samples.
+  expect(long.stepSeconds).toBe(360);
+  const points = long.series[0].points;
+  expect(points).toHaveLength(720);
+  expect(points[0]).toEqual({ at: start.toISOString(), value: 2.5 });
+  expect(points[719]).toEqual({ at: new Date(start.getTime() + 719 * 360_000).toISOString(), value: 4316.5 });
+  const short = await ask(60);
+  expect(short.stepSeconds).toBeNull();
+  expect(short.series[0].points).toHaveLength(60);
+  expect(short.series[0].points[59]).toEqual({
+    at: new Date(start.getTime() + 59 * 60_000).toISOString(),
+    value: 59,
+  });
+});

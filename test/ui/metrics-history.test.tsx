@@ -35,6 +35,7 @@ function history(withSamples: boolean): MetricsHistory {
     from: '2025-03-09T10:00:00.000Z',
     to: '2025-03-10T10:00:00.000Z',
     intervalSeconds: 60,
+    stepSeconds: 120,
     series: [
       series('queue_depth', 'jobs', v([3, 5])),
       series('queue_oldest_job_age_seconds', 'seconds', v([12, 40])),
@@ -87,5 +88,7 @@ describe('metrics history on the Usage page', () => {
     const ratios = await screen.findByRole('img', { name: /cache hit ratio/ }, { timeout: 30_000 });
     expect(ratios.getAttribute('aria-label')).toContain('file error rate');
     expect(screen.queryByText(/none yet/)).toBeNull();
+    // A day of samples comes averaged into steps (the API's stepSeconds), and the page says so.
+    expect(screen.getByText('Each point is the mean of the samples in 2 minutes.')).toBeDefined();
   });
 });

@@ -9,7 +9,11 @@ import {
 } from '../../contracts/metrics-history.ts';
 import type { ProcessMetrics } from '../../observe/metrics.ts';
 import type { Database, Executor } from '../../store/db/database.ts';
-import { insertMetricSamples, metricSamplesBetween } from '../../store/metric-sample-repository.ts';
+import {
+  insertMetricSamples,
+  metricSampleMeans,
+  metricSamplesBetween,
+} from '../../store/metric-sample-repository.ts';
 import { countOpenDeadLetters } from '../../store/monitoring-repository.ts';
 import { jobFigures } from '../../store/usage-repository.ts';
 import { fileErrorRate } from './system-state.ts';
@@ -100,17 +104,30 @@ export async function metricsHistory(
   const to = query.to ?? now;
   const from = query.from ?? new Date(to.getTime() - DAY_MS);
   const names = query.names ?? METRIC_SAMPLE_NAMES;
-  const rows = await metricSamplesBetween(deps.database.db, names, from, to);
+  const intervalSeconds = deps.config.alerts.alarmIntervalSeconds ?? null;
+  // A chart cannot show more points than it has pixels: a range that holds more samples than
+  // MAX_POINTS a series is averaged into steps, in the database.
+  const rangeSeconds = (to.getTime() - from.getTime()) / 1000;
+  const stepSeconds =
+    rangeSeconds / (intervalSeconds ?? DEFAULT_SAMPLE_SECONDS) > MAX_POINTS
+      ? Math.ceil(rangeSeconds / MAX_POINTS)
+      : null;
+  const rows =
+    stepSeconds === null
+      ? await metricSamplesBetween(deps.database.db, names, from, to)
+      : await metricSampleMeans(deps.database.db, names, from, to, stepSeconds);
+  const points = new Map<string, { at: string; value: number }[]>(names.map((name) => [name, []]));
+  for (const row of rows) points.get(row.name)?.push({ at: row.at.toISOString(), value: row.value });
   return {
     from: from.toISOString(),
     to: to.toISOString(),
-    intervalSeconds: deps.config.alerts.alarmIntervalSeconds ?? null,
-    series: names.map((name) => ({
-      name,
-      unit: METRIC_SAMPLE_UNITS[name],
-      points: rows
-        .filter((row) => row.name === name)
-        .map((row) => ({ at: row.at.toISOString(), value: row.value })),
-    })),
+    intervalSeconds,
+    stepSeconds,
+    series: names.map((name) => ({ name, unit: METRIC_SAMPLE_UNITS[name], points: points.get(name) ?? [] })),
   };
 }
+
+/** Points a series holds at most; a longer range is averaged into steps. */
+export const MAX_POINTS = 720;
+/** The evaluator's default turn, for a range asked for when no process evaluates. */
+const DEFAULT_SAMPLE_SECONDS = 60;

@@ -63,6 +63,9 @@ export function MetricsHistory({ history }: { history: History }) {
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">The last 24 hours, sampled by the alarm evaluator</h2>
+      {samples > 0 && history.stepSeconds ? (
+        <p>Each point is the mean of the samples in {Math.round(history.stepSeconds / 60)} minutes.</p>
+      ) : null}
       {samples === 0 ? (
         <Empty>
           {history.intervalSeconds === null
