@@ -108,29 +108,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END IF;
       RETURN NULL;
     END $$;
-
-    CREATE TRIGGER accounts_restrict_delete AFTER DELETE ON accounts REFERENCING OLD TABLE AS old_keys
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods('account_id', 'account_id');
-    CREATE TRIGGER accounts_restrict_update AFTER UPDATE ON accounts
-      REFERENCING OLD TABLE AS old_keys NEW TABLE AS new_keys
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods('account_id', 'account_id');
-    CREATE TRIGGER accounts_restrict_truncate BEFORE TRUNCATE ON accounts
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods();
-
-    CREATE TRIGGER vendors_restrict_delete AFTER DELETE ON vendors REFERENCING OLD TABLE AS old_keys
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods('code', 'vendor_code');
-    CREATE TRIGGER vendors_restrict_update AFTER UPDATE ON vendors
-      REFERENCING OLD TABLE AS old_keys NEW TABLE AS new_keys
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods('code', 'vendor_code');
-    CREATE TRIGGER vendors_restrict_truncate BEFORE TRUNCATE ON vendors
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods();
-
-    CREATE TRIGGER files_restrict_delete AFTER DELETE ON files REFERENCING OLD TABLE AS old_keys
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods('id', 'file_id');
-    CREATE TRIGGER files_restrict_update AFTER UPDATE ON files
-      REFERENCING OLD TABLE AS old_keys NEW TABLE AS new_keys
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods('id', 'file_id');
-    CREATE TRIGGER files_restrict_truncate BEFORE TRUNCATE ON files
-      FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods();
   `.execute(db);
+  // The same three guards on each referenced table: its key column, and the column of
+  // performance_periods that refers to it.
+  for (const [table, key, column] of [
+    ['accounts', 'account_id', 'account_id'],
+    ['vendors', 'code', 'vendor_code'],
+    ['files', 'id', 'file_id'],
+  ] as const) {
+    await sql
+      .raw(`
+      CREATE TRIGGER ${table}_restrict_delete AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods('${key}', '${column}');
+      CREATE TRIGGER ${table}_restrict_update AFTER UPDATE ON ${table}
+        REFERENCING OLD TABLE AS old_keys NEW TABLE AS new_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods('${key}', '${column}');
+      CREATE TRIGGER ${table}_restrict_truncate BEFORE TRUNCATE ON ${table}
+        FOR EACH STATEMENT EXECUTE FUNCTION restrict_referenced_by_periods();
+    `)
+      .execute(db);
+  }
 }
