@@ -21,11 +21,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import {
   type BenchEnv,
   benchIngestContext,
   benchMain,
+  childCase,
   fmt,
   freshEnv,
   loadAverage,
@@ -99,16 +99,8 @@ const perfrecon = (args: string[], env: NodeJS.ProcessEnv) =>
     env,
   );
 
-function child(kind: string, env: NodeJS.ProcessEnv, ...args: string[]): Record<string, unknown> {
-  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-    env,
-    cwd: ROOT,
-  });
-  if (result.status !== 0) throw new Error(`child ${kind} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
-}
+const child = (kind: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
+  childCase(import.meta.url, kind, env, ...args) as Record<string, unknown>;
 
 const sizeOf = (target: string): number =>
   Number(spawnSync('du', ['-sb', target], { encoding: 'utf8' }).stdout.split('\t')[0]);

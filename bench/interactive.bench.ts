@@ -13,11 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { canonicalCsvLines } from '../src/samples/canonical.ts';
 import { truthAccounts } from '../src/samples/truth.ts';
 import { writeChunks } from '../src/samples/write-samples.ts';
-import { benchIngestContext, benchMain, fmt, freshEnv, loadAverage, option } from './support.ts';
+import { benchIngestContext, benchMain, childCase, fmt, freshEnv, loadAverage, option } from './support.ts';
 
 const ACCOUNTS = Number(option('accounts', '1000'));
 const RUNS = Number(option('runs', '3'));
@@ -76,16 +75,8 @@ async function fillInChild(filePath: string): Promise<Record<string, number>> {
   return figures;
 }
 
-function child(kind: string, env: NodeJS.ProcessEnv, ...args: string[]): Record<string, number> {
-  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, ...args], {
-    encoding: 'utf8',
-    env,
-    cwd: ROOT,
-    maxBuffer: 1 << 26,
-  });
-  if (result.status !== 0) throw new Error(`child ${kind} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
-}
+const child = (kind: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
+  childCase(import.meta.url, kind, env, ...args) as Record<string, number>;
 
 /** `perfrecon serve --no-api`, once it says it serves. */
 async function startOwner(env: NodeJS.ProcessEnv): Promise<ChildProcess> {

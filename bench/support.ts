@@ -1,6 +1,7 @@
 // What the benches share: their command-line options, the PostgreSQL server they create fresh
 // databases on, a fresh environment (home, and a database on the server) per case, and the
 // number and load formats of BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -115,4 +116,24 @@ export async function benchMain(
   const work = children[kind];
   if (work === undefined) throw new Error(`no child case ${kind}`);
   process.stdout.write(`${JSON.stringify(await work(...args))}\n`);
+}
+
+/**
+ * Run one case of the bench file at `benchUrl` in a process of its own (`--child KIND ARG…`, see
+ * benchMain) and return the figures it printed; throws with its stderr when it fails.
+ */
+export function childCase(
+  benchUrl: string,
+  kind: string,
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): Record<string, unknown> {
+  const result = spawnSync(process.execPath, [fileURLToPath(benchUrl), '--child', kind, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env,
+    cwd: path.resolve(import.meta.dirname, '..'),
+  });
+  if (result.status !== 0) throw new Error(`child ${kind} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
