@@ -10,18 +10,8 @@ export function memoryCache(now: () => number = Date.now): Cache {
   const versions = new Map<string, number>();
   const claims = new Map<string, number>();
   const alive = (expires: number) => expires > now();
-  // The stamp of a list of tags (callers pass the same constant lists), until any invalidation.
-  let invalidations = 0;
-  const stamps = new WeakMap<readonly string[], { at: number; stamp: string }>();
-  const stampOf = (tags: readonly string[]): string => {
-    const known = stamps.get(tags);
-    if (known !== undefined && known.at === invalidations) return known.stamp;
-    const stamp = tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
-    stamps.set(tags, { at: invalidations, stamp });
-    return stamp;
-  };
   const find = (name: string, tags: readonly string[]): Found => {
-    const stamp = stampOf(tags);
+    const stamp = tags.map((tag) => `${tag}=${versions.get(tag) ?? 0}`).join(',');
     const key = `${name}@${stamp}`;
     const entry = entries.get(key);
     if (entry === undefined) return { stamp, value: undefined };
@@ -47,7 +37,6 @@ export function memoryCache(now: () => number = Date.now): Cache {
     },
     async invalidate(tags) {
       for (const tag of tags) versions.set(tag, (versions.get(tag) ?? 0) + 1);
-      invalidations++;
     },
     async claim(key, ttlSeconds) {
       const expires = claims.get(key);
