@@ -47,8 +47,6 @@ export async function evaluateAlarms(
   const now = options.now ?? new Date();
   const rules = options.rules ?? deps.alarms.rules;
   const announcements: { item: ReturnType<typeof alarmItem>; change: AlarmChange }[] = [];
-  /** A state changed (fired, escalated, resolved): what the cached dashboard counts. */
-  let changed = false;
   const own = await readProcessFigures(deps);
   const evaluated = await deps.database.db.transaction().execute(async (trx) => {
     if (!(await takeEvaluationTurn(trx, now, options.minIntervalSeconds ?? 0, ACTOR))) return false;
@@ -96,7 +94,6 @@ export async function evaluateAlarms(
             updated_at: now,
           });
           announcements.push({ item: alarmItem(inserted), change: 'FIRING' });
-          changed = true;
         } else if (row !== undefined && transition.kind === 'escalate') {
           const updated = await updateAlarm(trx, row.id, {
             value: transition.value,
@@ -104,7 +101,6 @@ export async function evaluateAlarms(
             updated_at: now,
           });
           announcements.push({ item: alarmItem(updated), change: 'ESCALATED' });
-          changed = true;
         } else if (row !== undefined && transition.kind === 'resolve') {
           const updated = await updateAlarm(trx, row.id, {
             state: 'RESOLVED',
@@ -112,7 +108,6 @@ export async function evaluateAlarms(
             updated_at: now,
           });
           announcements.push({ item: alarmItem(updated), change: 'RESOLVED' });
-          changed = true;
         } else if (row !== undefined && transition.kind === 'update' && transition.value !== row.value) {
           await updateAlarm(trx, row.id, {
             value: transition.value,
@@ -131,12 +126,11 @@ export async function evaluateAlarms(
         updated_at: now,
       });
       announcements.push({ item: alarmItem(updated), change: 'RESOLVED' });
-      changed = true;
     }
     return true;
   });
   // What reads alarms (the dashboard's counts) is cached: retire it once the changes are committed.
-  if (changed) await deps.cache.invalidate([cacheTags.alarms]);
+  if (announcements.length > 0) await deps.cache.invalidate([cacheTags.alarms]);
   for (const { item, change } of announcements) await deps.notifier.notify(alarmEvent(item, change, deps));
   return {
     evaluated,
