@@ -370,8 +370,7 @@ export async function mergeStaged(
       (f.flow ->> 'date')::date, (f.flow ->> 'amount')::numeric, f.flow ->> 'timing'
     FROM staging_periods s CROSS JOIN LATERAL jsonb_array_elements(s.flows) WITH ORDINALITY AS f (flow, ordinality)
     WHERE s.load_id = ${loadId}`.execute(trx);
-  await trx.deleteFrom('staging_periods').where('load_id', '=', loadId).execute();
-  await trx.deleteFrom('staging_lineage').where('load_id', '=', loadId).execute();
+  await discardStaged(trx, loadId);
   return { inserted: counts.inserted, updated: counts.total - counts.inserted, superseded };
 }
 

@@ -90,11 +90,12 @@ export function screenSettings(run: BatchRun, context: ReconContext) {
 
 /** What the engine decides of a batch: whole accounts, and periods (with their neighbours) of others. */
 function engineWork(screened: readonly ScreenedSeries[], known: readonly KnownBreak[]) {
-  const series = new Map<string, ScreenedSeries[]>();
-  for (const item of screened) series.set(item.accountId, [...(series.get(item.accountId) ?? []), item]);
+  // Whole: an account the screen marked so, or one with more than one series (two vendors).
   const whole = new Set<string>();
-  for (const [accountId, list] of series) {
-    if (list.length > 1 || list.some((item) => item.whole)) whole.add(accountId);
+  const seen = new Set<string>();
+  for (const item of screened) {
+    if (item.whole || seen.has(item.accountId)) whole.add(item.accountId);
+    seen.add(item.accountId);
   }
   const doubtful = new Map<string, Map<string, PeriodKey>>();
   const add = (key: PeriodKey) => {
